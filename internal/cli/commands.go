@@ -1,0 +1,10 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// commands lists every top-level subcommand: the one place they are wired.
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.newVersionCmd(),
+	}
+}
