@@ -36,4 +36,7 @@ type Record struct {
 	Split string `json:"split,omitempty"`
 	// Rows is the number of rows the gold SQL returned when verified (0 when not executed).
 	Rows int `json:"rows,omitempty"`
+	// ResultHash is a hash of the gold SQL's canonical result when verified; records with the
+	// same intent and the same result are duplicates even when their SQL text differs.
+	ResultHash string `json:"result_hash,omitempty"`
 }
