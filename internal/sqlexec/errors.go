@@ -1,0 +1,102 @@
+package sqlexec
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Error classes returned by ErrorClass.
+const (
+	ClassSyntax        = "syntax"
+	ClassUnknownTable  = "unknown_table"
+	ClassUnknownColumn = "unknown_column"
+	ClassTimeout       = "timeout"
+	ClassCanceled      = "canceled"
+	ClassRuntime       = "runtime"
+)
+
+// QueryError is a failed query: the class of the failure, an excerpt of the
+// SQL and the engine's error.
+type QueryError struct {
+	// Class is one of the Class constants.
+	Class string
+	// SQL is an excerpt of the failing statement.
+	SQL string
+	// Err is the underlying error.
+	Err error
+}
+
+func (e *QueryError) Error() string { return "query " + quote(e.SQL) + ": " + e.Err.Error() }
+
+// Unwrap returns the engine's error.
+func (e *QueryError) Unwrap() error { return e.Err }
+
+func quote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\"" }
+
+// ErrorClass names the class of a query error for reports: ClassSyntax,
+// ClassUnknownTable, ClassUnknownColumn, ClassTimeout, ClassCanceled or
+// ClassRuntime; "" for nil.
+func ErrorClass(err error) string {
+	if err == nil {
+		return ""
+	}
+	var qe *QueryError
+	if errors.As(err, &qe) {
+		return qe.Class
+	}
+	return classify(nil, err)
+}
+
+// wrapErr turns an engine error into a *QueryError. ctx is the query's
+// context: when it is done, the failure is a timeout or a cancellation
+// whatever the engine said.
+func wrapErr(ctx context.Context, sql string, err error) error {
+	return &QueryError{Class: classify(ctx, err), SQL: excerpt(sql), Err: err}
+}
+
+func classify(ctx context.Context, err error) string {
+	if ctx != nil {
+		switch ctx.Err() {
+		case context.DeadlineExceeded:
+			return ClassTimeout
+		case context.Canceled:
+			return ClassCanceled
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ClassTimeout
+	}
+	if errors.Is(err, context.Canceled) {
+		return ClassCanceled
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "42601":
+			return ClassSyntax
+		case "42P01":
+			return ClassUnknownTable
+		case "42703":
+			return ClassUnknownColumn
+		case "57014":
+			return ClassTimeout
+		}
+		return ClassRuntime
+	}
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "syntax error"), strings.Contains(msg, "incomplete input"),
+		strings.Contains(msg, "unrecognized token"):
+		return ClassSyntax
+	case strings.Contains(msg, "no such table"):
+		return ClassUnknownTable
+	case strings.Contains(msg, "no such column"):
+		return ClassUnknownColumn
+	case strings.Contains(msg, "interrupted"):
+		return ClassTimeout
+	}
+	return ClassRuntime
+}
