@@ -1,0 +1,156 @@
+package match
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The SQL rewriting the originals do before running queries. internal/sqlparse
+// had not landed when this was written, and these rules are the originals'
+// own (token filters and regular expressions, not a parser), so they live here.
+
+// ExecSQL returns the text that mode runs for sql: for Spider, exec_eval.py's
+// postprocess ("> =" to ">=" ...), YEAR(CURDATE()) replaced by 2020, and
+// DISTINCT removed unless keepDistinct; other modes run sql as is.
+func ExecSQL(mode Mode, sql string, keepDistinct bool) string {
+	if mode != Spider {
+		return sql
+	}
+	sql = strings.NewReplacer("> =", ">=", "< =", "<=", "! =", "!=").Replace(sql)
+	sql = curYear.ReplaceAllString(sql, "2020")
+	if !keepDistinct {
+		sql = StripDistinct(sql)
+	}
+	return sql
+}
+
+var curYear = regexp.MustCompile(`(?i)YEAR\s*\(\s*CURDATE\s*\(\s*\)\s*\)\s*`)
+
+// StripDistinct is test-suite-sql-eval's remove_distinct: every token that is
+// the keyword DISTINCT (any case) is dropped and the rest joined unchanged,
+// so "SELECT DISTINCT a" becomes "SELECT  a" and "count(DISTINCT a)"
+// becomes "count( a)". String literals, quoted identifiers and comments are
+// single tokens and keep any "distinct" inside them.
+func StripDistinct(sql string) string {
+	var b strings.Builder
+	for _, tok := range tokens(sql) {
+		if strings.EqualFold(tok, "distinct") {
+			continue
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// tokens splits sql into words, quoted strings and identifiers, comments and
+// single other characters; joining them gives sql back.
+func tokens(sql string) []string {
+	var out []string
+	for i := 0; i < len(sql); {
+		j := i + 1
+		c := sql[i]
+		switch {
+		case isWord(c):
+			for j < len(sql) && isWord(sql[j]) {
+				j++
+			}
+		case c == '\'' || c == '"' || c == '`':
+			j = closeQuote(sql, i+1, c)
+		case c == '[':
+			if k := strings.IndexByte(sql[i:], ']'); k >= 0 {
+				j = i + k + 1
+			} else {
+				j = len(sql)
+			}
+		case c == '-' && strings.HasPrefix(sql[i:], "--"):
+			if k := strings.IndexByte(sql[i:], '\n'); k >= 0 {
+				j = i + k
+			} else {
+				j = len(sql)
+			}
+		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
+			if k := strings.Index(sql[i+2:], "*/"); k >= 0 {
+				j = i + 2 + k + 2
+			} else {
+				j = len(sql)
+			}
+		}
+		out = append(out, sql[i:j])
+		i = j
+	}
+	return out
+}
+
+// closeQuote returns the index after the quote q that closes a quoted token
+// starting before i; a doubled quote is an escaped one.
+func closeQuote(s string, i int, q byte) int {
+	for i < len(s) {
+		if s[i] == q {
+			if i+1 < len(s) && s[i+1] == q {
+				i += 2
+				continue
+			}
+			return i + 1
+		}
+		i++
+	}
+	return len(s)
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// DefogAlternatives is sql-eval's get_all_minimal_queries: the gold split on
+// ";" (each part an acceptable answer), and in each part the first {a, b}
+// expanded into every non-empty combination of its comma-separated options
+// ("SELECT {id, name} FROM t" gives "SELECT id FROM t", "SELECT  name FROM
+// t" and "SELECT id,  name FROM t"), with "GROUP BY {}" after it replaced by
+// the same columns.
+func DefogAlternatives(gold string) []string {
+	var out []string
+	for _, q := range strings.Split(gold, ";") {
+		q = strings.TrimSpace(q)
+		if q == "" {
+			continue
+		}
+		start := strings.IndexByte(q, '{')
+		end := -1
+		if start >= 0 {
+			if k := strings.IndexByte(q[start+1:], '}'); k >= 0 {
+				end = start + 1 + k
+			}
+		}
+		if start < 0 || end < 0 {
+			out = append(out, q)
+			continue
+		}
+		options := strings.Split(q[start+1:end], ",")
+		for _, combo := range combinations(options) {
+			cols := strings.Join(combo, ", ")
+			right := strings.ReplaceAll(q[end+1:], "GROUP BY {}", "GROUP BY "+cols)
+			out = append(out, q[:start]+cols+right)
+		}
+	}
+	return out
+}
+
+// combinations lists the non-empty combinations of xs by size, then in
+// itertools.combinations order.
+func combinations(xs []string) [][]string {
+	var out [][]string
+	var pick func(start, r int, cur []string)
+	pick = func(start, r int, cur []string) {
+		if len(cur) == r {
+			out = append(out, append([]string(nil), cur...))
+			return
+		}
+		for i := start; i < len(xs); i++ {
+			pick(i+1, r, append(cur, xs[i]))
+		}
+	}
+	for r := 1; r <= len(xs); r++ {
+		pick(0, r, nil)
+	}
+	return out
+}
