@@ -46,7 +46,7 @@ var modes = []ModeInfo{
 	{Spider, "multisets of rows, columns may be permuted, row order matters only when the gold SQL contains ORDER BY; DISTINCT stripped from both queries; 1 equals 1.0, '1' does not equal 1",
 		"taoyds/test-suite-sql-eval exec_eval.py (result_eq, eval_exec_match)"},
 	{Bird, "sets of row tuples, columns positional, duplicates and row order ignored",
-		"AlibabaResearch/DAMO-ConvAI bird/llm/src/evaluation.py (set(predicted) == set(ground_truth))"},
+		"AlibabaResearch/DAMO-ConvAI bird/llm/src/evaluation.py and mini_dev evaluation_ex.py (set(predicted_res) == set(ground_truth_res))"},
 	{Defog, "exact: duplicates dropped, columns sorted by name, rows sorted unless the question asks for an order; subset-correct: every gold column equals some predicted column's sorted values; gold alternatives split on ';' and {a,b} column options",
 		"defog-ai/sql-eval eval/eval.py (compare_query_results, compare_df, subset_df)"},
 	{Seed, "cells as Python strings (NULL as ''), values sorted inside each row, rows compared in order, then sorted unless the gold's outer query orders; no LLM judge",
