@@ -1,0 +1,126 @@
+package lm
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// parallel runs f(i) for i in [0, n) on up to GOMAXPROCS goroutines, giving
+// each worker its own index w in [0, workers) for scratch buffers.
+func parallel(n int, f func(w, i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(0, i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, n)
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(w, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// attentionShape is the geometry of one grouped-query attention call.
+type attentionShape struct {
+	B, T, Hq, Hkv, Dh int
+}
+
+func (s attentionShape) qDim() int  { return s.Hq * s.Dh }
+func (s attentionShape) kvDim() int { return s.Hkv * s.Dh }
+
+// attention computes causal grouped-query attention. q [N, Hq·Dh] and k, v
+// [N, Hkv·Dh] are row-major with N = B·T (rotary already applied); query
+// head h reads key/value head h/(Hq/Hkv) (Hugging Face's repeat_kv). It
+// writes probs [B, Hq, T, T] (zero above the diagonal) and out [N, Hq·Dh].
+// Work is spread over the B·Hq (batch, head) pairs.
+func attention(s attentionShape, out, probs, q, k, v []float32) {
+	T, Dh, qd, kvd := s.T, s.Dh, s.qDim(), s.kvDim()
+	group := s.Hq / s.Hkv
+	scale := float32(1 / math.Sqrt(float64(Dh)))
+	parallel(s.B*s.Hq, func(_, i int) {
+		b, h := i/s.Hq, i%s.Hq
+		kh := h / group
+		qh := q[b*T*qd+h*Dh:]
+		kk := k[b*T*kvd+kh*Dh:]
+		vv := v[b*T*kvd+kh*Dh:]
+		p := probs[i*T*T : (i+1)*T*T]
+		matmul(false, true, T, T, Dh, scale, qh, qd, kk, kvd, 0, p, T)
+		for t := 0; t < T; t++ {
+			softmaxCausal(p[t*T:(t+1)*T], t+1)
+		}
+		matmul(false, false, T, Dh, T, 1, p, T, vv, kvd, 0, out[b*T*qd+h*Dh:], qd)
+	})
+}
+
+// softmaxCausal replaces row[:n] by its softmax and zeroes row[n:].
+func softmaxCausal(row []float32, n int) {
+	mx := row[0]
+	for _, x := range row[1:n] {
+		mx = max(mx, x)
+	}
+	var sum float64
+	for j := 0; j < n; j++ {
+		e := float32(math.Exp(float64(row[j] - mx)))
+		row[j] = e
+		sum += float64(e)
+	}
+	inv := float32(1 / sum)
+	for j := 0; j < n; j++ {
+		row[j] *= inv
+	}
+	clear(row[n:])
+}
+
+// attentionBackward computes dq [N, Hq·Dh] and adds to dk, dv [N, Hkv·Dh]
+// the gradients of attention given dout [N, Hq·Dh] and the forward's probs.
+// Work is spread over (batch, key/value head) pairs so that the query heads
+// sharing a key/value head accumulate into it without races.
+func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []float32) {
+	T, Dh, qd, kvd := s.T, s.Dh, s.qDim(), s.kvDim()
+	group := s.Hq / s.Hkv
+	scale := float32(1 / math.Sqrt(float64(Dh)))
+	workers := min(runtime.GOMAXPROCS(0), s.B*s.Hkv)
+	scratch := make([][]float32, max(workers, 1))
+	for w := range scratch {
+		scratch[w] = make([]float32, T*T)
+	}
+	parallel(s.B*s.Hkv, func(w, i int) {
+		b, kh := i/s.Hkv, i%s.Hkv
+		kk, vv := k[b*T*kvd+kh*Dh:], v[b*T*kvd+kh*Dh:]
+		dkk, dvv := dk[b*T*kvd+kh*Dh:], dv[b*T*kvd+kh*Dh:]
+		dp := scratch[w]
+		for h := kh * group; h < (kh+1)*group; h++ {
+			p := probs[(b*s.Hq+h)*T*T : (b*s.Hq+h+1)*T*T]
+			do := dout[b*T*qd+h*Dh:]
+			matmul(false, true, T, T, Dh, 1, do, qd, vv, kvd, 0, dp, T)
+			matmul(true, false, T, Dh, T, 1, p, T, do, qd, 1, dvv, kvd)
+			for t := 0; t < T; t++ {
+				pr, dr := p[t*T:(t+1)*T], dp[t*T:(t+1)*T]
+				var dot float64
+				for j := 0; j <= t; j++ {
+					dot += float64(pr[j]) * float64(dr[j])
+				}
+				for j := 0; j <= t; j++ {
+					dr[j] = scale * pr[j] * (dr[j] - float32(dot))
+				}
+				clear(dr[t+1:])
+			}
+			matmul(false, false, T, Dh, T, 1, dp, T, kk, kvd, 0, dq[b*T*qd+h*Dh:], qd)
+			matmul(true, false, T, Dh, T, 1, dp, T, q[b*T*qd+h*Dh:], qd, 1, dkk, kvd)
+		}
+	})
+}

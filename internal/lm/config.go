@@ -1,0 +1,155 @@
+// Package lm is sqlforge's local Llama-architecture language model: a decoder
+// configured from a Hugging Face config.json, loaded from safetensors, with
+// hand-written forward and backward passes over gonum's blas32 interface and
+// LoRA adapters for fine-tuning. It covers Llama 2/3, Mistral, Qwen2 and
+// SmolLM-style checkpoints by configuration.
+//
+// Activations are row-major float32 matrices. Throughout, B is the batch
+// size, T the sequence length, N = B·T the number of token positions, D the
+// hidden size, F the intermediate (MLP) size, V the vocabulary size, Hq and
+// Hkv the query and key/value head counts and Dh the head dimension.
+package lm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Config is the architecture of a model, read from the fields of a Hugging
+// Face LlamaConfig, MistralConfig or Qwen2Config.
+type Config struct {
+	ModelType             string  `json:"model_type"`
+	HiddenSize            int     `json:"hidden_size"`
+	IntermediateSize      int     `json:"intermediate_size"`
+	NumHiddenLayers       int     `json:"num_hidden_layers"`
+	NumAttentionHeads     int     `json:"num_attention_heads"`
+	NumKeyValueHeads      int     `json:"num_key_value_heads"`
+	HeadDim               int     `json:"head_dim,omitempty"`
+	VocabSize             int     `json:"vocab_size"`
+	RMSNormEps            float64 `json:"rms_norm_eps"`
+	RopeTheta             float64 `json:"rope_theta"`
+	MaxPositionEmbeddings int     `json:"max_position_embeddings"`
+	TieWordEmbeddings     bool    `json:"tie_word_embeddings"`
+	// AttentionBias is Llama's flag: biases on q, k, v and o projections.
+	AttentionBias bool   `json:"attention_bias"`
+	HiddenAct     string `json:"hidden_act"`
+	TorchDtype    string `json:"torch_dtype,omitempty"`
+	// RopeScaling is kept only to refuse checkpoints that need it.
+	RopeScaling json.RawMessage `json:"rope_scaling,omitempty"`
+}
+
+// LoadConfig reads and validates a Hugging Face config.json.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading model config: %w", err)
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig decodes a config.json, fills Hugging Face's defaults
+// (num_key_value_heads = num_attention_heads, head_dim = hidden/heads,
+// rope_theta 10000, rms_norm_eps 1e-6, hidden_act silu) and validates it.
+func ParseConfig(data []byte) (Config, error) {
+	var c Config
+	if err := json.Unmarshal(data, &c); err != nil {
+		return Config{}, fmt.Errorf("decoding model config: %w", err)
+	}
+	if c.NumKeyValueHeads == 0 {
+		c.NumKeyValueHeads = c.NumAttentionHeads
+	}
+	if c.HeadDim == 0 && c.NumAttentionHeads > 0 {
+		c.HeadDim = c.HiddenSize / c.NumAttentionHeads
+	}
+	if c.RopeTheta == 0 {
+		c.RopeTheta = 10000
+	}
+	if c.RMSNormEps == 0 {
+		c.RMSNormEps = 1e-6
+	}
+	if c.HiddenAct == "" {
+		c.HiddenAct = "silu"
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Validate reports the first field that makes the configuration unusable.
+func (c Config) Validate() error {
+	var errs []error
+	positive := func(name string, v int) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive, got %d", name, v))
+		}
+	}
+	positive("hidden_size", c.HiddenSize)
+	positive("intermediate_size", c.IntermediateSize)
+	positive("num_hidden_layers", c.NumHiddenLayers)
+	positive("num_attention_heads", c.NumAttentionHeads)
+	positive("num_key_value_heads", c.NumKeyValueHeads)
+	positive("head_dim", c.HeadDim)
+	positive("vocab_size", c.VocabSize)
+	if c.NumAttentionHeads > 0 && c.NumKeyValueHeads > 0 && c.NumAttentionHeads%c.NumKeyValueHeads != 0 {
+		errs = append(errs, fmt.Errorf("num_attention_heads (%d) must be a multiple of num_key_value_heads (%d)", c.NumAttentionHeads, c.NumKeyValueHeads))
+	}
+	if c.HeadDim%2 != 0 {
+		errs = append(errs, fmt.Errorf("head_dim must be even for rotary embedding, got %d", c.HeadDim))
+	}
+	if c.RMSNormEps < 0 || c.RopeTheta <= 0 {
+		errs = append(errs, fmt.Errorf("rms_norm_eps (%g) must be >= 0 and rope_theta (%g) > 0", c.RMSNormEps, c.RopeTheta))
+	}
+	if c.HiddenAct != "silu" {
+		errs = append(errs, fmt.Errorf("hidden_act %q is not supported (only silu)", c.HiddenAct))
+	}
+	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" {
+		errs = append(errs, fmt.Errorf("rope_scaling %s is not supported", c.RopeScaling))
+	}
+	switch c.TorchDtype {
+	case "", "float32", "bfloat16", "float16":
+	default:
+		errs = append(errs, fmt.Errorf("torch_dtype %q is not supported (float32, bfloat16, float16)", c.TorchDtype))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid model config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// QKVBias reports whether the q, k and v projections carry biases: always
+// for Qwen2, and for Llama when attention_bias is set.
+func (c Config) QKVBias() bool { return c.ModelType == "qwen2" || c.AttentionBias }
+
+// OBias reports whether the output projection carries a bias (Llama's
+// attention_bias; Qwen2 has none).
+func (c Config) OBias() bool { return c.ModelType != "qwen2" && c.AttentionBias }
+
+// QDim is Hq·Dh, the width of the query projection.
+func (c Config) QDim() int { return c.NumAttentionHeads * c.HeadDim }
+
+// KVDim is Hkv·Dh, the width of the key and value projections.
+func (c Config) KVDim() int { return c.NumKeyValueHeads * c.HeadDim }
+
+// Marshal encodes the configuration as a Hugging Face config.json.
+func (c Config) Marshal() ([]byte, error) {
+	type hf struct {
+		Config
+		Architectures []string `json:"architectures"`
+	}
+	arch := map[string]string{"qwen2": "Qwen2ForCausalLM", "mistral": "MistralForCausalLM"}[c.ModelType]
+	if arch == "" {
+		arch = "LlamaForCausalLM"
+	}
+	out, err := json.MarshalIndent(hf{Config: c, Architectures: []string{arch}}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding model config: %w", err)
+	}
+	return out, nil
+}

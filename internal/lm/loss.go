@@ -1,0 +1,57 @@
+package lm
+
+import (
+	"fmt"
+	"math"
+)
+
+// CrossEntropy returns the mean negative log-likelihood of targets [N] under
+// logits [N, V] over the positions where mask [N] is non-zero (the answer
+// tokens in supervised fine-tuning), and its gradient dlogits [N, V]. A nil
+// mask counts every position. The sum is accumulated in float64.
+func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float64, []float32, error) {
+	N := len(targets)
+	if len(logits) != N*V {
+		return 0, nil, fmt.Errorf("cross-entropy: %d logits for %d targets × vocabulary %d", len(logits), N, V)
+	}
+	if mask != nil && len(mask) != N {
+		return 0, nil, fmt.Errorf("cross-entropy: mask of %d for %d targets", len(mask), N)
+	}
+	var count float64
+	for n := range N {
+		if mask == nil || mask[n] != 0 {
+			count++
+		}
+	}
+	dlogits := make([]float32, N*V)
+	if count == 0 {
+		return 0, dlogits, nil
+	}
+	var total float64
+	for n, t := range targets {
+		if mask != nil && mask[n] == 0 {
+			continue
+		}
+		if t < 0 || t >= V {
+			return 0, nil, fmt.Errorf("cross-entropy: target %d at position %d is outside the vocabulary of %d", t, n, V)
+		}
+		row := logits[n*V : (n+1)*V]
+		mx := row[0]
+		for _, v := range row {
+			mx = max(mx, v)
+		}
+		var sum float64
+		for _, v := range row {
+			sum += math.Exp(float64(v - mx))
+		}
+		logZ := float64(mx) + math.Log(sum)
+		total += logZ - float64(row[t])
+		w := 1.0 / count
+		d := dlogits[n*V : (n+1)*V]
+		for j, v := range row {
+			d[j] = float32(math.Exp(float64(v)-logZ) * w)
+		}
+		d[t] -= float32(w)
+	}
+	return total / count, dlogits, nil
+}

@@ -1,0 +1,217 @@
+package lm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+)
+
+// Param is a named weight tensor and, when it is being trained, its gradient.
+// Names are Hugging Face's tensor names (PEFT's for LoRA matrices).
+type Param struct {
+	Name  string
+	Shape []int
+	W     []float32 // the values, row-major, len = product of Shape
+	G     []float32 // the accumulated gradient; nil when the tensor is frozen
+}
+
+func newParam(name string, shape ...int) *Param {
+	return &Param{Name: name, Shape: shape, W: make([]float32, shapeSize(shape))}
+}
+
+// Trainable reports whether the parameter has a gradient buffer.
+func (p *Param) Trainable() bool { return p.G != nil }
+
+// Module names the seven projections of a decoder layer, as in Hugging Face
+// and PEFT's target_modules.
+type Module int
+
+// The projections of a decoder layer.
+const (
+	QProj Module = iota
+	KProj
+	VProj
+	OProj
+	GateProj
+	UpProj
+	DownProj
+	numModules
+)
+
+var moduleNames = [numModules]string{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
+
+func (m Module) String() string { return moduleNames[m] }
+
+// Linear is y = x·Wᵀ + b (+ LoRA), with W [out, in] as Hugging Face stores it.
+type Linear struct {
+	In, Out int
+	W       *Param // [Out, In]
+	B       *Param // [Out], or nil
+	LoRA    *LoRA  // nil without an adapter
+}
+
+// Layer is one decoder block: pre-norm attention and pre-norm SwiGLU MLP,
+// each added to the residual stream.
+type Layer struct {
+	InputNorm *Param // [D]
+	PostNorm  *Param // [D]
+	Proj      [numModules]*Linear
+}
+
+// Model is a Llama-architecture decoder.
+type Model struct {
+	Config Config
+	Embed  *Param // [V, D]
+	Layers []*Layer
+	Norm   *Param // [D]
+	LMHead *Param // [V, D]; the same Param as Embed when embeddings are tied
+	rope   *rope
+}
+
+// NewModel allocates a model of the given architecture with zero weights and
+// unit norm weights.
+func NewModel(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	D, F, V := cfg.HiddenSize, cfg.IntermediateSize, cfg.VocabSize
+	m := &Model{Config: cfg, Embed: newParam("model.embed_tokens.weight", V, D), Norm: newParam("model.norm.weight", D)}
+	fill(m.Norm.W, 1)
+	if cfg.TieWordEmbeddings {
+		m.LMHead = m.Embed
+	} else {
+		m.LMHead = newParam("lm_head.weight", V, D)
+	}
+	dims := [numModules][2]int{{D, cfg.QDim()}, {D, cfg.KVDim()}, {D, cfg.KVDim()}, {cfg.QDim(), D}, {D, F}, {D, F}, {F, D}}
+	for i := 0; i < cfg.NumHiddenLayers; i++ {
+		pre := fmt.Sprintf("model.layers.%d.", i)
+		l := &Layer{InputNorm: newParam(pre+"input_layernorm.weight", D), PostNorm: newParam(pre+"post_attention_layernorm.weight", D)}
+		fill(l.InputNorm.W, 1)
+		fill(l.PostNorm.W, 1)
+		for mod := QProj; mod < numModules; mod++ {
+			group := "self_attn."
+			if mod >= GateProj {
+				group = "mlp."
+			}
+			in, out := dims[mod][0], dims[mod][1]
+			lin := &Linear{In: in, Out: out, W: newParam(pre+group+mod.String()+".weight", out, in)}
+			if (mod <= VProj && cfg.QKVBias()) || (mod == OProj && cfg.OBias()) {
+				lin.B = newParam(pre+group+mod.String()+".bias", out)
+			}
+			l.Proj[mod] = lin
+		}
+		m.Layers = append(m.Layers, l)
+	}
+	m.rope = newRope(cfg.HeadDim, cfg.RopeTheta)
+	return m, nil
+}
+
+// Params lists the base model's tensors in a stable order (the tied
+// lm_head appears once, as the embedding). LoRA matrices are not included.
+func (m *Model) Params() []*Param {
+	ps := []*Param{m.Embed}
+	for _, l := range m.Layers {
+		ps = append(ps, l.InputNorm)
+		for _, lin := range l.Proj {
+			ps = append(ps, lin.W)
+			if lin.B != nil {
+				ps = append(ps, lin.B)
+			}
+		}
+		ps = append(ps, l.PostNorm)
+	}
+	ps = append(ps, m.Norm)
+	if m.LMHead != m.Embed {
+		ps = append(ps, m.LMHead)
+	}
+	return ps
+}
+
+// TrainableParams lists every parameter with a gradient buffer: LoRA
+// matrices in LoRA mode, all base tensors after TrainAll.
+func (m *Model) TrainableParams() []*Param {
+	var ps []*Param
+	for _, p := range m.Params() {
+		if p.Trainable() {
+			ps = append(ps, p)
+		}
+	}
+	for _, l := range m.Layers {
+		for _, lin := range l.Proj {
+			if lin.LoRA != nil {
+				ps = append(ps, lin.LoRA.A, lin.LoRA.B)
+			}
+		}
+	}
+	return ps
+}
+
+// TrainAll gives every base tensor a gradient buffer (full fine-tuning or
+// pretraining).
+func (m *Model) TrainAll() {
+	for _, p := range m.Params() {
+		if p.G == nil {
+			p.G = make([]float32, len(p.W))
+		}
+	}
+}
+
+// Freeze drops the gradient buffers of every base tensor.
+func (m *Model) Freeze() {
+	for _, p := range m.Params() {
+		p.G = nil
+	}
+}
+
+// ZeroGrad clears every gradient buffer.
+func (m *Model) ZeroGrad() {
+	for _, p := range m.TrainableParams() {
+		clear(p.G)
+	}
+}
+
+// InitRandom fills the weights as Hugging Face initialises a Llama
+// (normal with standard deviation std, norms at one), from a seeded RNG.
+func (m *Model) InitRandom(seed uint64, std float64) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	for _, p := range m.Params() {
+		if len(p.Shape) == 1 && strings.HasSuffix(p.Name, "norm.weight") {
+			fill(p.W, 1)
+			continue
+		}
+		for i := range p.W {
+			p.W[i] = float32(rng.NormFloat64() * std)
+		}
+	}
+}
+
+// NumParams counts the base model's parameters.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.Params() {
+		n += len(p.W)
+	}
+	return n
+}
+
+func fill(x []float32, v float32) {
+	for i := range x {
+		x[i] = v
+	}
+}
+
+// rope holds Hugging Face's rotary frequencies: invFreq[i] = 1/θ^(2i/Dh)
+// for i < Dh/2, applied in the rotate-half layout.
+type rope struct {
+	half    int
+	invFreq []float32
+}
+
+func newRope(headDim int, theta float64) *rope {
+	r := &rope{half: headDim / 2, invFreq: make([]float32, headDim/2)}
+	for i := range r.invFreq {
+		r.invFreq[i] = float32(1 / math.Pow(theta, float64(2*i)/float64(headDim)))
+	}
+	return r
+}
