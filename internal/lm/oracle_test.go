@@ -56,6 +56,7 @@ func TestPyTorchOracle(t *testing.T) {
 			}
 			cmd := exec.Command(python, "testdata/oracle.py", dir)
 			cmd.Stderr = os.Stderr
+			cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
 			raw, err := cmd.Output()
 			if err != nil {
 				t.Fatalf("running oracle.py: %v", err)
