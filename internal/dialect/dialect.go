@@ -1,0 +1,68 @@
+// Package dialect hides the SQL that differs between database engines — date parts, date
+// arithmetic, identifier quoting, string concatenation, rounding, division, LIMIT — behind one
+// small interface, so that generated SQL is not hard-coded to SQLite.
+//
+// Each engine lives in its own package (dialect/sqlite; dialect/postgres next) and must pass
+// the shared conformance suite in dialect/dialecttest, which runs the same expressions on a
+// real database of that engine and checks the results.
+//
+// Implementer's checklist:
+//   - every method returns an SQL expression (or clause) as text; arguments are SQL
+//     expressions already (column references, literals), never raw values;
+//   - date parts are integers (Year 2023, Quarter 1-4, Month 1-12); YearMonth is text "YYYY-MM";
+//   - DateLiteral accepts "YYYY-MM-DD" and yields a value comparable with date columns;
+//   - InRange is half-open: from <= col < to;
+//   - DaysBetween is the (possibly fractional) number of days from a to b;
+//   - Div never fails on a zero denominator (NULL instead) and never truncates integers.
+package dialect
+
+import "fmt"
+
+// Dialect writes engine-specific SQL fragments.
+type Dialect interface {
+	// Name is the engine, "sqlite" or "postgres".
+	Name() string
+	// Quote quotes an identifier when it needs quoting (spaces, keywords, odd characters)
+	// and returns it unchanged otherwise.
+	Quote(ident string) string
+	// Year is the calendar year of a date expression, as an integer.
+	Year(expr string) string
+	// Quarter is the quarter (1-4) of a date expression, as an integer.
+	Quarter(expr string) string
+	// Month is the month (1-12) of a date expression, as an integer.
+	Month(expr string) string
+	// YearMonth is the "YYYY-MM" text of a date expression.
+	YearMonth(expr string) string
+	// DateLiteral is a date constant for "YYYY-MM-DD".
+	DateLiteral(ymd string) string
+	// InRange is the half-open predicate from <= expr < to, with from and to "YYYY-MM-DD".
+	InRange(expr, from, to string) string
+	// DaysBetween is the number of days from date expression a to date expression b.
+	DaysBetween(a, b string) string
+	// Concat concatenates text expressions.
+	Concat(parts ...string) string
+	// Round rounds a numeric expression to digits decimal places.
+	Round(expr string, digits int) string
+	// Div divides num by den in floating point, NULL when den is zero.
+	Div(num, den string) string
+	// Limit is the clause that keeps the first n rows, e.g. "LIMIT 5".
+	Limit(n int) string
+}
+
+// StringLiteral quotes s as an SQL string literal ('it''s'), the same in every dialect we support.
+func StringLiteral(s string) string {
+	out := make([]byte, 0, len(s)+2)
+	out = append(out, '\'')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			out = append(out, '\'')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '\''))
+}
+
+// ErrUnknown is returned by the registry for a dialect name it does not know.
+type ErrUnknown struct{ Name string }
+
+func (e ErrUnknown) Error() string { return fmt.Sprintf("unknown SQL dialect %q", e.Name) }
