@@ -49,7 +49,8 @@ type Dialect interface {
 	Limit(n int) string
 }
 
-// StringLiteral quotes s as an SQL string literal ('it”s'), the same in every dialect we support.
+// StringLiteral quotes s as an SQL string literal, doubling single quotes, the same in every
+// dialect we support.
 func StringLiteral(s string) string {
 	out := make([]byte, 0, len(s)+2)
 	out = append(out, '\'')
