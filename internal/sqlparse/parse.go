@@ -30,10 +30,22 @@ func Parse(sql string) (rq.Statement, error) {
 	case len(stmts) > 1:
 		return nil, fmt.Errorf("parse sql: %d statements, want exactly one", len(stmts))
 	}
+	depth := 0
 	for _, t := range stmts[0] {
-		if t.Kind == Illegal {
+		switch {
+		case t.Kind == Illegal:
 			return nil, fmt.Errorf("parse sql: unexpected %q at byte %d", t.Text, t.Pos)
+		case t.IsPunct("("):
+			depth++
+		case t.IsPunct(")"):
+			if depth--; depth < 0 {
+				return nil, fmt.Errorf("parse sql: unmatched ')' at byte %d", t.Pos)
+			}
 		}
+	}
+	if depth > 0 {
+		// rqlite/sql accepts some unclosed parentheses.
+		return nil, fmt.Errorf("parse sql: %d unclosed '('", depth)
 	}
 	stmt, err := rq.NewParser(strings.NewReader(parserText(stmts[0]))).ParseStatement()
 	if err != nil {
