@@ -8,5 +8,6 @@ func (a *app) commands() []*cobra.Command {
 		a.newVersionCmd(),
 		a.newDBCmd(),
 		a.newSchemaCmd(),
+		a.newDataCmd(),
 	}
 }
