@@ -2,7 +2,6 @@ package sqlparse
 
 import (
 	"fmt"
-	"strings"
 
 	rq "github.com/rqlite/sql"
 )
@@ -366,6 +365,3 @@ func btoi(b bool) int {
 	}
 	return 0
 }
-
-// lowerName is the case-folded name of an identifier.
-func lowerName(id *rq.Ident) string { return strings.ToLower(rq.IdentName(id)) }

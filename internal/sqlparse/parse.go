@@ -100,18 +100,29 @@ func splitStatements(toks []Token) [][]Token {
 }
 
 // parserText rebuilds one statement for rqlite's parser: tokens separated
-// by single spaces, every quoted identifier written with double quotes.
+// by single spaces, every quoted identifier written with double quotes, and
+// identifiers with non-ASCII letters quoted too (rqlite's scanner rejects
+// them bare, SQLite does not), as are those containing '$'.
 func parserText(toks []Token) string {
 	var b strings.Builder
 	for i, t := range toks {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if t.Kind == QuotedIdent && t.Text[0] != '"' {
+		if t.Kind == QuotedIdent && t.Text[0] != '"' || t.Kind == Ident && (!isASCII(t.Text) || strings.IndexByte(t.Text, '$') >= 0) {
 			b.WriteString(`"` + strings.ReplaceAll(t.Name(), `"`, `""`) + `"`)
 			continue
 		}
 		b.WriteString(t.Text)
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -113,6 +113,7 @@ func TestParse(t *testing.T) {
 	good := []string{
 		"SELECT a FROM t;", "SELECT [a b] FROM `t`", "/* c */ SELECT 1 -- d",
 		"WITH m AS (SELECT 1 AS x) SELECT x, RANK() OVER (PARTITION BY x ORDER BY x) FROM m",
+		"SELECT württemberg, payout___us$__ FROM t",
 	}
 	for _, sql := range good {
 		if _, err := Parse(sql); err != nil {
