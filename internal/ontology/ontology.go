@@ -5,6 +5,8 @@
 // The YAML format is documented in docs/ontology.md; ontologies/northwind.yaml is the reference.
 package ontology
 
+import "strings"
+
 // FormatVersion is the version of the YAML format this package writes and reads.
 const FormatVersion = 1
 
@@ -35,6 +37,10 @@ type Ontology struct {
 	Path string `yaml:"-" json:"-"`
 	// Format is the source format: "yaml", "analytic_graph" or "analytic_graph_v1".
 	Format string `yaml:"-" json:"-"`
+	// Notes are warnings the loader raised while reading the file: quirks of the seed
+	// formats it resolved (a GROUP BY split off a formula, a formula it cannot run).
+	// Validate reports them with its own problems.
+	Notes []Problem `yaml:"-" json:"-"`
 }
 
 // Table describes one table in business terms.
@@ -42,6 +48,11 @@ type Table struct {
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 	// TimeColumn is the table's main date column (e.g. OrderDate), used for time filters.
 	TimeColumn string `yaml:"time_column,omitempty" json:"time_column,omitempty"`
+	// PrimaryKey lists the columns that identify a row (optional; documents the grain).
+	PrimaryKey []string `yaml:"primary_key,omitempty" json:"primary_key,omitempty"`
+	// Columns optionally maps column names to their declared types, as the seed's
+	// table catalogue does; validation checks that each column exists.
+	Columns map[string]string `yaml:"columns,omitempty" json:"columns,omitempty"`
 	// Line is the source line of the definition (0 when unknown).
 	Line int `yaml:"-" json:"-"`
 }
@@ -71,6 +82,16 @@ type Metric struct {
 	Filters []string `yaml:"filters,omitempty" json:"filters,omitempty"`
 	// Higher says whether a higher value is better ("true"/"false"; empty when neutral).
 	Higher string `yaml:"higher_is_better,omitempty" json:"higher_is_better,omitempty"`
+	// Grain is the level one value of the formula's inner terms is counted at: "order",
+	// "order line", "product", ... A formula at order grain must not be joined to a finer
+	// table (order_details) without care: SUM(Orders.Freight) would count an order once per line.
+	Grain string `yaml:"grain,omitempty" json:"grain,omitempty"`
+	// Period, for a growth metric, is the period it compares: "month", "quarter" or "year".
+	// Such a formula reads two time windows and is meant to be used with a period filter.
+	Period string `yaml:"period,omitempty" json:"period,omitempty"`
+	// Descriptive marks a metric whose formula documents the idea but cannot run as a plain
+	// aggregate (it reads relations no table or CTE defines); generators skip it.
+	Descriptive bool `yaml:"descriptive,omitempty" json:"descriptive,omitempty"`
 	// Line is the source line of the definition (0 when unknown).
 	Line int `yaml:"-" json:"-"`
 }
@@ -81,6 +102,9 @@ type Dimension struct {
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 	// Column is the qualified column, e.g. "Customers.Country".
 	Column string `yaml:"column" json:"column"`
+	// Expression, when set, is the SQL expression over Column that results are grouped
+	// and filtered by, e.g. "strftime('%Y', Orders.OrderDate)" for a year dimension.
+	Expression string `yaml:"expression,omitempty" json:"expression,omitempty"`
 	// Kind: category, geography, person, organisation, product, time, flag.
 	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
 	// Synonyms are other names of the attribute ("nation", "market").
@@ -119,4 +143,64 @@ type Join struct {
 	LeftAlias  string `yaml:"left_alias,omitempty" json:"left_alias,omitempty"`
 	RightAlias string `yaml:"right_alias,omitempty" json:"right_alias,omitempty"`
 	Line       int    `yaml:"-" json:"-"`
+}
+
+// Metric returns the metric called name (case-insensitive), or nil.
+func (o *Ontology) Metric(name string) *Metric {
+	for i := range o.Metrics {
+		if strings.EqualFold(o.Metrics[i].Name, name) {
+			return &o.Metrics[i]
+		}
+	}
+	return nil
+}
+
+// Dimension returns the dimension called name (case-insensitive), or nil.
+func (o *Ontology) Dimension(name string) *Dimension {
+	for i := range o.Dimensions {
+		if strings.EqualFold(o.Dimensions[i].Name, name) {
+			return &o.Dimensions[i]
+		}
+	}
+	return nil
+}
+
+// Entity returns the entity called name (case-insensitive), or nil.
+func (o *Ontology) Entity(name string) *Entity {
+	for i := range o.Entities {
+		if strings.EqualFold(o.Entities[i].Name, name) {
+			return &o.Entities[i]
+		}
+	}
+	return nil
+}
+
+// Table returns the table of the dimension's column ("" when unqualified).
+func (d Dimension) Table() string { t, _ := SplitColumn(d.Column); return t }
+
+// SQL returns the expression to group or filter by: Expression, or else Column.
+func (d Dimension) SQL() string {
+	if d.Expression != "" {
+		return d.Expression
+	}
+	return d.Column
+}
+
+// SplitColumn splits a qualified column reference "Table.Column" into its parts; an
+// unqualified name returns an empty table. Double quotes around either part are removed.
+func SplitColumn(ref string) (table, column string) {
+	ref = strings.TrimSpace(ref)
+	i := strings.LastIndex(ref, ".")
+	if i < 0 {
+		return "", unquote(ref)
+	}
+	return unquote(ref[:i]), unquote(ref[i+1:])
+}
+
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '`' && s[len(s)-1] == '`' || s[0] == '[' && s[len(s)-1] == ']') {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
