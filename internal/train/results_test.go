@@ -16,7 +16,9 @@ func TestParseResults(t *testing.T) {
 		check   func(m []Metrics) bool
 		wantErr bool
 	}{
-		{"openai plain", openai, 2, func(m []Metrics) bool { return math.IsNaN(m[0].ValidLoss) && m[1].ValidLoss == 1.3 && m[1].TrainMeanTokenAccuracy == 0.7 }, false},
+		{"openai plain", openai, 2, func(m []Metrics) bool {
+			return math.IsNaN(m[0].ValidLoss) && m[1].ValidLoss == 1.3 && m[1].TrainMeanTokenAccuracy == 0.7
+		}, false},
 		{"openai base64", base64.StdEncoding.EncodeToString([]byte(openai)), 2, func(m []Metrics) bool { return m[1].Step == 2 }, false},
 		{"azure names", azure, 1, func(m []Metrics) bool { return m[0].ValidMeanTokenAccuracy == 0.61 && m[0].FullValidLoss == 1.45 }, false},
 		{"not csv", "hello, world", 0, nil, true},

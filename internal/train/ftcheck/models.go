@@ -1,0 +1,60 @@
+// Package ftcheck checks a fine-tuning JSONL file against OpenAI's published chat format rules
+// before anything is uploaded, and estimates its token count, cost and duration. It reports
+// every problem as file:line: rule: message so a bad file is found in a second, not after a
+// queued job fails. Chat (supervised) and preference (DPO) files are recognised.
+package ftcheck
+
+// ModelLimit is what ftcheck knows about a fine-tunable base model.
+type ModelLimit struct {
+	// ExampleTokens is the largest training example, in tokens. OpenAI's fine-tuning guide
+	// ("Token limits"): 65,536 for gpt-4o-mini-2024-07-18 and gpt-4o-2024-08-06 (and the
+	// gpt-4.1 snapshots), 16,385 for gpt-3.5-turbo-0125. Longer examples are truncated by the
+	// service, which cuts off the assistant's answer, so ftcheck rejects them.
+	ExampleTokens int
+	// USDPerMTok is the training price per million trained tokens (OpenAI pricing page,
+	// "Fine-tuning", as of PricesAsOf). It mirrors internal/dataset's price table.
+	USDPerMTok float64
+	// Encoding is the tiktoken encoding of the model.
+	Encoding string
+}
+
+// PricesAsOf is the date the prices were read.
+const PricesAsOf = "2025-08-01"
+
+// Models lists the base models ftcheck knows. Azure deployment names of the same snapshots
+// (gpt-35-turbo-0125, gpt-4o-mini-2024-07-18) map to the same limits.
+var Models = map[string]ModelLimit{
+	"gpt-4o-mini-2024-07-18":  {65536, 3.00, "o200k_base"},
+	"gpt-4o-2024-08-06":       {65536, 25.00, "o200k_base"},
+	"gpt-4.1-nano-2025-04-14": {65536, 1.50, "o200k_base"},
+	"gpt-4.1-mini-2025-04-14": {65536, 5.00, "o200k_base"},
+	"gpt-4.1-2025-04-14":      {65536, 25.00, "o200k_base"},
+	"gpt-3.5-turbo-0125":      {16385, 8.00, "cl100k_base"},
+	"gpt-35-turbo-0125":       {16385, 8.00, "cl100k_base"},
+}
+
+// MinExamples is the smallest training file OpenAI accepts.
+const MinExamples = 10
+
+// DefaultEpochs mirrors the "auto" n_epochs rule of OpenAI's data-preparation cookbook: 3
+// epochs, raised so that small files see at least 100 examples in total and lowered so that
+// large ones see at most 25,000, within 1..25.
+func DefaultEpochs(n int) int {
+	const target, minEx, maxEx, minE, maxE = 3, 100, 25000, 1, 25
+	switch {
+	case n <= 0:
+		return target
+	case n*target < minEx:
+		return min(maxE, minEx/n)
+	case n*target > maxEx:
+		return max(minE, maxEx/n)
+	}
+	return target
+}
+
+// TrainingTokensPerSecond is the throughput assumed for the duration estimate. OpenAI does
+// not publish one; this is a deliberately rough figure, and the estimate says so.
+const TrainingTokensPerSecond = 2000
+
+// QueueOverheadSeconds is the fixed time assumed for validation, queueing and model export.
+const QueueOverheadSeconds = 15 * 60
