@@ -1,0 +1,10 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+type jsonRaw = json.RawMessage
+
+func sprintAll(v any) string { return fmt.Sprintf("%v %+v %#v", v, v, v) }
