@@ -14,8 +14,8 @@ import (
 // span is the source position of one definition (or of a top-level key) in a parsed file.
 type span struct {
 	line    int
-	concept string                 // e.g. `metric "Gross Profit"`; "" for a top-level key
-	key     string                 // the top-level key, for spans without a concept
+	concept string                  // e.g. `metric "Gross Profit"`; "" for a top-level key
+	key     string                  // the top-level key, for spans without a concept
 	fields  []*ast.MappingValueNode // the definition's own keys
 }
 
@@ -117,12 +117,21 @@ func (ix *index) add(concept string, n ast.Node) int {
 	return l
 }
 
+// addAt records a definition at node n whose position is given (a mapping key's line).
+func (ix *index) addAt(l int, concept string, n ast.Node) int {
+	fields, _ := mappingEntries(n)
+	ix.spans = append(ix.spans, span{line: l, concept: concept, fields: fields})
+	return l
+}
+
 // addKey records a top-level key.
 func (ix *index) addKey(mv *ast.MappingValueNode) {
 	ix.spans = append(ix.spans, span{line: line(mv.Key), key: keyName(mv)})
 }
 
-func (ix *index) sort() { sort.SliceStable(ix.spans, func(i, j int) bool { return ix.spans[i].line < ix.spans[j].line }) }
+func (ix *index) sort() {
+	sort.SliceStable(ix.spans, func(i, j int) bool { return ix.spans[i].line < ix.spans[j].line })
+}
 
 // locate returns the concept and field at a source line.
 func (ix *index) locate(l int) (concept, field string) {

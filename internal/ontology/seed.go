@@ -108,13 +108,13 @@ func loadAnalyticGraph(path string, data []byte, top []*ast.MappingValueNode) (*
 				case "entity":
 					label = entityLabel(name)
 				}
-				lineOf["c:"+name] = ix.add(label, c.Value)
+				lineOf["c:"+name] = ix.addAt(line(c.Key), label, c.Value)
 				conceptOrder = append(conceptOrder, name)
 			case "table_relationships":
-				lineOf["r:"+name] = ix.add("relationship "+fmt.Sprintf("%q", name), c.Value)
+				lineOf["r:"+name] = ix.addAt(line(c.Key), "relationship "+fmt.Sprintf("%q", name), c.Value)
 				relOrder = append(relOrder, name)
 			case "tables":
-				lineOf["t:"+name] = ix.add(tableLabel(name), c.Value)
+				lineOf["t:"+name] = ix.addAt(line(c.Key), tableLabel(name), c.Value)
 				tableOrder = append(tableOrder, name)
 			}
 		}
@@ -203,7 +203,7 @@ func loadAnalyticGraphV1(path string, data []byte, top []*ast.MappingValueNode) 
 		if key == "tables" {
 			entries, _ := mappingEntries(e.Value)
 			for _, t := range entries {
-				tableLines[keyName(t)] = ix.add(tableLabel(keyName(t)), t.Value)
+				tableLines[keyName(t)] = ix.addAt(line(t.Key), tableLabel(keyName(t)), t.Value)
 			}
 			continue
 		}
@@ -244,7 +244,7 @@ func loadAnalyticGraphV1(path string, data []byte, top []*ast.MappingValueNode) 
 		mm := Metric{Name: m.Name, Description: m.Description, Formula: m.Formula, CTE: m.CTE,
 			Tables: m.Tables, TimeDependent: m.TimeDependent, Line: at("metrics", i)}
 		if m.Dimension != "" {
-			mm.Dimensions = []string{o.dimensionFor(m.Dimension)}
+			mm.Dimensions = []string{o.dimensionFor(m.Dimension, mm.Line)}
 		}
 		o.Metrics = append(o.Metrics, mm)
 	}
@@ -280,7 +280,7 @@ func (o *Ontology) finishSeed() {
 					o.note(m.Line, label, "formula", fmt.Sprintf("GROUP BY %s: no table or column of that name; dropped", t))
 					continue
 				}
-				name := o.dimensionFor(col)
+				name := o.dimensionFor(col, m.Line)
 				m.Dimensions = append(m.Dimensions, name)
 				o.note(m.Line, label, "formula", fmt.Sprintf("GROUP BY %s split off the formula: dimension %q (%s)", t, name, col))
 			}
@@ -329,8 +329,8 @@ func (o *Ontology) resolveGroupBy(term string, tables []string) string {
 }
 
 // dimensionFor returns the name of the dimension on column, adding one named after the
-// table (Regions.RegionDescription → "region") when there is none.
-func (o *Ontology) dimensionFor(column string) string {
+// table (Regions.RegionDescription → "region") when there is none, located at line.
+func (o *Ontology) dimensionFor(column string, line int) string {
 	for _, d := range o.Dimensions {
 		if strings.EqualFold(d.Column, column) {
 			return d.Name
@@ -341,7 +341,7 @@ func (o *Ontology) dimensionFor(column string) string {
 	if name == "" || o.Dimension(name) != nil {
 		name = column
 	}
-	o.Dimensions = append(o.Dimensions, Dimension{Name: name, Column: column, Kind: "category"})
+	o.Dimensions = append(o.Dimensions, Dimension{Name: name, Column: column, Kind: "category", Line: line})
 	return name
 }
 

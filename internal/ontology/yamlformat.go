@@ -23,10 +23,7 @@ func loadYAML(path string, data []byte, top []*ast.MappingValueNode) (*Ontology,
 		case "tables":
 			entries, _ := mappingEntries(e.Value)
 			for _, t := range entries {
-				tableLines[keyName(t)] = ix.add(tableLabel(keyName(t)), t.Value)
-				if tableLines[keyName(t)] == 0 {
-					tableLines[keyName(t)] = line(t.Key)
-				}
+				tableLines[keyName(t)] = ix.addAt(line(t.Key), tableLabel(keyName(t)), t.Value)
 			}
 		case "metrics", "dimensions", "entities", "joins":
 			items, _ := sequenceItems(e.Value)

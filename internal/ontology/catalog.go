@@ -1,0 +1,82 @@
+package ontology
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// catalog is what validation needs to know of a live database: its tables and columns.
+type catalog struct {
+	tables map[string]*catalogTable // lower-cased name → table
+}
+
+type catalogTable struct {
+	name    string
+	columns map[string]string // lower-cased name → spelling
+}
+
+// readCatalog lists the tables and views of a SQLite database and their columns.
+func readCatalog(ctx context.Context, db *sql.DB) (*catalog, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read schema: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	c := &catalog{tables: map[string]*catalogTable{}}
+	for _, n := range names {
+		t := &catalogTable{name: n, columns: map[string]string{}}
+		cols, err := db.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, n)
+		if err != nil {
+			return nil, fmt.Errorf("read columns of %s: %w", n, err)
+		}
+		for cols.Next() {
+			var col string
+			if err := cols.Scan(&col); err != nil {
+				cols.Close()
+				return nil, fmt.Errorf("read columns of %s: %w", n, err)
+			}
+			t.columns[strings.ToLower(col)] = col
+		}
+		cols.Close()
+		c.tables[strings.ToLower(n)] = t
+	}
+	return c, nil
+}
+
+func (c *catalog) table(name string) *catalogTable { return c.tables[strings.ToLower(name)] }
+
+func (t *catalogTable) has(column string) bool {
+	_, ok := t.columns[strings.ToLower(column)]
+	return ok
+}
+
+// prepare compiles query without running it and returns SQLite's message on failure.
+func prepare(ctx context.Context, db *sql.DB, query string) error {
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}
+
+var sqliteNoise = regexp.MustCompile(`^(SQL logic error|sqlite error|SQLITE_ERROR):\s*|\s*\(\d+\)$`)
+
+// sqlMessage strips the driver's decoration from a database error.
+func sqlMessage(err error) string {
+	return sqliteNoise.ReplaceAllString(err.Error(), "")
+}
