@@ -9,5 +9,7 @@ func (a *app) commands() []*cobra.Command {
 		a.newDBCmd(),
 		a.newSchemaCmd(),
 		a.newDataCmd(),
+		a.newFinetuneCmd(),
+		a.newJobsCmd(),
 	}
 }

@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/openai/openai-go/v3/azure"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/spf13/cobra"
+
+	"github.com/sqlforge/sqlforge/internal/train"
+	"github.com/sqlforge/sqlforge/internal/train/ftcheck"
+	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
+	"github.com/sqlforge/sqlforge/internal/train/registry"
+)
+
+// ftSleep waits between polls and retries of fine-tuning commands; tests replace it so that
+// following a job on the contract server takes no wall-clock time.
+var ftSleep train.Sleeper = train.Sleep
+
+// newEngine is the one switch that wires fine-tuning providers. Credentials come from the
+// environment only and are never printed.
+func newEngine(provider string) (*ftopenai.Engine, error) {
+	switch provider {
+	case "openai":
+		key := os.Getenv("OPENAI_API_KEY")
+		if key == "" {
+			return nil, userErr(errors.New("engine openai: OPENAI_API_KEY is not set"))
+		}
+		return ftopenai.New(ftopenai.Options{APIKey: key, BaseURL: os.Getenv("OPENAI_BASE_URL"), Provider: "openai", Sleep: ftSleep}), nil
+	case "azure":
+		ep, key, ver := os.Getenv("AZURE_OPENAI_ENDPOINT"), os.Getenv("AZURE_OPENAI_API_KEY"), os.Getenv("AZURE_OPENAI_API_VERSION")
+		if ep == "" || key == "" {
+			return nil, userErr(errors.New("engine azure: AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY must be set"))
+		}
+		if ver == "" {
+			ver = "2025-04-01-preview"
+		}
+		opts := []option.RequestOption{azure.WithEndpoint(ep, ver), azure.WithAPIKey(key)}
+		if os.Getenv("SQLFORGE_AZURE_ALLOW_HTTP") == "1" { // loopback contract server only
+			opts = append(opts, azure.WithUnsafeAllowHTTP())
+		}
+		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep}), nil
+	}
+	return nil, userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
+}
+
+type finetuneFlags struct {
+	engine, train, val, base, suffix, state string
+	epochs, batch                           int
+	lr                                      float64
+	seed                                    int64
+	dryRun, detach                          bool
+}
+
+func (a *app) newFinetuneCmd() *cobra.Command {
+	var f finetuneFlags
+	cmd := &cobra.Command{
+		Use:   "finetune",
+		Short: "Check, upload and fine-tune on OpenAI or Azure OpenAI, recording the job in the state database",
+		Long: `finetune checks the training (and validation) file against OpenAI's format rules and stops with
+exit status 2 on any error, before anything is uploaded; then uploads, creates the job, follows it
+to the end and records everything in the state database (see "sqlforge jobs").`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runFinetune(cmd.Context(), f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.engine, "engine", "openai", "provider: openai or azure")
+	fl.StringVar(&f.train, "train", "", "training JSONL file (required)")
+	fl.StringVar(&f.val, "val", "", "validation JSONL file")
+	fl.StringVar(&f.base, "base", "gpt-4o-mini-2024-07-18", "base model")
+	fl.IntVar(&f.epochs, "epochs", 0, "epochs (0: provider's auto)")
+	fl.IntVar(&f.batch, "batch-size", 0, "batch size (0: auto)")
+	fl.Float64Var(&f.lr, "lr-multiplier", 0, "learning-rate multiplier (0: auto)")
+	fl.Int64Var(&f.seed, "seed", 0, "job seed (0: provider chooses)")
+	fl.StringVar(&f.suffix, "suffix", "sqlforge", "suffix of the fine-tuned model name")
+	fl.StringVar(&f.state, "state", "", "state database (default $XDG_STATE_HOME/sqlforge/jobs.db)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "check the files and print the estimate only")
+	fl.BoolVar(&f.detach, "detach", false, "create the job and return without following it")
+	cmd.AddCommand(a.newFinetuneCheckCmd())
+	return cmd
+}
+
+func (a *app) newFinetuneCheckCmd() *cobra.Command {
+	var base string
+	var epochs int
+	var val bool
+	cmd := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Check a fine-tuning file only: format rules, tokens, cost and duration estimate",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, err := a.checkFile(args[0], ftcheck.Options{Model: base, Epochs: epochs, Validation: val})
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				if err := a.dbPrintJSON(rep); err != nil {
+					return err
+				}
+			}
+			if n := rep.Errors(); n > 0 {
+				return userErr(fmt.Errorf("%s: %d errors", args[0], n))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&base, "base", "gpt-4o-mini-2024-07-18", "base model (token limit, price)")
+	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs for the estimate (0: OpenAI's auto rule)")
+	cmd.Flags().BoolVar(&val, "validation", false, "the file is a validation file (no minimum size)")
+	return cmd
+}
+
+// checkFile runs ftcheck and prints issues and the estimate (text mode).
+func (a *app) checkFile(path string, o ftcheck.Options) (*ftcheck.Report, error) {
+	rep, err := ftcheck.CheckFile(path, o)
+	if err != nil {
+		return nil, userErr(err)
+	}
+	if !a.jsonOut {
+		for _, is := range rep.Issues {
+			fmt.Fprintln(a.stderr, is.String())
+		}
+		fmt.Fprintf(a.stdout, "%s: %s, %d examples, %d tokens (longest %d), %d epochs: ~$%.2f, ~%s (rough)\n",
+			path, rep.Kind, rep.Examples, rep.Tokens, rep.MaxTokens, rep.Epochs, rep.CostUSD, rep.Duration)
+	}
+	return rep, nil
+}
+
+func openState(ctx context.Context, path string) (*registry.Registry, error) {
+	if path == "" {
+		p, err := registry.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return registry.Open(ctx, path)
+}
+
+func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
+	if f.train == "" {
+		return userErr(errors.New("--train is required"))
+	}
+	rep, err := a.checkFile(f.train, ftcheck.Options{Model: f.base, Epochs: f.epochs})
+	if err != nil {
+		return err
+	}
+	errs := rep.Errors()
+	if f.val != "" {
+		vrep, err := a.checkFile(f.val, ftcheck.Options{Model: f.base, Epochs: f.epochs, Validation: true})
+		if err != nil {
+			return err
+		}
+		errs += vrep.Errors()
+	}
+	if errs > 0 {
+		return userErr(fmt.Errorf("finetune: %d errors in the input files; nothing was uploaded", errs))
+	}
+	if f.dryRun {
+		return nil
+	}
+	eng, err := newEngine(f.engine)
+	if err != nil {
+		return err
+	}
+	reg, err := openState(ctx, f.state)
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	tf, err := eng.Upload(ctx, f.train)
+	if err != nil {
+		return err
+	}
+	a.progress("uploaded %s as %s\n", f.train, tf.ID)
+	spec := train.JobSpec{BaseModel: f.base, TrainingFile: tf.ID, Suffix: f.suffix, Seed: f.seed, Method: train.MethodSupervised,
+		Hyperparameters: train.Hyperparameters{Epochs: f.epochs, BatchSize: f.batch, LearningRateMultiplier: f.lr}}
+	if rep.Kind == ftcheck.KindDPO {
+		spec.Method = train.MethodDPO
+	}
+	if f.val != "" {
+		vf, err := eng.Upload(ctx, f.val)
+		if err != nil {
+			return err
+		}
+		spec.ValidationFile = vf.ID
+		a.progress("uploaded %s as %s\n", f.val, vf.ID)
+	}
+	j, err := eng.CreateJob(ctx, spec)
+	if err != nil {
+		return err
+	}
+	if err := reg.Add(ctx, registry.Record{Provider: f.engine, Job: j, Suffix: f.suffix, TrainingPath: f.train,
+		ValidationPath: f.val, EstimatedCost: rep.CostUSD}); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "job %s created (%s)\n", j.ID, j.Status)
+	if f.detach {
+		return nil
+	}
+	return a.watchJob(ctx, eng, reg, j.ID)
+}
+
+func (a *app) progress(format string, args ...any) {
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, format, args...)
+	}
+}
