@@ -34,30 +34,30 @@ var allModules = []string{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "
 // implement are written with PEFT's defaults and refused on load when set
 // to anything else.
 type Config struct {
-	AlphaPattern         map[string]float64 `json:"alpha_pattern"`
-	AutoMapping          any                `json:"auto_mapping"`
-	BaseModelNameOrPath  string             `json:"base_model_name_or_path"`
-	Bias                 string             `json:"bias"`
-	FanInFanOut          bool               `json:"fan_in_fan_out"`
-	InferenceMode        bool               `json:"inference_mode"`
-	InitLoRAWeights      any                `json:"init_lora_weights"`
-	LayerReplication     any                `json:"layer_replication"`
-	LayersPattern        any                `json:"layers_pattern"`
-	LayersToTransform    any                `json:"layers_to_transform"`
-	LoftQConfig          map[string]any     `json:"loftq_config"`
-	LoRAAlpha            float64            `json:"lora_alpha"`
-	LoRADropout          float64            `json:"lora_dropout"`
-	MegatronConfig       any                `json:"megatron_config"`
-	MegatronCore         string             `json:"megatron_core"`
-	ModulesToSave        []string           `json:"modules_to_save"`
-	PeftType             string             `json:"peft_type"`
-	R                    int                `json:"r"`
-	RankPattern          map[string]int     `json:"rank_pattern"`
-	Revision             any                `json:"revision"`
-	TargetModules        TargetModules      `json:"target_modules"`
-	TaskType             string             `json:"task_type"`
-	UseDoRA              bool               `json:"use_dora"`
-	UseRSLoRA            bool               `json:"use_rslora"`
+	AlphaPattern        map[string]float64 `json:"alpha_pattern"`
+	AutoMapping         any                `json:"auto_mapping"`
+	BaseModelNameOrPath string             `json:"base_model_name_or_path"`
+	Bias                string             `json:"bias"`
+	FanInFanOut         bool               `json:"fan_in_fan_out"`
+	InferenceMode       bool               `json:"inference_mode"`
+	InitLoRAWeights     any                `json:"init_lora_weights"`
+	LayerReplication    any                `json:"layer_replication"`
+	LayersPattern       any                `json:"layers_pattern"`
+	LayersToTransform   any                `json:"layers_to_transform"`
+	LoftQConfig         map[string]any     `json:"loftq_config"`
+	LoRAAlpha           float64            `json:"lora_alpha"`
+	LoRADropout         float64            `json:"lora_dropout"`
+	MegatronConfig      any                `json:"megatron_config"`
+	MegatronCore        string             `json:"megatron_core"`
+	ModulesToSave       []string           `json:"modules_to_save"`
+	PeftType            string             `json:"peft_type"`
+	R                   int                `json:"r"`
+	RankPattern         map[string]int     `json:"rank_pattern"`
+	Revision            any                `json:"revision"`
+	TargetModules       TargetModules      `json:"target_modules"`
+	TaskType            string             `json:"task_type"`
+	UseDoRA             bool               `json:"use_dora"`
+	UseRSLoRA           bool               `json:"use_rslora"`
 }
 
 // TargetModules is PEFT's target_modules: a list of module names, or a
