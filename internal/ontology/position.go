@@ -2,6 +2,7 @@ package ontology
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -151,7 +152,10 @@ func (ix *index) locate(l int) (concept, field string) {
 	return s.concept, field
 }
 
-var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]*)"`)
+var (
+	unknownFieldRE = regexp.MustCompile(`unknown field "([^"]*)"`)
+	typeErrorRE    = regexp.MustCompile(`cannot unmarshal (\S+) into Go .* of type (\S+)`)
+)
 
 // yamlProblem converts a goccy/go-yaml error into a located Problems error.
 func yamlProblem(path string, ix *index, err error) error {
@@ -168,6 +172,9 @@ func yamlProblem(path string, ix *index, err error) error {
 	}
 	if m := unknownFieldRE.FindStringSubmatch(p.Message); m != nil {
 		p.Field, p.Message = m[1], "unknown field"
+	}
+	if m := typeErrorRE.FindStringSubmatch(p.Message); m != nil {
+		p.Message = fmt.Sprintf("want %s, got %s", m[2], m[1])
 	}
 	p.Message = strings.TrimSpace(p.Message)
 	return Problems{p}
