@@ -8,6 +8,7 @@ func (a *app) commands() []*cobra.Command {
 		a.newVersionCmd(),
 		a.newDBCmd(),
 		a.newSchemaCmd(),
+		a.newOntologyCmd(),
 		a.newDataCmd(),
 		a.newFinetuneCmd(),
 		a.newJobsCmd(),
