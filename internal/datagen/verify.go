@@ -29,8 +29,10 @@ const (
 const MaxRows = 400
 
 // verifier executes candidates on two connections of one database: one as usual, one with
-// SQLite's reverse_unordered_selects, so a result that depends on scan order (ties under
-// ORDER BY ... LIMIT, a missing ORDER BY before LIMIT) shows up as a difference.
+// SQLite's reverse_unordered_selects, so a result that depends on scan order (a LIMIT
+// without ORDER BY, an unordered subquery) shows up as a difference. SQLite's sorter orders
+// ties by the remaining columns, so ties under ORDER BY ... LIMIT do not show up this way:
+// the builders end every such ORDER BY with a unique key instead (TestTieBreak checks it).
 type verifier struct {
 	conn, reverse *sql.Conn
 }

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestGenWritesSplits(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"gen", "--size", "200", "--out", dir, "--val", "--json", "--formats", "openai,trl"}, nil, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var sum genSummary
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("summary is not JSON: %v\n%s", err, out.String())
+	}
+	if sum.Generated != 200 || sum.Kept == 0 || len(sum.Splits) != 3 {
+		t.Fatalf("summary: %+v", sum)
+	}
+	for _, f := range []string{"train.jsonl", "test.jsonl", "val.jsonl", "manifest.json", "openai/train.jsonl", "trl/val.jsonl"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if errb.Len() == 0 {
+		t.Error("no progress lines on a non-terminal stderr")
+	}
+}
+
+func TestGenBadInput(t *testing.T) {
+	for _, args := range [][]string{
+		{"gen"},
+		{"gen", "--out", t.TempDir(), "--formats", "nope"},
+		{"gen", "--out", t.TempDir(), "--ontology", filepath.Join(t.TempDir(), "missing.yaml")},
+	} {
+		var out, errb bytes.Buffer
+		if code := Run(context.Background(), args, nil, &out, &errb); code != exitInput {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitInput, errb.String())
+		}
+	}
+}
