@@ -70,10 +70,10 @@ type component struct {
 	Start            int          `json:"start"`
 	Stop             int          `json:"stop"`
 
-	Single        []templatePiece                `json:"single"`
+	Single        []templatePiece                 `json:"single"`
 	SpecialTokens map[string]templateSpecialToken `json:"special_tokens"`
-	Cls           []json.RawMessage              `json:"cls"`
-	Sep           []json.RawMessage              `json:"sep"`
+	Cls           []json.RawMessage               `json:"cls"`
+	Sep           []json.RawMessage               `json:"sep"`
 }
 
 // patternSpec is a Split or Replace pattern: {"String": "..."} or {"Regex": "..."}.
