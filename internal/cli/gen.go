@@ -129,7 +129,7 @@ query in one split, and writes the splits, the export formats and a manifest to 
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 6000, "pairs to generate before dedupe, balance and split")
 	f.BoolVar(&reasoning, "reasoning", false, "also write reasoning variants")
-	f.StringVar(&formats, "formats", "openai,openai-reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
+	f.StringVar(&formats, "formats", "openai,openai_reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
 	f.BoolVar(&val, "val", false, "name the third split val instead of inference")
 	f.StringVar(&out, "out", "", "output directory (required)")
 	return c

@@ -45,3 +45,19 @@ func TestGenBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestGenDefaultFormats runs gen as the README's main job does: no --formats flag.
+func TestGenDefaultFormats(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), []string{"gen", "--size", "120", "--out", dir, "--quiet"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, f := range []string{"train.jsonl", "test.jsonl", "inference.jsonl", "manifest.json",
+		"openai/train.jsonl", "openai_reasoning/train.jsonl", "trl/train.jsonl", "alpaca/train.jsonl",
+		"sharegpt/train.jsonl", "sql-create-context/train.jsonl"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

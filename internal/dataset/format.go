@@ -27,8 +27,10 @@ func Formats() []Format {
 
 // ParseFormat returns the Format named s.
 func ParseFormat(s string) (Format, error) {
+	// Hyphens and underscores are interchangeable ("openai-reasoning" = "openai_reasoning").
+	canon := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
 	for _, f := range Formats() {
-		if string(f) == s {
+		if strings.ReplaceAll(string(f), "-", "_") == canon {
 			return f, nil
 		}
 	}
