@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
 )
@@ -108,15 +107,15 @@ func (s *splitter) spans(text string) []span {
 			i += j + len(s.literal)
 		}
 	default:
-		runes := []rune(text)
-		// byte offset of every rune index, to turn regexp2's rune positions into byte ones
-		offs := make([]int, len(runes)+1)
-		o := 0
-		for i, r := range runes {
-			offs[i] = o
-			o += utf8.RuneLen(r)
+		// regexp2 matches runes; offs turns its rune positions into byte offsets (an invalid
+		// byte is one U+FFFD rune of width 1).
+		runes := make([]rune, 0, len(text))
+		offs := make([]int, 0, len(text)+1)
+		for i, r := range text {
+			runes = append(runes, r)
+			offs = append(offs, i)
 		}
-		offs[len(runes)] = o
+		offs = append(offs, len(text))
 		m, _ := s.re.FindRunesMatch(runes)
 		for m != nil {
 			add(offs[m.Index], offs[m.Index+m.Length])
