@@ -88,7 +88,8 @@ func (e Env) AzureAPIVersion() string { return e.getOr(EnvAzureAPIVersion, Defau
 func (e Env) GenericAPIKey() Secret { return Secret(e.get(EnvGenericAPIKey)) }
 
 // OllamaBaseURL derives Ollama's OpenAI-compatible base URL from OLLAMA_HOST
-// ("HOST:PORT", "HOST" or "http://HOST:PORT", as Ollama itself accepts), or
+// ("HOST:PORT", "HOST", "http://HOST:PORT" or "https://HOST", as Ollama
+// itself accepts), or
 // DefaultOllamaBaseURL when unset.
 func (e Env) OllamaBaseURL() string {
 	h := e.get(EnvOllamaHost)
@@ -99,7 +100,8 @@ func (e Env) OllamaBaseURL() string {
 		h = "http://" + h
 	}
 	h = strings.TrimSuffix(h, "/")
-	if rest := h[strings.Index(h, "://")+3:]; !strings.Contains(rest, ":") {
+	// Like Ollama: port 11434 unless given, or 443 implied by https.
+	if rest := h[strings.Index(h, "://")+3:]; !strings.Contains(rest, ":") && !strings.HasPrefix(h, "https://") {
 		h += ":11434"
 	}
 	return strings.TrimSuffix(h, "/v1") + "/v1"

@@ -8,3 +8,5 @@ import (
 type jsonRaw = json.RawMessage
 
 func sprintAll(v any) string { return fmt.Sprintf("%v %+v %#v", v, v, v) }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
