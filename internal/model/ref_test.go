@@ -61,7 +61,7 @@ func TestParseRef(t *testing.T) {
 type fakeBackend struct{ name string }
 
 func (f fakeBackend) Generate(context.Context, Request) (Response, error) { return Response{}, nil }
-func (f fakeBackend) Name() string                                       { return f.name }
+func (f fakeBackend) Name() string                                        { return f.name }
 
 func TestRegistryOpen(t *testing.T) {
 	reg := NewRegistry()
