@@ -1,0 +1,101 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
+)
+
+// Item is one question to evaluate, in dataset order.
+type Item struct {
+	// Index is the 0-based position in the dataset.
+	Index int
+	// ID is the record's stable ID.
+	ID string
+	// Question and Gold are the question and the gold SQL.
+	Question, Gold string
+	// Evidence is BIRD's external knowledge, if any.
+	Evidence string
+	// DB is the database the item runs on: a name known to package database
+	// ("northwind"), a SQLite path (Spider items), or "" for the run's
+	// default database.
+	DB string
+	// Context is the item's own CREATE TABLE context, if it carries one.
+	Context string
+	// NoDB marks items with no database (sql-create-context): they run on an
+	// empty in-memory database built from Context, so execution scores do
+	// not apply.
+	NoDB bool
+	// Hardness is Spider's class of the gold query.
+	Hardness string
+}
+
+// Data formats Load understands, as prefixes of the reference.
+const (
+	DataRecords          = "records"
+	DataSeed             = "seed"
+	DataSpider           = "spider"
+	DataSQLCreateContext = "sql-create-context"
+)
+
+// Load reads the items a data reference names:
+//
+//	FILE or records:FILE          sqlforge JSONL records
+//	seed:FILE                     the seed's test records (user, sql_result)
+//	spider:DIR                    DIR/dev.json, DIR/tables.json, DIR/database/<db_id>/<db_id>.sqlite
+//	sql-create-context:FILE       b-mc2/sql-create-context JSONL (no database)
+//
+// Errors about the input name the file, line and field.
+func Load(ctx context.Context, ref string) ([]Item, error) {
+	kind, path := DataRecords, ref
+	if k, p, ok := strings.Cut(ref, ":"); ok && knownData(k) {
+		kind, path = k, p
+	}
+	var recs []dataset.Record
+	var err error
+	switch kind {
+	case DataRecords:
+		recs, _, err = dataset.ReadFile(ctx, path, dataset.ReadOptions{})
+	case DataSeed:
+		recs, _, err = dataset.ImportFile(ctx, dataset.FromSeed, path, dataset.ReadOptions{})
+	case DataSQLCreateContext:
+		recs, _, err = dataset.ImportFile(ctx, dataset.FromSQLCreateContext, path, dataset.ReadOptions{})
+	case DataSpider:
+		recs, _, err = dataset.ImportSpiderFiles(ctx, filepath.Join(path, "dev.json"), dataset.ReadOptions{})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s data: %w", kind, err)
+	}
+	items := make([]Item, len(recs))
+	for i, r := range recs {
+		it := Item{Index: i, ID: r.ID, Question: r.Question, Gold: r.SQL, Evidence: r.Evidence,
+			DB: r.DB, Context: r.Context, Hardness: r.Hardness}
+		switch kind {
+		case DataSpider:
+			it.DB = filepath.Join(path, "database", r.DB, r.DB+".sqlite")
+			if _, err := os.Stat(it.DB); err != nil {
+				return nil, fmt.Errorf("load spider data: item %d (%q): database %q: %w", i, r.DB, r.DB, err)
+			}
+		case DataSQLCreateContext:
+			it.NoDB = true
+		}
+		if it.Hardness == "" {
+			it.Hardness, _ = sqlparse.Hardness(it.Gold)
+		}
+		items[i] = it
+	}
+	return items, nil
+}
+
+func knownData(k string) bool {
+	switch k {
+	case DataRecords, DataSeed, DataSpider, DataSQLCreateContext:
+		return true
+	}
+	return false
+}

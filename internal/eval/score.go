@@ -1,0 +1,223 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
+)
+
+// score evaluates one prediction of one item.
+func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemResult, Timing) {
+	var tm Timing
+	res := ItemResult{Index: it.Index, ID: it.ID, DB: dbLabel(it), Question: it.Question, Gold: it.Gold,
+		Hardness: it.Hardness, Verdicts: map[string]string{}}
+	e, err := r.dbs.open(ctx, it)
+	if err != nil { // opened before the run; only a cancelled run gets here
+		res.Status, res.GoldError = StatusBrokenGold, err.Error()
+		return finishVerdicts(res), tm
+	}
+	schema := it.Context
+	if schema == "" {
+		schema = e.Schema(ctx)
+	}
+	pred, perr := p.Predict(ctx, it, schema)
+	res.Prediction, res.LatencyMS, res.Cached = pred.SQL, ms(pred.Latency), pred.Cached
+	res.PromptTokens, res.CompletionTokens = pred.PromptTokens, pred.CompletionTokens
+	if pred.Raw != pred.SQL {
+		res.Raw = pred.Raw
+	}
+	text := ScoreText(it.Gold, pred.SQL)
+	res.Metrics.EM, res.Metrics.ESM, res.Metrics.Sim = text.EM, text.ESM, round(text.Sim, 4)
+	if res.Hardness == "" {
+		res.Hardness = text.Hardness
+	}
+	switch {
+	case perr != nil:
+		res.Status, res.ErrorClass, res.PredError = StatusNoPrediction, ClassGeneration, perr.Error()
+	case strings.TrimSpace(pred.SQL) == "":
+		res.Status, res.ErrorClass, res.PredError = StatusNoPrediction, ClassEmpty, "the answer holds no SQL"
+	}
+	if res.Status == "" {
+		if err := e.ex.Check(ctx, pred.SQL); err != nil {
+			res.ErrorClass, res.PredError = sqlexec.ErrorClass(err), err.Error()
+		} else {
+			res.Metrics.Valid = true
+		}
+	}
+
+	if it.NoDB {
+		if res.Status == "" {
+			res.Status = StatusNotApplicable
+		}
+		return finishVerdicts(res), tm
+	}
+	golds, gerr := r.gold(ctx, i, it, e)
+	for _, g := range golds {
+		tm.GoldSeconds += g.dur.Seconds()
+	}
+	if gerr != nil {
+		res.Status, res.GoldError = StatusBrokenGold, gerr.Error()
+		res.Reason = "broken gold: the gold query fails, so the item says nothing about the model"
+		return finishVerdicts(res), tm
+	}
+	res.GoldResult = excerptResult(golds[0].res, r.opts.ResultRows)
+	f := false
+	res.Metrics.EX = &f
+	if res.Status == StatusNoPrediction {
+		zero := 0.0
+		res.Metrics.F1, res.Metrics.VES = &zero, r.vesZero()
+		return finishVerdicts(res), tm
+	}
+
+	start := time.Now()
+	predRes, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, pred.SQL, r.opts.KeepDistinct), r.opts.Query)
+	tm.PredSeconds = time.Since(start).Seconds()
+	if err != nil {
+		zero := 0.0
+		res.Status, res.ErrorClass, res.PredError = StatusWrong, sqlexec.ErrorClass(err), err.Error()
+		res.Reason = "prediction failed (" + res.ErrorClass + ")"
+		res.Metrics.F1, res.Metrics.VES = &zero, r.vesZero()
+		return finishVerdicts(res), tm
+	}
+	res.PredResult = excerptResult(predRes, r.opts.ResultRows)
+
+	info := match.Info{GoldSQL: it.Gold, Question: it.Question, Tolerance: r.opts.Tolerance}
+	var v match.Verdict
+	decided := golds[0]
+	subset := false
+	for _, g := range golds {
+		v = match.Compare(r.opts.Mode, g.res, predRes, info)
+		subset = subset || v.Subset
+		decided = g
+		if v.Match {
+			break
+		}
+	}
+	ex, sub := v.Match, v.Match || subset
+	res.Metrics.EX = &ex
+	if r.opts.Mode == match.Defog {
+		res.Metrics.Subset = &sub
+	}
+	res.GoldResult = excerptResult(decided.res, r.opts.ResultRows)
+	f1 := round(SoftF1(decided.res.Rows, predRes.Rows), 4)
+	res.Metrics.F1 = &f1
+	res.Reason = v.Reason
+	if ex {
+		res.Status = StatusCorrect
+		if r.opts.VESRepeat > 0 {
+			reward := VESReward(r.timeRatios(ctx, e, decided.sql, pred.SQL))
+			res.Metrics.VES = &reward
+		}
+		return finishVerdicts(res), tm
+	}
+	res.Status, res.ErrorClass = StatusWrong, v.Diff
+	if res.ErrorClass == "" {
+		res.ErrorClass = match.DiffRows
+	}
+	res.Metrics.VES = r.vesZero()
+	if r.opts.Judge != nil {
+		jv, err := r.opts.Judge.Judge(ctx, JudgeInput{Question: it.Question, Schema: schema, Gold: decided.sql, Pred: pred.SQL,
+			GoldResult: renderExcerpt(res.GoldResult), PredResult: renderExcerpt(res.PredResult)})
+		if err != nil {
+			res.JudgeError = err.Error()
+		} else {
+			eq := jv.Equivalent
+			res.Metrics.Judge, res.JudgeRationale = &eq, jv.Rationale
+		}
+	}
+	return finishVerdicts(res), tm
+}
+
+// timeRatios times gold and prediction VESRepeat times each, alternating, and
+// returns the gold/pred time ratios (BIRD's iterated_execute_sql).
+func (r *runner) timeRatios(ctx context.Context, e *dbEntry, gold, pred string) []float64 {
+	var ratios []float64
+	for k := 0; k < r.opts.VESRepeat; k++ {
+		t0 := time.Now()
+		if _, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, pred, r.opts.KeepDistinct), r.opts.Query); err != nil {
+			return nil
+		}
+		t1 := time.Now()
+		if _, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, gold, r.opts.KeepDistinct), r.opts.Query); err != nil {
+			return nil
+		}
+		pt, gt := t1.Sub(t0).Seconds(), time.Since(t1).Seconds()
+		if pt > 0 {
+			ratios = append(ratios, gt/pt)
+		}
+	}
+	return ratios
+}
+
+// vesZero is the VES of an incorrect prediction: 0, or nil when VES is off.
+func (r *runner) vesZero() *float64 {
+	if r.opts.VESRepeat <= 0 {
+		return nil
+	}
+	z := 0.0
+	return &z
+}
+
+// finishVerdicts fills the per-metric verdicts from the metrics.
+func finishVerdicts(res ItemResult) ItemResult {
+	m := res.Metrics
+	pb := func(b *bool) string {
+		switch {
+		case b == nil:
+			return NA
+		case *b:
+			return Pass
+		}
+		return Fail
+	}
+	pf := func(f *float64) string {
+		switch {
+		case f == nil:
+			return NA
+		case *f >= 1:
+			return Pass
+		}
+		return Fail
+	}
+	v := res.Verdicts
+	v["ex"], v["esm"], v["judge"] = pb(m.EX), pb(m.ESM), pb(m.Judge)
+	v["em"], v["valid"] = pb(&m.EM), pb(&m.Valid)
+	v["f1"], v["ves"] = pf(m.F1), pf(m.VES)
+	if m.Subset != nil {
+		v["subset"] = pb(m.Subset)
+	}
+	return res
+}
+
+func dbLabel(it Item) string {
+	if it.NoDB {
+		return "(context)"
+	}
+	return it.DB
+}
+
+// renderExcerpt prints an excerpt as a small table for the judge.
+func renderExcerpt(x *ResultExcerpt) string {
+	if x == nil {
+		return "(no result)"
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(x.Columns, " | ") + "\n")
+	for _, row := range x.Rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = fmt.Sprint(c)
+		}
+		b.WriteString(strings.Join(cells, " | ") + "\n")
+	}
+	if x.Truncated {
+		fmt.Fprintf(&b, "... (%d rows in all)\n", x.TotalRows)
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) float64 { return round(float64(d)/float64(time.Millisecond), 1) }
