@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/prompt"
 )
 
 // Format names an export format.
@@ -42,7 +44,7 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // FinalSQLMarker separates reasoning from SQL in the assistant text, as in the seed project.
-const FinalSQLMarker = "###final_sql_query:"
+const FinalSQLMarker = prompt.FinalSQLMarker
 
 // Prompt is the system and user text a model sees for one record.
 type Prompt struct {
@@ -59,17 +61,13 @@ const DefaultSystemPrompt = "You are an expert SQL query generator specialized i
 	"Answer the user's question with one SQLite query over this database schema."
 
 // DefaultPrompter puts the schema in the system message and the question (with any
-// evidence) in the user message, so the question can be read back from a chat export.
+// evidence) in the user message, so the question can be read back from a chat export. The
+// text comes from package prompt, the templates serving uses too.
 func DefaultPrompter(r *Record, schema string) Prompt {
-	sys := DefaultSystemPrompt
-	if s := strings.TrimSpace(schema); s != "" {
-		sys += "\n\n" + s
+	return Prompt{
+		System: prompt.System(prompt.Input{Schema: schema}),
+		User:   prompt.User(r.Question, r.Evidence),
 	}
-	user := r.Question
-	if r.Evidence != "" {
-		user += "\n\nEvidence: " + r.Evidence
-	}
-	return Prompt{System: sys, User: user}
 }
 
 // ExportOptions tune Export.
@@ -145,10 +143,7 @@ type SQLCreateContext struct {
 // AssistantText is what the model should answer: the SQL, or with reasoning the reasoning,
 // a blank line, FinalSQLMarker, a newline and the SQL, exactly as the seed project writes it.
 func AssistantText(r *Record, reasoning bool) string {
-	if !reasoning {
-		return r.SQL
-	}
-	return r.Reasoning + "\n\n" + FinalSQLMarker + "\n" + r.SQL
+	return prompt.Assistant(prompt.Example{SQL: r.SQL, Reasoning: r.Reasoning}, reasoning)
 }
 
 // Chat renders a record as an OpenAI chat example.
