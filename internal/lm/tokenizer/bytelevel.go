@@ -1,5 +1,7 @@
 package tokenizer
 
+import "strings"
+
 // GPT-2's byte-level alphabet: every byte is mapped to a printable rune so that BPE works on
 // text that never contains raw control bytes or spaces. Printable Latin-1 bytes map to
 // themselves; the other 68 bytes map to U+0100 upwards in byte order (space becomes 'Ġ').
@@ -24,11 +26,19 @@ func init() {
 
 // byteLevelEncode maps every byte of s to its byte-level rune.
 func byteLevelEncode(s string) string {
-	out := make([]rune, len(s))
-	for i := 0; i < len(s); i++ {
-		out[i] = byteToRune[s[i]]
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] > ' ' && s[i] <= '~'
 	}
-	return string(out)
+	if ascii { // printable ASCII maps to itself
+		return s
+	}
+	var b strings.Builder
+	b.Grow(2 * len(s))
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(byteToRune[s[i]])
+	}
+	return b.String()
 }
 
 // byteLevelDecode maps byte-level runes back to bytes; runes outside the alphabet (added

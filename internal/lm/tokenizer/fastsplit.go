@@ -31,8 +31,12 @@ func runeAt(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
-func isL(r rune) bool     { return r >= 0 && (r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') || r >= utf8.RuneSelf && unicode.IsLetter(r)) }
-func isN(r rune) bool     { return r >= 0 && (r >= '0' && r <= '9' || r >= utf8.RuneSelf && unicode.IsNumber(r)) }
+func isL(r rune) bool {
+	return r >= 0 && (r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') || r >= utf8.RuneSelf && unicode.IsLetter(r))
+}
+func isN(r rune) bool {
+	return r >= 0 && (r >= '0' && r <= '9' || r >= utf8.RuneSelf && unicode.IsNumber(r))
+}
 func isS(r rune) bool     { return r >= 0 && unicode.IsSpace(r) }
 func isOther(r rune) bool { return r >= 0 && !isL(r) && !isN(r) && !isS(r) }
 
