@@ -86,7 +86,7 @@ query in one split, and writes the splits, the export formats and a manifest to 
 				return err
 			}
 			kept, drep := dataset.Dedupe(recs, dataset.DedupeOptions{})
-			kept, brep := dataset.Balance(kept, dataset.BalanceOptions{Seed: seed})
+			kept, brep := dataset.Balance(kept, dataset.BalanceOptions{Seed: seed, CapFactor: 3, ProtectBelow: 0.15})
 			sopts := dataset.SplitOptions{Seed: seed}
 			if val {
 				sopts.Names = []string{dataset.SplitTrain, dataset.SplitTest, dataset.SplitVal}
@@ -127,7 +127,7 @@ query in one split, and writes the splits, the export formats and a manifest to 
 	f.StringVar(&dbRef, "db", "", "database: northwind (default), chinook or a SQLite file")
 	f.StringVar(&ontRef, "ontology", "northwind", "ontology: a shipped name or a YAML/JSON file")
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
-	f.IntVar(&size, "size", 6000, "pairs to generate before dedupe, balance and split")
+	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")
 	f.BoolVar(&reasoning, "reasoning", false, "also write reasoning variants")
 	f.StringVar(&formats, "formats", "openai,openai_reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
 	f.BoolVar(&val, "val", false, "name the third split val instead of inference")

@@ -4,15 +4,22 @@ import (
 	"cmp"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // BalanceOptions tune Balance.
 type BalanceOptions struct {
 	// Seed chooses which groups of an over-represented cell are kept.
 	Seed uint64
-	// Cap is the most records a (hardness, shape) cell keeps; 0 means twice the median
-	// size of the non-empty cells, so no cell dominates and small cells are untouched.
+	// Cap is the most records a (hardness, shape) cell keeps; 0 means CapFactor times the
+	// median size of the non-empty cells, so no cell dominates and small cells are untouched.
 	Cap int
+	// CapFactor multiplies the median cell size when Cap is 0 (default 2).
+	CapFactor float64
+	// ProtectBelow leaves uncapped every cell of a hardness level whose share of the input
+	// is below this fraction, so balancing shapes never starves a rare hardness level
+	// (0 protects nothing).
+	ProtectBelow float64
 }
 
 // BalanceReport says what Balance did.
@@ -53,9 +60,17 @@ func Balance(recs []Record, opts BalanceOptions) ([]Record, BalanceReport) {
 			sizes = append(sizes, n)
 		}
 		slices.Sort(sizes)
-		if len(sizes) > 0 {
-			limit = 2 * sizes[len(sizes)/2]
+		factor := opts.CapFactor
+		if factor <= 0 {
+			factor = 2
 		}
+		if len(sizes) > 0 {
+			limit = int(factor * float64(sizes[len(sizes)/2]))
+		}
+	}
+	hardShare := map[string]float64{}
+	for i := range recs {
+		hardShare[recs[i].Hardness] += 1 / float64(len(recs))
 	}
 	rep := BalanceReport{Cap: limit, In: len(recs), Dropped: map[string]int{}}
 	keep := map[string]bool{} // cell + group key
@@ -67,7 +82,7 @@ func Balance(recs []Record, opts BalanceOptions) ([]Record, BalanceReport) {
 	rng := rand.New(rand.NewPCG(opts.Seed, 0xba1a9ce))
 	for _, c := range cells {
 		groups := cellGroups[c]
-		if cellSize[c] <= limit {
+		if cellSize[c] <= limit || hardShare[strings.SplitN(c, "/", 2)[0]] < opts.ProtectBelow {
 			for _, g := range groups {
 				keep[c+"\x00"+g.key] = true
 			}
