@@ -93,6 +93,10 @@ func build(spec fileSpec, merges [][2]string) (*Tokenizer, error) {
 		}
 		maxID = max(maxID, a.ID)
 	}
+	// Ids are dense in real files; a sparse one would make the id table huge.
+	if limit := 2*(len(m.Vocab)+len(spec.AddedTokens)) + 256; maxID >= limit {
+		return nil, fmt.Errorf("model.vocab/added_tokens: id %d is far beyond the %d tokens", maxID, len(m.Vocab)+len(spec.AddedTokens))
+	}
 	t.tokens = make([]string, maxID+1)
 	for s, id := range m.Vocab {
 		t.tokens[id] = s
