@@ -13,5 +13,7 @@ func (a *app) commands() []*cobra.Command {
 		a.newDataCmd(),
 		a.newFinetuneCmd(),
 		a.newJobsCmd(),
+		a.newEvalCmd(),
+		a.newBenchCmd(),
 	}
 }

@@ -63,16 +63,16 @@ func TestFilePredictionVerdicts(t *testing.T) {
 		ex, em, valid bool
 	}
 	wants := []want{
-		0:  {StatusCorrect, "", true, true, true},                     // case differs only
+		0:  {StatusCorrect, "", true, true, true},                         // case differs only
 		1:  {StatusWrong, sqlexec.ClassUnknownTable, false, false, false}, // Shipper
-		2:  {StatusCorrect, "", true, false, true},                    // columns permuted
-		3:  {StatusWrong, match.DiffRows, false, false, true},         // other year
-		4:  {StatusCorrect, "", true, false, true},                    // COUNT(*) same counts
-		5:  {StatusWrong, match.DiffColumns, false, false, true},      // a column missing
-		6:  {StatusCorrect, "", true, false, true},                    // spider strips DISTINCT from both
-		7:  {StatusWrong, match.DiffOrder, false, false, true},        // ORDER BY reversed
-		8:  {StatusCorrect, "", true, true, true},                     // identical
-		9:  {StatusWrong, sqlexec.ClassSyntax, false, false, false},   // SELEC
+		2:  {StatusCorrect, "", true, false, true},                        // columns permuted
+		3:  {StatusWrong, match.DiffRows, false, false, true},             // other year
+		4:  {StatusCorrect, "", true, false, true},                        // COUNT(*) same counts
+		5:  {StatusWrong, match.DiffColumns, false, false, true},          // a column missing
+		6:  {StatusCorrect, "", true, false, true},                        // spider strips DISTINCT from both
+		7:  {StatusWrong, match.DiffOrder, false, false, true},            // ORDER BY reversed
+		8:  {StatusCorrect, "", true, true, true},                         // identical
+		9:  {StatusWrong, sqlexec.ClassSyntax, false, false, false},       // SELEC
 		10: {StatusWrong, sqlexec.ClassUnknownColumn, false, false, false},
 		11: {StatusNoPrediction, ClassGeneration, false, false, false},
 	}

@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/sqlforge/sqlforge/internal/eval"
+	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/report"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
+)
+
+// evalFlags are the settings shared by eval and bench eval.
+type evalFlags struct {
+	data, db, mode, reportDir, judge, cacheDir string
+	models                                     []string
+	keepDistinct                               bool
+	tolerance                                  float64
+	limit, workers, vesRepeat                  int
+	timeout                                    time.Duration
+}
+
+func (a *app) newEvalCmd() *cobra.Command {
+	var f evalFlags
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Evaluate models on a dataset: execution accuracy and more, with JSON, Markdown and HTML reports",
+		Long: `eval runs every --model on the items of --data and scores each prediction: execution accuracy
+under --match (spider, bird, defog, seed), exact match, Spider exact-set match and hardness, validity,
+BIRD soft-F1 and R-VES, similarity, error class, and an optional LLM --judge on mismatches.
+
+Data: FILE (records JSONL), seed:FILE, spider:DIR, sql-create-context:FILE.
+Models: gold, file:PATH (JSONL {"index"|"id","sql"} or Spider pred.txt), openai:MODEL,
+azure:DEPLOYMENT, http://HOST/v1#MODEL.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.reportDir == "" {
+				return userErr(fmt.Errorf("--report: required"))
+			}
+			rep, _, err := a.runEval(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if err := report.WriteDir(f.reportDir, rep); err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(rep)
+			}
+			for _, m := range rep.Models {
+				s := m.Summary
+				fmt.Fprintf(a.stdout, "%-30s EX %5.1f%%  EM %5.1f%%  ESM %5.1f%%  valid %5.1f%%  F1 %5.1f%%  broken gold %d\n",
+					m.Model, 100*s.EX, 100*s.EM, 100*s.ESM, 100*s.Valid, 100*s.F1, s.BrokenGold)
+			}
+			fmt.Fprintf(a.stdout, "report: %s\n", filepath.Join(f.reportDir, report.HTMLFile))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.data, "data", "", "dataset: FILE, seed:FILE, spider:DIR or sql-create-context:FILE")
+	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): gold, file:PATH, openai:MODEL, azure:DEPLOYMENT, http://HOST/v1#MODEL")
+	fl.StringVar(&f.reportDir, "report", "", "directory for report.json, report.md and report.html")
+	addEvalFlags(cmd, &f, 3)
+	cmd.AddCommand(a.newEvalCompareCmd())
+	return cmd
+}
+
+// addEvalFlags declares the flags eval and bench eval share.
+func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.db, "db", "northwind", "database for items that name none: northwind, chinook, a SQLite path or a postgres:// URL")
+	fl.StringVar(&f.mode, "match", string(match.Default), "comparison mode: spider, bird, defog or seed")
+	fl.BoolVar(&f.keepDistinct, "keep-distinct", false, "keep DISTINCT in spider mode")
+	fl.Float64Var(&f.tolerance, "tolerance", 0, "relative tolerance for comparing numbers")
+	fl.IntVar(&f.limit, "limit", 0, "evaluate only the first N items (0: all)")
+	fl.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU)")
+	fl.IntVar(&f.vesRepeat, "ves-repeat", vesDefault, "times each correct prediction is timed for R-VES (0: no R-VES)")
+	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "limit on each query")
+	fl.StringVar(&f.judge, "judge", "", "LLM judge model reference, asked about deterministic mismatches")
+	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")
+}
+
+// runEval loads data and models and runs the evaluation; it also returns the
+// items evaluated.
+func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.Item, error) {
+	if f.data == "" {
+		return nil, nil, userErr(fmt.Errorf("--data: required"))
+	}
+	if len(f.models) == 0 {
+		return nil, nil, userErr(fmt.Errorf("--model: at least one required"))
+	}
+	mode, err := match.ParseMode(f.mode)
+	if err != nil {
+		return nil, nil, userErr(fmt.Errorf("--match: %w", err))
+	}
+	if f.limit < 0 || f.workers < 0 || f.vesRepeat < 0 || f.tolerance < 0 {
+		return nil, nil, userErr(fmt.Errorf("--limit, --workers, --ves-repeat and --tolerance must not be negative"))
+	}
+	items, err := eval.Load(ctx, f.data)
+	if err != nil {
+		return nil, nil, userErr(err)
+	}
+	cacheDir := f.cacheDir
+	if cacheDir == "" {
+		if d, err := os.UserCacheDir(); err == nil {
+			cacheDir = filepath.Join(d, "sqlforge", "predictions")
+		}
+	}
+	var preds []eval.Predictor
+	for _, ref := range f.models {
+		p, err := openPredictor(ctx, ref, items, cacheDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		preds = append(preds, p)
+	}
+	if f.limit > 0 && f.limit < len(items) {
+		items = items[:f.limit]
+	}
+	opts := eval.Options{Mode: mode, KeepDistinct: f.keepDistinct, Tolerance: f.tolerance, Workers: f.workers,
+		VESRepeat: f.vesRepeat, Query: sqlexec.Options{Timeout: f.timeout, MaxRows: 1_000_000}, Data: f.data, DB: f.db}
+	if f.judge != "" {
+		b, err := openBackend(ctx, f.judge)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Judge, opts.JudgeName = eval.NewModelJudge(b), b.Name()
+	}
+	done := a.evalProgress(len(items) * len(preds))
+	opts.Progress = done
+	dbs := eval.NewDatabases(f.db)
+	defer dbs.Close()
+	rep, err := eval.Run(ctx, items, preds, dbs, opts)
+	if err != nil {
+		if strings.Contains(err.Error(), "open database") {
+			return nil, nil, userErr(err)
+		}
+		return nil, nil, err
+	}
+	return rep, items, nil
+}
+
+// openPredictor opens one --model reference.
+func openPredictor(ctx context.Context, ref string, items []eval.Item, cacheDir string) (eval.Predictor, error) {
+	switch {
+	case ref == "gold":
+		return eval.Gold{}, nil
+	case strings.HasPrefix(ref, "file:"):
+		p, err := eval.OpenFile(strings.TrimPrefix(ref, "file:"), items)
+		if err != nil {
+			return nil, userErr(fmt.Errorf("--model %s: %w", ref, err))
+		}
+		return p, nil
+	}
+	b, err := openBackend(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return eval.NewModelPredictor(b, cacheDir), nil
+}
+
+// openBackend opens a model backend through the model registry.
+func openBackend(ctx context.Context, ref string) (model.Backend, error) {
+	r, err := model.ParseRef(ref)
+	if err != nil {
+		return nil, userErr(err)
+	}
+	b, err := model.Open(ctx, r, model.OSEnv())
+	if err != nil {
+		return nil, userErr(fmt.Errorf("open model %s: %w", ref, err))
+	}
+	return b, nil
+}
+
+// evalProgress returns a callback drawing a progress bar on a terminal stderr,
+// or nil with --quiet or when stderr is not a terminal.
+func (a *app) evalProgress(total int) func(done, total int) {
+	f, ok := a.stderr.(*os.File)
+	if a.quiet || !ok || !term.IsTerminal(int(f.Fd())) || total == 0 {
+		return nil
+	}
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription("evaluating"),
+		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	return func(done, _ int) { _ = bar.Set(done) }
+}
+
+func (a *app) newEvalCompareCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "compare A.json B.json",
+		Short: "Show the items fixed and broken between two evaluation reports",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ra, err := report.ReadJSON(args[0])
+			if err != nil {
+				return userErr(err)
+			}
+			rb, err := report.ReadJSON(args[1])
+			if err != nil {
+				return userErr(err)
+			}
+			diffs, err := report.Compare(ra, rb)
+			if err != nil {
+				return userErr(err)
+			}
+			if a.jsonOut {
+				return a.printJSON(diffs)
+			}
+			return report.WriteCompare(a.stdout, diffs)
+		},
+	}
+}

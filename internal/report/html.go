@@ -1,0 +1,90 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+
+	"github.com/sqlforge/sqlforge/internal/eval"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":  pct,
+	"json": jsonCell,
+}).Parse(htmlTemplate))
+
+// htmlData is what the template renders.
+type htmlData struct {
+	R                              *eval.Report
+	Metrics, Hardness, Errors, Lat template.HTML
+}
+
+// WriteHTML writes a self-contained HTML page: inline CSS, inline SVG charts
+// (metrics per model, EX per hardness, error classes, latency) and a
+// details/summary drill-down of every item. It loads nothing from the network
+// and runs no script.
+func WriteHTML(w io.Writer, r *eval.Report) error {
+	d := htmlData{R: r}
+	metricNames := []string{"EX", "EM", "ESM", "valid", "F1", "sim"}
+	var ms []series
+	for _, m := range r.Models {
+		s := m.Summary
+		ms = append(ms, series{m.Model, []float64{s.EX, s.EM, s.ESM, s.Valid, s.F1, s.Sim}})
+	}
+	d.Metrics = barChart("chart-metrics", "Accuracy per model", metricNames, ms, 1, pctShort)
+
+	hs := hardnesses(r)
+	var hss []series
+	for _, m := range r.Models {
+		vals := make([]float64, len(hs))
+		for i, h := range hs {
+			for _, x := range m.ByHardness {
+				if x.Hardness == h {
+					vals[i] = x.Summary.EX
+				}
+			}
+		}
+		hss = append(hss, series{m.Model, vals})
+	}
+	d.Hardness = barChart("chart-hardness", "EX per hardness", hs, hss, 1, pctShort)
+
+	classes := errorClasses(r)
+	var es []series
+	for _, m := range r.Models {
+		vals := make([]float64, len(classes))
+		for i, c := range classes {
+			vals[i] = float64(m.Summary.Errors[c])
+		}
+		es = append(es, series{m.Model, vals})
+	}
+	d.Errors = barChart("chart-errors", "Error classes (items)", classes, es, 0, count)
+
+	var ls []series
+	for _, m := range r.Models {
+		l := m.Summary.LatencyMS
+		ls = append(ls, series{m.Model, []float64{l.Mean, l.P50, l.P95, l.Max}})
+	}
+	d.Lat = barChart("chart-latency", "Model latency (ms)", []string{"mean", "p50", "p95", "max"}, ls, 0, count)
+	return htmlTmpl.Execute(w, d)
+}
+
+func pctShort(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+func count(f float64) string {
+	if f == float64(int64(f)) {
+		return fmt.Sprintf("%d", int64(f))
+	}
+	return fmt.Sprintf("%.1f", f)
+}
+
+// jsonCell renders one result cell: NULL for nil, the value otherwise.
+func jsonCell(v any) string {
+	if v == nil {
+		return "NULL"
+	}
+	return fmt.Sprint(v)
+}

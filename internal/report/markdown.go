@@ -1,0 +1,124 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/eval"
+)
+
+// WriteMarkdown writes the summary tables: one row per model with every
+// metric, EX per hardness, and error classes.
+func WriteMarkdown(w io.Writer, r *eval.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Evaluation report\n\n")
+	fmt.Fprintf(&b, "Data `%s`, %d items, comparison mode `%s`", r.Data, r.Items, r.Mode)
+	if r.KeepDistinct {
+		b.WriteString(", DISTINCT kept")
+	}
+	if r.Tolerance > 0 {
+		fmt.Fprintf(&b, ", tolerance %g", r.Tolerance)
+	}
+	if r.Judge != "" {
+		fmt.Fprintf(&b, ", judge `%s`", r.Judge)
+	}
+	b.WriteString(".\n\n## Summary\n\n")
+	b.WriteString("| model | EX | subset | EM | ESM | valid | F1 | R-VES | sim | judge+EX | broken gold | latency p50 ms | tokens |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range r.Models {
+		s := m.Summary
+		judge := "—"
+		if s.JudgeCalls > 0 {
+			judge = pct(s.EXWithJudge)
+		}
+		rves := "—"
+		if r.VESRepeat > 0 {
+			rves = fmt.Sprintf("%.2f", s.RVES)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %.3f | %s | %d | %.0f | %d |\n",
+			mdCell(m.Model), pct(s.EX), pct(s.Subset), pct(s.EM), pct(s.ESM), pct(s.Valid), pct(s.F1), rves, s.Sim,
+			judge, s.BrokenGold, s.LatencyMS.P50, s.PromptTokens+s.CompletionTokens)
+	}
+	b.WriteString("\n## EX by hardness\n\n")
+	hs := hardnesses(r)
+	b.WriteString("| model |")
+	for _, h := range hs {
+		fmt.Fprintf(&b, " %s |", h)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(hs)) + "\n")
+	for _, m := range r.Models {
+		fmt.Fprintf(&b, "| %s |", mdCell(m.Model))
+		for _, h := range hs {
+			cell := "—"
+			for _, x := range m.ByHardness {
+				if x.Hardness == h {
+					cell = fmt.Sprintf("%s (%d)", pct(x.Summary.EX), x.Summary.Scored)
+				}
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	classes := errorClasses(r)
+	if len(classes) > 0 {
+		b.WriteString("\n## Error classes\n\n| model |")
+		for _, c := range classes {
+			fmt.Fprintf(&b, " %s |", c)
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---:|", len(classes)) + "\n")
+		for _, m := range r.Models {
+			fmt.Fprintf(&b, "| %s |", mdCell(m.Model))
+			for _, c := range classes {
+				fmt.Fprintf(&b, " %d |", m.Summary.Errors[c])
+			}
+			b.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// hardnesses lists the hardness classes present in any model, in order.
+func hardnesses(r *eval.Report) []string {
+	seen := map[string]bool{}
+	for _, m := range r.Models {
+		for _, h := range m.ByHardness {
+			seen[h.Hardness] = true
+		}
+	}
+	var out []string
+	for _, h := range eval.HardnessOrder {
+		if seen[h] {
+			out = append(out, h)
+			delete(seen, h)
+		}
+	}
+	var rest []string
+	for h := range seen {
+		rest = append(rest, h)
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// errorClasses lists the error classes any model has, sorted.
+func errorClasses(r *eval.Report) []string {
+	seen := map[string]bool{}
+	for _, m := range r.Models {
+		for c := range m.Summary.Errors {
+			seen[c] = true
+		}
+	}
+	var out []string
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
