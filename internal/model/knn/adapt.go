@@ -62,7 +62,7 @@ func extractValues(question string) questionValues {
 		blank(loc)
 	}
 	for _, m := range qMonthRE.FindAllSubmatchIndex(rest, -1) {
-		mon := monthNumbers[strings.ToLower(string(rest[m[2] : m[2]+3]))]
+		mon := monthNumbers[strings.ToLower(string(rest[m[2]:m[2]+3]))]
 		v.months = append(v.months, string(rest[m[4]:m[5]])+"-"+mon)
 		v.years = append(v.years, string(rest[m[4]:m[5]])) // the month's year, for year filters
 		blank(m[:2])
