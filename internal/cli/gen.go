@@ -68,7 +68,7 @@ query in one split, and writes the splits, the export formats and a manifest to 
 			}
 			db, err := database.Open(ctx, dbRef)
 			if err != nil {
-				return userErr(fmt.Errorf("open database: %w", err))
+				return userErr(err)
 			}
 			defer db.Close()
 			ont, err := ontology.LoadRef(ontRef)
