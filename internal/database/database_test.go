@@ -184,8 +184,14 @@ func TestExport(t *testing.T) {
 	if err := Export(ctx, "nope", path); err == nil {
 		t.Error("exported an unknown database")
 	}
-	if err := Export(ctx, "northwind", filepath.Join(t.TempDir(), "no", "such", "dir.db")); err == nil {
-		t.Error("exported into a missing folder")
+	// Missing parent folders are created, as users of "db export out/nw.db" expect.
+	nested := filepath.Join(t.TempDir(), "no", "such", "dir.db")
+	if err := Export(ctx, "northwind", nested); err != nil {
+		t.Errorf("export into new folders: %v", err)
+	}
+	// A parent that is a file is a clear error.
+	if err := Export(ctx, "northwind", filepath.Join(path, "inside.db")); err == nil {
+		t.Error("exported below a regular file")
 	}
 }
 

@@ -54,6 +54,11 @@ func Export(ctx context.Context, name, path string) error {
 	if err != nil {
 		return err
 	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
+		}
+	}
 	if err := writeAtomic(path, b); err != nil {
 		return fmt.Errorf("export %s: %w", name, err)
 	}
