@@ -158,8 +158,10 @@ func Check(r io.Reader, name string, o Options) (*Report, error) {
 	}
 	if known {
 		trained := rep.BilledTokens * rep.Epochs
-		rep.CostUSD = float64(trained) * lim.USDPerMTok / 1e6
-		rep.PricesAsOf = PricesAsOf
+		if price, ok := priceOf(rep.Model); ok {
+			rep.CostUSD = float64(trained) * price / 1e6
+			rep.PricesAsOf = PricesAsOf
+		}
 		rep.Duration = time.Duration(QueueOverheadSeconds+trained/TrainingTokensPerSecond) * time.Second
 	}
 	return rep, nil

@@ -4,6 +4,12 @@
 // queued job fails. Chat (supervised) and preference (DPO) files are recognised.
 package ftcheck
 
+import (
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
+)
+
 // ModelLimit is what ftcheck knows about a fine-tunable base model.
 type ModelLimit struct {
 	// ExampleTokens is the largest training example, in tokens. OpenAI's fine-tuning guide
@@ -11,26 +17,34 @@ type ModelLimit struct {
 	// gpt-4.1 snapshots), 16,385 for gpt-3.5-turbo-0125. Longer examples are truncated by the
 	// service, which cuts off the assistant's answer, so ftcheck rejects them.
 	ExampleTokens int
-	// USDPerMTok is the training price per million trained tokens (OpenAI pricing page,
-	// "Fine-tuning", as of PricesAsOf). It mirrors internal/dataset's price table.
-	USDPerMTok float64
 	// Encoding is the tiktoken encoding of the model.
 	Encoding string
 }
 
-// PricesAsOf is the date the prices were read.
-const PricesAsOf = "2025-08-01"
+// PricesAsOf is the date the training prices were read; the price table itself is
+// internal/dataset's TrainingPricePerMTok, the one place prices live.
+const PricesAsOf = dataset.PricesAsOf
 
 // Models lists the base models ftcheck knows. Azure deployment names of the same snapshots
 // (gpt-35-turbo-0125, gpt-4o-mini-2024-07-18) map to the same limits.
 var Models = map[string]ModelLimit{
-	"gpt-4o-mini-2024-07-18":  {65536, 3.00, "o200k_base"},
-	"gpt-4o-2024-08-06":       {65536, 25.00, "o200k_base"},
-	"gpt-4.1-nano-2025-04-14": {65536, 1.50, "o200k_base"},
-	"gpt-4.1-mini-2025-04-14": {65536, 5.00, "o200k_base"},
-	"gpt-4.1-2025-04-14":      {65536, 25.00, "o200k_base"},
-	"gpt-3.5-turbo-0125":      {16385, 8.00, "cl100k_base"},
-	"gpt-35-turbo-0125":       {16385, 8.00, "cl100k_base"},
+	"gpt-4o-mini-2024-07-18":  {65536, "o200k_base"},
+	"gpt-4o-2024-08-06":       {65536, "o200k_base"},
+	"gpt-4.1-nano-2025-04-14": {65536, "o200k_base"},
+	"gpt-4.1-mini-2025-04-14": {65536, "o200k_base"},
+	"gpt-4.1-2025-04-14":      {65536, "o200k_base"},
+	"gpt-3.5-turbo-0125":      {16385, "cl100k_base"},
+	"gpt-35-turbo-0125":       {16385, "cl100k_base"},
+}
+
+// priceOf returns the training price per million tokens of model, mapping Azure's
+// deployment spelling of a snapshot to OpenAI's.
+func priceOf(model string) (float64, bool) {
+	if p, ok := dataset.TrainingPricePerMTok[model]; ok {
+		return p, true
+	}
+	p, ok := dataset.TrainingPricePerMTok[strings.Replace(model, "gpt-35-", "gpt-3.5-", 1)]
+	return p, ok
 }
 
 // MinExamples is the smallest training file OpenAI accepts.
