@@ -13,6 +13,8 @@ func (a *app) commands() []*cobra.Command {
 		a.newDataCmd(),
 		a.newFinetuneCmd(),
 		a.newJobsCmd(),
+		a.newServeCmd(),
+		a.newAskCmd(),
 		a.newEvalCmd(),
 		a.newBenchCmd(),
 	}

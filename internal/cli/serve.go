@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sqlforge/sqlforge/internal/serve"
+)
+
+// EnvAPIKeys names the environment variable holding the API keys `sqlforge serve` accepts,
+// comma-separated.
+const EnvAPIKeys = "SQLFORGE_API_KEYS"
+
+// serveFlags are the flags `serve` and `ask` share.
+type serveFlags struct {
+	db, model string
+	genSize   int
+	maxRows   int
+	timeout   time.Duration
+}
+
+func (f *serveFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.db, "db", "", "database: northwind (default), chinook or a SQLite file")
+	c.Flags().StringVar(&f.model, "model", "", "model reference (default: knn over a dataset generated at start)")
+	c.Flags().IntVar(&f.genSize, "gen-size", 1500, "pairs generated for the default knn model")
+	c.Flags().IntVar(&f.maxRows, "max-rows", 1000, "row cap of executed queries")
+	c.Flags().DurationVar(&f.timeout, "query-timeout", 5*time.Second, "timeout of one executed query")
+}
+
+func (f *serveFlags) setup(ctx context.Context, log *slog.Logger) (*serve.Service, func(), error) {
+	return serve.Setup(ctx, serve.SetupOptions{DB: f.db, Model: f.model, GenSize: f.genSize, Logger: log,
+		Service: serve.ServiceConfig{MaxRows: f.maxRows, QueryTimeout: f.timeout, Logger: log}})
+}
+
+func (a *app) newServeCmd() *cobra.Command {
+	var (
+		sf         serveFlags
+		addr, cors string
+		rate       float64
+		burst      int
+		maxBody    int64
+	)
+	c := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--db REF] [--model REF]",
+		Short: "Serve POST /generate-sql, a web page, metrics and OpenAPI over a database",
+		Long: `serve answers questions over HTTP with a model (default: knn over a dataset generated from
+the database's ontology at start). Generated SQL runs only read-only and only when the guard
+accepts it as one SELECT/WITH statement. API keys come from ` + EnvAPIKeys + ` (comma-separated);
+see docs/serving.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			svc, closeAll, err := sf.setup(ctx, log)
+			if err != nil {
+				return userErr(err)
+			}
+			defer closeAll()
+			var keys []string
+			for _, k := range strings.Split(os.Getenv(EnvAPIKeys), ",") {
+				if k = strings.TrimSpace(k); k != "" {
+					keys = append(keys, k)
+				}
+			}
+			var origins []string
+			if cors != "" {
+				origins = strings.Split(cors, ",")
+			}
+			srv, err := serve.New(serve.Config{Service: svc, APIKeys: keys, RatePerSecond: rate, Burst: burst,
+				MaxBodyBytes: maxBody, CORSOrigins: origins, Logger: log})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return userErr(fmt.Errorf("listen on %s: %w", addr, err))
+			}
+			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			log.Info("serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("model", svc.Model()),
+				slog.Int("api_keys", len(keys)), slog.Float64("rate_per_s", rate))
+			fmt.Fprintf(a.stdout, "sqlforge serving %s on http://%s\n", svc.Model(), ln.Addr())
+			errc := make(chan error, 1)
+			go func() { errc <- hs.Serve(ln) }()
+			select {
+			case <-ctx.Done():
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				return hs.Shutdown(sctx)
+			case err := <-errc:
+				if errors.Is(err, http.ErrServerClosed) {
+					return nil
+				}
+				return err
+			}
+		},
+	}
+	sf.register(c)
+	f := c.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&cors, "cors", "", "origins allowed by CORS, comma-separated (* for any)")
+	f.Float64Var(&rate, "rate", 20, "requests per second per API key (or client address); 0 disables")
+	f.IntVar(&burst, "burst", 40, "token-bucket burst per key")
+	f.Int64Var(&maxBody, "max-body", 64<<10, "request body limit in bytes")
+	return c
+}

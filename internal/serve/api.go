@@ -1,0 +1,79 @@
+// Package serve is sqlforge's HTTP API around a text-to-SQL model: POST /generate-sql turns a
+// question into SQL with a confidence and, on request, runs it read-only and returns the rows.
+// It also serves a web page (/), health and readiness probes, Prometheus metrics, its OpenAPI
+// document and a docs page.
+//
+// Safety: generated SQL runs only when sqlparse.IsReadOnly accepts it as a single read-only
+// SELECT/WITH statement, and then only through the read-only executor (sqlexec), with a row
+// cap and a timeout. Optional bearer API keys, a per-key token-bucket rate limit, a request
+// size limit and CORS are configured in Config. Every error has one shape:
+// {"error": {"code": "...", "message": "..."}}.
+//
+// Service holds the logic without HTTP, so `sqlforge ask` answers through the same code.
+package serve
+
+// GenerateRequest is the body of POST /generate-sql.
+type GenerateRequest struct {
+	// Question is the natural-language question; required, at most 2,000 characters.
+	Question string `json:"question"`
+	// Execute asks to run the SQL (read-only) and return its columns and rows.
+	Execute bool `json:"execute,omitempty"`
+	// MaxRows caps the rows returned when executing (default and maximum: the server's row cap).
+	MaxRows int `json:"max_rows,omitempty"`
+	// ConversationID continues a conversation: the previous question and SQL are given to the
+	// model so a follow-up ("only for 2023") refines the previous query. Empty starts one.
+	ConversationID string `json:"conversation_id,omitempty"`
+}
+
+// GenerateResponse is the answer of POST /generate-sql.
+type GenerateResponse struct {
+	// SQL is the generated query (empty when the model gave none).
+	SQL string `json:"sql"`
+	// Confidence in [0,1], from the signals documented in docs/serving.md; 0 when the SQL
+	// does not parse.
+	Confidence float64 `json:"confidence"`
+	// Reasoning is the model's explanation, when it gave one.
+	Reasoning string `json:"reasoning,omitempty"`
+	// Columns are the result's column names, when executed.
+	Columns []string `json:"columns,omitempty"`
+	// Rows are the result rows (JSON numbers, strings or null), when executed.
+	Rows [][]any `json:"rows,omitempty"`
+	// Truncated reports that the result had more rows than were returned.
+	Truncated bool `json:"truncated,omitempty"`
+	// Warnings say what went wrong short of an error: the SQL was refused by the read-only
+	// guard, failed to execute, returned no rows, the answer came from the cache, ...
+	Warnings []string `json:"warnings"`
+	// Model is the backend that answered.
+	Model string `json:"model"`
+	// LatencyMS is the server's time for this request, in milliseconds.
+	LatencyMS float64 `json:"latency_ms"`
+	// ConversationID identifies the conversation; send it back to ask a follow-up.
+	ConversationID string `json:"conversation_id"`
+	// Cached reports that the answer came from the answer cache.
+	Cached bool `json:"cached,omitempty"`
+}
+
+// ErrorResponse is the body of every error response.
+type ErrorResponse struct {
+	// Error describes what went wrong.
+	Error ErrorBody `json:"error"`
+}
+
+// ErrorBody is the error of an ErrorResponse.
+type ErrorBody struct {
+	// Code is a stable machine-readable code: bad_request, unauthorized, rate_limited,
+	// too_large, not_found, model_error, model_timeout, no_sql, internal.
+	Code string `json:"code"`
+	// Message says what went wrong, for people.
+	Message string `json:"message"`
+}
+
+// Health is the body of GET /healthz and GET /readyz.
+type Health struct {
+	// Status is "ok", or "unavailable" when not ready.
+	Status string `json:"status"`
+	// Model is the backend's name.
+	Model string `json:"model"`
+	// SchemaHash identifies the database structure the answers are for.
+	SchemaHash string `json:"schema_hash"`
+}

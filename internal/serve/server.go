@@ -1,0 +1,166 @@
+package serve
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+//go:embed web/index.html web/docs.html
+var webFS embed.FS
+
+// Config configures a Server. Service is required.
+type Config struct {
+	// Service answers the questions.
+	Service *Service
+	// APIKeys, when not empty, are the bearer tokens POST /generate-sql accepts.
+	APIKeys []string
+	// RatePerSecond and Burst size each key's token bucket (each client address's when no
+	// keys are set); RatePerSecond 0 disables rate limiting.
+	RatePerSecond float64
+	Burst         int
+	// MaxBodyBytes limits request bodies (default 64 KiB).
+	MaxBodyBytes int64
+	// CORSOrigins lists the origins allowed to call the API from a browser; "*" allows all;
+	// empty sends no CORS headers.
+	CORSOrigins []string
+	// Logger receives one line per request (default: slog.Default()); it never logs keys.
+	Logger *slog.Logger
+	// now is the clock of the rate limiter (tests replace it).
+	now func() time.Time
+}
+
+// Server is the HTTP API. Create it with New and serve Handler.
+type Server struct {
+	cfg     Config
+	limiter *limiter
+	metrics *metrics
+	keys    map[string]string // key → its log id
+	ready   func() bool
+}
+
+// New returns a server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("serve: no service")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	s := &Server{cfg: cfg, metrics: newMetrics(), keys: map[string]string{}, ready: func() bool { return true }}
+	for _, k := range cfg.APIKeys {
+		s.keys[k] = keyID(k)
+	}
+	if cfg.RatePerSecond > 0 {
+		s.limiter = newLimiter(cfg.RatePerSecond, max(1, cfg.Burst), cfg.now)
+	}
+	cfg.Service.observe = s.metrics.observe
+	return s, nil
+}
+
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+	// api routes take the API middleware: auth, rate limit, body limit.
+	api bool
+}
+
+// routes is the one route table.
+func (s *Server) routes() []route {
+	return []route{
+		{"POST /generate-sql", s.handleGenerate, true},
+		{"OPTIONS /generate-sql", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }, false},
+		{"/generate-sql", methodNotAllowed, false},
+		{"GET /healthz", s.handleHealth, false},
+		{"GET /readyz", s.handleReady, false},
+		{"GET /metrics", s.metrics.handler().ServeHTTP, false},
+		{"GET /openapi.json", handleOpenAPI, false},
+		{"GET /docs", page("web/docs.html"), false},
+		{"GET /{$}", page("web/index.html"), false},
+		{"/", notFound, false},
+	}
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range s.routes() {
+		h := http.Handler(r.handler)
+		if r.api {
+			h = s.apiMiddleware(h)
+		}
+		mux.Handle(r.pattern, s.instrument(r.pattern, h))
+	}
+	return s.recoverer(s.cors(mux))
+}
+
+func (s *Server) handleGenerate(w http.ResponseWriter, r *http.Request) {
+	var req GenerateRequest
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit), err))
+			return
+		}
+		writeError(w, errorf(http.StatusBadRequest, CodeBadRequest, "malformed JSON request: "+err.Error(), err))
+		return
+	}
+	if dec.More() {
+		writeError(w, errorf(http.StatusBadRequest, CodeBadRequest, "malformed JSON request: more than one JSON value", nil))
+		return
+	}
+	resp, err := s.cfg.Service.Generate(r.Context(), req)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, Health{Status: "ok", Model: s.cfg.Service.Model(), SchemaHash: s.cfg.Service.SchemaHash()})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, _ *http.Request) {
+	h := Health{Status: "ok", Model: s.cfg.Service.Model(), SchemaHash: s.cfg.Service.SchemaHash()}
+	if !s.ready() {
+		h.Status = "unavailable"
+		writeJSON(w, http.StatusServiceUnavailable, h)
+		return
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+func page(name string) http.HandlerFunc {
+	body, err := webFS.ReadFile(name)
+	if err != nil {
+		panic("serve: missing embedded " + name)
+	}
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")
+		_, _ = w.Write(body)
+	}
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, errorf(http.StatusNotFound, CodeNotFound, "no route for "+r.Method+" "+r.URL.Path, nil))
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "POST, OPTIONS")
+	writeError(w, errorf(http.StatusMethodNotAllowed, CodeBadRequest, r.Method+" is not allowed on "+r.URL.Path+"; use POST", nil))
+}

@@ -1,0 +1,258 @@
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/prompt"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
+)
+
+// MaxQuestionLen is the longest question accepted, in characters.
+const MaxQuestionLen = 2000
+
+// ServiceConfig configures a Service. Backend, Executor and Builder are required.
+type ServiceConfig struct {
+	// Backend is the model.
+	Backend model.Backend
+	// Executor runs accepted SQL read-only.
+	Executor sqlexec.Executor
+	// Builder renders the prompt (schema context, concepts, few-shot examples).
+	Builder *prompt.Builder
+	// SchemaHash identifies the database structure; part of the cache key.
+	SchemaHash string
+	// MaxRows is the row cap of executed queries (default 1000).
+	MaxRows int
+	// QueryTimeout bounds one execution (default 5s).
+	QueryTimeout time.Duration
+	// ModelTimeout bounds one model call (default 60s).
+	ModelTimeout time.Duration
+	// Samples asks the model for this many answers; above 1 their agreement is a
+	// confidence signal (default 1).
+	Samples int
+	// CacheSize is the number of answers cached (default 10,000; negative disables).
+	CacheSize int
+	// Logger receives one line per answer (default: slog.Default()).
+	Logger *slog.Logger
+}
+
+// Service answers questions: prompt, model, guard, execution, confidence, cache and
+// conversations. It is safe for concurrent use.
+type Service struct {
+	cfg   ServiceConfig
+	cache *cache
+	convs *conversations
+	// observe, when set, is told about each answer (metrics).
+	observe func(o outcome)
+}
+
+// outcome is what one answer did, for metrics.
+type outcome struct {
+	cached, refused, executed, failed bool
+	modelLatency                      time.Duration
+}
+
+// NewService checks cfg and returns a Service.
+func NewService(cfg ServiceConfig) (*Service, error) {
+	if cfg.Backend == nil || cfg.Executor == nil || cfg.Builder == nil {
+		return nil, errors.New("serve: backend, executor and prompt builder are required")
+	}
+	if cfg.MaxRows <= 0 {
+		cfg.MaxRows = 1000
+	}
+	if cfg.QueryTimeout <= 0 {
+		cfg.QueryTimeout = 5 * time.Second
+	}
+	if cfg.ModelTimeout <= 0 {
+		cfg.ModelTimeout = 60 * time.Second
+	}
+	if cfg.Samples <= 0 {
+		cfg.Samples = 1
+	}
+	if cfg.CacheSize == 0 {
+		cfg.CacheSize = 10000
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Service{cfg: cfg, cache: newCache(cfg.CacheSize), convs: newConversations(10000, 6)}, nil
+}
+
+// Model is the backend's name.
+func (s *Service) Model() string { return s.cfg.Backend.Name() }
+
+// SchemaHash identifies the database structure the service answers for.
+func (s *Service) SchemaHash() string { return s.cfg.SchemaHash }
+
+// Generate answers req. Errors are *Error values with a status and code.
+func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateResponse, error) {
+	start := time.Now()
+	q := strings.TrimSpace(req.Question)
+	switch {
+	case q == "":
+		return nil, errorf(http.StatusBadRequest, CodeBadRequest, "question is required", nil)
+	case len([]rune(q)) > MaxQuestionLen:
+		return nil, errorf(http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("question is longer than %d characters", MaxQuestionLen), nil)
+	case req.MaxRows < 0:
+		return nil, errorf(http.StatusBadRequest, CodeBadRequest, "max_rows must not be negative", nil)
+	}
+	maxRows := s.cfg.MaxRows
+	if req.MaxRows > 0 && req.MaxRows < maxRows {
+		maxRows = req.MaxRows
+	}
+	convID := req.ConversationID
+	if convID == "" {
+		convID = newID()
+	}
+	history := s.convs.history(convID)
+	key := cacheKey{question: normalizeQuestion(q), model: s.Model(), schema: s.cfg.SchemaHash, execute: req.Execute, maxRows: maxRows}
+	if len(history) == 0 {
+		if hit, ok := s.cache.get(key); ok {
+			hit.ConversationID, hit.Cached = convID, true
+			hit.LatencyMS = ms(time.Since(start))
+			s.convs.add(convID, prompt.Example{Question: q, SQL: hit.SQL})
+			s.notify(outcome{cached: true})
+			return &hit, nil
+		}
+	}
+	resp, o, err := s.answer(ctx, q, history, req.Execute, maxRows)
+	if err != nil {
+		s.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "generate failed", slog.String("model", s.Model()), slog.String("error", err.Error()))
+		return nil, err
+	}
+	resp.ConversationID = convID
+	s.convs.add(convID, prompt.Example{Question: q, SQL: resp.SQL})
+	if len(history) == 0 {
+		s.cache.put(key, *resp)
+	}
+	resp.LatencyMS = ms(time.Since(start))
+	s.notify(o)
+	s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "generated", slog.String("model", s.Model()),
+		slog.Float64("confidence", resp.Confidence), slog.Bool("executed", o.executed), slog.Bool("refused", o.refused),
+		slog.Int("warnings", len(resp.Warnings)), slog.Float64("latency_ms", resp.LatencyMS))
+	return resp, nil
+}
+
+func (s *Service) notify(o outcome) {
+	if s.observe != nil {
+		s.observe(o)
+	}
+}
+
+// answer asks the model, guards, executes and scores.
+func (s *Service) answer(ctx context.Context, q string, history []prompt.Example, execute bool, maxRows int) (*GenerateResponse, outcome, error) {
+	var o outcome
+	msgs := prompt.Messages(s.cfg.Builder.Build(q, history))
+	mctx, cancel := context.WithTimeout(ctx, s.cfg.ModelTimeout)
+	mresp, err := s.cfg.Backend.Generate(mctx, model.Request{Messages: msgs, N: s.cfg.Samples, Logprobs: true})
+	cancel()
+	o.modelLatency = mresp.Latency
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || mctx.Err() == context.DeadlineExceeded {
+			return nil, o, errorf(http.StatusGatewayTimeout, CodeModelTimeout, fmt.Sprintf("model %s did not answer within %s", s.Model(), s.cfg.ModelTimeout), err)
+		}
+		return nil, o, errorf(http.StatusBadGateway, CodeModelError, "model "+s.Model()+" failed: "+err.Error(), err)
+	}
+	sqls := make([]string, 0, len(mresp.Choices))
+	chosen := -1
+	var reasoning string
+	for i, c := range mresp.Choices {
+		sql, r := model.ExtractSQL(c.Text)
+		sqls = append(sqls, sql)
+		if chosen < 0 && sql != "" {
+			chosen, reasoning = i, r
+		}
+	}
+	if chosen < 0 {
+		return nil, o, errorf(http.StatusBadGateway, CodeNoSQL, "model "+s.Model()+" answered without a SQL query", nil)
+	}
+	sql := sqls[chosen]
+	resp := &GenerateResponse{SQL: sql, Reasoning: reasoning, Model: s.Model(), Warnings: []string{}}
+	sig := Signals{Parses: parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob, Agreement: agreement(sqls, chosen)}
+	if err := sqlparse.IsReadOnly(sql); err != nil {
+		o.refused = true
+		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+err.Error())
+		sig.Refused = true
+	} else {
+		cerr := s.cfg.Executor.Check(ctx, sql)
+		sig.Prepares = cerr == nil
+		sig.Parses = sig.Parses || sig.Prepares
+		if cerr != nil {
+			resp.Warnings = append(resp.Warnings, "does not prepare: "+cerr.Error())
+		}
+		if execute && sig.Prepares {
+			o.executed = true
+			s.execute(ctx, sql, maxRows, resp, &sig, &o)
+		}
+	}
+	resp.Confidence = sig.Confidence()
+	return resp, o, nil
+}
+
+// execute runs sql read-only and fills the result, or a warning, into resp.
+func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *GenerateResponse, sig *Signals, o *outcome) {
+	res, err := s.cfg.Executor.Query(ctx, sql, sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows})
+	sig.Executed = true
+	if err != nil {
+		o.failed = true
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("execution failed (%s): %v", sqlexec.ErrorClass(err), err))
+		return
+	}
+	sig.Executes, sig.NonEmpty = true, len(res.Rows) > 0
+	resp.Columns, resp.Truncated = res.Columns, res.Truncated
+	resp.Rows = make([][]any, len(res.Rows))
+	for i, row := range res.Rows {
+		out := make([]any, len(row))
+		for j, v := range row {
+			out[j] = jsonValue(v)
+		}
+		resp.Rows[i] = out
+	}
+	if len(res.Rows) == 0 {
+		resp.Warnings = append(resp.Warnings, "the query returned no rows")
+	}
+	if res.Truncated {
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("result truncated to %d rows", maxRows))
+	}
+}
+
+// jsonValue converts a result value to what encoding/json writes.
+func jsonValue(v sqlexec.Value) any {
+	switch v.Kind {
+	case sqlexec.Null:
+		return nil
+	case sqlexec.Int:
+		return v.Int
+	case sqlexec.Real:
+		if math.IsNaN(v.Real) || math.IsInf(v.Real, 0) {
+			return v.String()
+		}
+		return v.Real
+	}
+	return v.String()
+}
+
+func parses(sql string) bool {
+	_, err := sqlparse.Parse(sql)
+	return err == nil
+}
+
+func normalizeQuestion(q string) string { return strings.ToLower(strings.Join(strings.Fields(q), " ")) }
+
+func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())/10) / 100 }
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,141 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/datagen"
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/knn"
+	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/prompt"
+	"github.com/sqlforge/sqlforge/internal/schema"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
+)
+
+// SetupOptions say what Setup opens.
+type SetupOptions struct {
+	// DB is the database reference (database.Open): "" is the embedded Northwind.
+	DB string
+	// Model is the model reference; "" or "knn" is knn over a dataset generated in memory
+	// at start from the database's shipped ontology.
+	Model string
+	// GenSize is the number of pairs generated for the in-memory knn (default 1500).
+	GenSize int
+	// Prompt chooses the prompt's parts (default: linked tables, and for a model other
+	// than knn 3 shots from the dataset when there is one).
+	Prompt *prompt.Options
+	// Service is copied into the service's configuration (Backend, Executor, Builder and
+	// SchemaHash are filled in by Setup).
+	Service ServiceConfig
+	// Logger receives progress (default: slog.Default()).
+	Logger *slog.Logger
+}
+
+// Setup opens the database, the schema, the ontology (when one is shipped for the
+// database), the model and the service. close releases them.
+func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	db, err := database.Open(ctx, o.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers := []func(){func() { db.Close() }}
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
+	sch, err := schema.Introspect(ctx, db.DB)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read schema: %w", err)
+	}
+	var ont *ontology.Ontology
+	if db.Embedded {
+		if ont, err = ontology.LoadRef(db.Name); err != nil {
+			o.Logger.Warn("no ontology for database", slog.String("db", db.Name), slog.String("error", err.Error()))
+			ont, err = nil, nil
+		}
+	}
+	var backend model.Backend
+	var examples []dataset.Record
+	switch ref := strings.TrimSpace(o.Model); {
+	case ref == "" || ref == model.SchemeKNN:
+		if ont == nil {
+			return nil, nil, fmt.Errorf("the default knn model needs an ontology to generate its dataset; give --model knn:DATASET")
+		}
+		size := o.GenSize
+		if size <= 0 {
+			size = 1500
+		}
+		recs, _, gerr := datagen.Generate(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: size, DB: db.Name})
+		if gerr != nil {
+			return nil, nil, fmt.Errorf("generate the knn dataset: %w", gerr)
+		}
+		o.Logger.Info("generated knn dataset", slog.Int("records", len(recs)))
+		kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: fmt.Sprintf("knn:generated(%s,%d)", db.Name, len(recs))})
+		if kerr != nil {
+			return nil, nil, kerr
+		}
+		backend, examples = kb, recs
+	default:
+		r, perr := model.ParseRef(ref)
+		if perr != nil {
+			return nil, nil, perr
+		}
+		if r.Scheme == model.SchemeKNN {
+			recs, rerr := knn.ReadRecords(ctx, r.Name)
+			if rerr != nil {
+				return nil, nil, rerr
+			}
+			kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: r.String()})
+			if kerr != nil {
+				return nil, nil, kerr
+			}
+			backend, examples = kb, recs
+			break
+		}
+		b, oerr := model.Open(ctx, r, model.OSEnv())
+		if oerr != nil {
+			return nil, nil, oerr
+		}
+		backend = b
+	}
+	popts := prompt.Options{LinkTables: true, Shots: 3}
+	if _, isKNN := backend.(*knn.Backend); isKNN {
+		popts.Shots = 0 // knn retrieves for itself; examples would read as earlier turns
+	}
+	if o.Prompt != nil {
+		popts = *o.Prompt
+	}
+	var ix *prompt.Index
+	if len(examples) > 0 {
+		ex := make([]prompt.Example, len(examples))
+		for i, r := range examples {
+			ex[i] = prompt.Example{Question: r.Question, SQL: r.SQL, Reasoning: r.Reasoning}
+		}
+		ix = prompt.NewIndex(ex)
+	}
+	cfg := o.Service
+	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
+	cfg.Builder = &prompt.Builder{Schema: sch, Ontology: ont, Examples: ix, Options: popts}
+	if cfg.Logger == nil {
+		cfg.Logger = o.Logger
+	}
+	svc, err = NewService(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, closeAll, nil
+}
