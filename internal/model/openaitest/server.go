@@ -1,5 +1,5 @@
 // Package openaitest provides a loopback HTTP server that speaks the chat
-// completions API as OpenAI documents it (and as Azure OpenAI, vLLM, Ollama
+// completions and embeddings APIs as OpenAI documents it (and as Azure OpenAI, vLLM, Ollama
 // and llama.cpp's server expose it), with scripted failures, so that clients
 // can be tested deterministically without a network.
 //
@@ -7,6 +7,8 @@
 //
 //	POST /v1/chat/completions                                   OpenAI, vLLM, Ollama, llama.cpp
 //	POST /openai/deployments/{deployment}/chat/completions?api-version=V   Azure OpenAI
+//	POST /v1/embeddings                                         OpenAI, vLLM, Ollama
+//	POST /openai/deployments/{deployment}/embeddings?api-version=V         Azure OpenAI
 //
 // Requests are validated (400 with OpenAI's error body
 // {"error":{"message","type","param","code"}}), the key checked (401: bearer
@@ -37,6 +39,9 @@ type Server struct {
 	// TokenLogprobs are the log-probabilities given to the reply's tokens
 	// (whitespace-separated words), cycling; nil gives each token -0.5.
 	TokenLogprobs []float64
+	// EmbeddingDims is the length of embedding vectors when a request names
+	// no dimensions; 0 means DefaultEmbeddingDims.
+	EmbeddingDims int
 
 	mu          sync.Mutex
 	script      []Step
@@ -64,6 +69,12 @@ func New(t testing.TB) *Server {
 	})
 	mux.HandleFunc("POST /openai/deployments/{deployment}/chat/completions", func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, r.PathValue("deployment"))
+	})
+	mux.HandleFunc("POST /v1/embeddings", func(w http.ResponseWriter, r *http.Request) {
+		s.serveEmbeddings(w, r, "")
+	})
+	mux.HandleFunc("POST /openai/deployments/{deployment}/embeddings", func(w http.ResponseWriter, r *http.Request) {
+		s.serveEmbeddings(w, r, r.PathValue("deployment"))
 	})
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
