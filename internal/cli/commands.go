@@ -17,5 +17,6 @@ func (a *app) commands() []*cobra.Command {
 		a.newAskCmd(),
 		a.newEvalCmd(),
 		a.newBenchCmd(),
+		a.newPretrainCmd(),
 	}
 }

@@ -1,0 +1,82 @@
+package local
+
+import (
+	"fmt"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/prompt"
+	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
+	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+)
+
+// Messages is the prompt a local model is trained on and asked with: the
+// project's one template set (package prompt) with the question, the
+// evidence and the schema context. A record's own context (sql-create-context)
+// is its schema; generated records carry none, so a model fine-tuned on a
+// database learns that database's tables rather than reading them, which keeps
+// prompts short enough for a small model on a CPU.
+func Messages(question, evidence, schema string) []model.Message {
+	return prompt.Messages(prompt.Input{Question: question, Evidence: evidence, Schema: schema})
+}
+
+// TrainingMessages is r's prompt followed by its SQL as the assistant's answer.
+func TrainingMessages(r dataset.Record) []model.Message {
+	msgs := Messages(r.Question, r.Evidence, r.Context)
+	return append(msgs, model.Message{Role: model.RoleAssistant,
+		Content: prompt.Assistant(prompt.Example{Question: r.Question, SQL: r.SQL}, false)})
+}
+
+// Render renders msgs with the model's chat template; when the last message
+// is not the assistant's, the text ends with the assistant header.
+func (m *Model) Render(msgs []model.Message) (tokenizer.Prompt, error) {
+	return Render(m.Template, msgs)
+}
+
+// Render renders msgs with tmpl.
+func Render(tmpl tokenizer.ChatTemplate, msgs []model.Message) (tokenizer.Prompt, error) {
+	tm := make([]tokenizer.Message, len(msgs))
+	for i, msg := range msgs {
+		tm[i] = tokenizer.Message{Role: string(msg.Role), Content: msg.Content}
+	}
+	p, err := tmpl.Render(tm)
+	if err != nil {
+		return tokenizer.Prompt{}, fmt.Errorf("render prompt: %w", err)
+	}
+	return p, nil
+}
+
+// Example tokenizes a record for supervised fine-tuning: its training
+// messages rendered with tmpl, the loss on the answer tokens only.
+func Example(tok *tokenizer.Tokenizer, tmpl tokenizer.ChatTemplate, r dataset.Record) (trainlocal.Example, error) {
+	p, err := Render(tmpl, TrainingMessages(r))
+	if err != nil {
+		return trainlocal.Example{}, err
+	}
+	ids, mask := tok.EncodePrompt(p)
+	return trainlocal.Example{IDs: ids, Mask: mask}, nil
+}
+
+// Examples tokenizes records with m's tokenizer and template, dropping those
+// longer than maxLen tokens (0: keep all); it returns how many were dropped.
+func (m *Model) Examples(recs []dataset.Record, maxLen int) ([]trainlocal.Example, int, error) {
+	return Examples(m.Tokenizer, m.Template, recs, maxLen)
+}
+
+// Examples is Model.Examples for a tokenizer and template.
+func Examples(tok *tokenizer.Tokenizer, tmpl tokenizer.ChatTemplate, recs []dataset.Record, maxLen int) ([]trainlocal.Example, int, error) {
+	out := make([]trainlocal.Example, 0, len(recs))
+	dropped := 0
+	for i := range recs {
+		ex, err := Example(tok, tmpl, recs[i])
+		if err != nil {
+			return nil, 0, fmt.Errorf("record %d (%s): %w", i+1, recs[i].ID, err)
+		}
+		if maxLen > 0 && len(ex.IDs) > maxLen {
+			dropped++
+			continue
+		}
+		out = append(out, ex)
+	}
+	return out, dropped, nil
+}
