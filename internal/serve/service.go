@@ -179,7 +179,7 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 	sql := sqls[chosen]
 	resp := &GenerateResponse{SQL: sql, Reasoning: reasoning, Model: s.Model(), Warnings: []string{}}
 	sig := Signals{Parses: parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob, Agreement: agreement(sqls, chosen)}
-	if err := sqlparse.IsReadOnly(sql); err != nil {
+	if err := guard(sql); err != nil {
 		o.refused = true
 		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+err.Error())
 		sig.Refused = true
