@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/prompt"
-	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
 )
 

@@ -1,0 +1,229 @@
+package local_test
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/peft"
+	"github.com/sqlforge/sqlforge/internal/model"
+	local "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/train/pretrain"
+	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+)
+
+var testRecords = []dataset.Record{
+	{Question: "How many albums are there?", SQL: "SELECT COUNT(*) FROM Album"},
+	{Question: "List the names of all artists.", SQL: "SELECT Name FROM Artist"},
+	{Question: "What is the total of all invoices?", SQL: "SELECT SUM(Total) FROM Invoice"},
+	{Question: "Which tracks are longer than 5 minutes?", SQL: "SELECT Name FROM Track WHERE Milliseconds > 300000",
+		Context: "CREATE TABLE Track (Name TEXT, Milliseconds INTEGER)"},
+}
+
+// writeTinyModel writes a random tiny model with a tokenizer trained on
+// testRecords into a temporary directory and returns it.
+func writeTinyModel(t *testing.T, seed uint64) (string, *lm.Model) {
+	t.Helper()
+	dir := t.TempDir()
+	tok, err := pretrain.TrainTokenizer(testRecords, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := pretrain.Shape{Hidden: 32, Layers: 2, Heads: 4, KVHeads: 2, Intermediate: 64, Context: 256}
+	m, err := lm.NewModel(pretrain.ModelConfig(shape, tok.VocabSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.InitRandom(seed, 0.1)
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := pretrain.WriteTokenizer(dir, tok, shape.Context); err != nil {
+		t.Fatal(err)
+	}
+	return dir, m
+}
+
+func openRef(t *testing.T, ref string) *local.Backend {
+	t.Helper()
+	r, err := model.ParseRef(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := model.NewRegistry()
+	local.Register(reg, nil)
+	b, err := reg.Open(context.Background(), r, model.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.(*local.Backend)
+}
+
+func ask(t *testing.T, b model.Backend, req model.Request) model.Choice {
+	t.Helper()
+	resp, err := b.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Choices) != 1 {
+		t.Fatalf("got %d choices, want 1", len(resp.Choices))
+	}
+	return resp.Choices[0]
+}
+
+func question(q string) []model.Message { return local.Messages(q, "", "") }
+
+// TestGenerateMatchesModel checks the backend's decoding against lm's own
+// greedy Generate and its mean log-probability against a full forward pass.
+func TestGenerateMatchesModel(t *testing.T) {
+	dir, _ := writeTinyModel(t, 3)
+	b := openRef(t, "local:"+dir)
+	m := b.Model()
+	msgs := question("How many albums are there?")
+	ch := ask(t, b, model.Request{Messages: msgs, MaxTokens: 12, Logprobs: true})
+
+	p, err := m.Render(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := m.Tokenizer.Encode(p.Text)
+	end, _ := m.Tokenizer.TokenID("<|im_end|>")
+	want, err := m.LM.Generate(context.Background(), ids, 12, [][]int{{end}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, w := ch.Text, m.Tokenizer.DecodeSkipSpecial(want); got != w {
+		t.Fatalf("text %q, want %q", got, w)
+	}
+	// Mean log-probability from one forward pass over prompt + answer.
+	seq := append(append([]int{}, ids...), want...)
+	n := len(want)
+	if ch.FinishReason == "stop" {
+		seq, n = append(seq, end), n+1
+	}
+	acts, err := m.LM.Forward(seq[:len(seq)-1], 1, len(seq)-1, lm.ForwardOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	V := m.LM.Config.VocabSize
+	var sum float64
+	for i := len(ids) - 1; i < len(seq)-1; i++ {
+		row := acts.Logits[i*V : (i+1)*V]
+		sum += logSoftmax(row, seq[i+1])
+	}
+	if ch.MeanLogprob == nil {
+		t.Fatal("no mean logprob")
+	}
+	if got, w := *ch.MeanLogprob, sum/float64(n); math.Abs(got-w) > 1e-4 || got > 0 {
+		t.Fatalf("mean logprob %v, want %v", got, w)
+	}
+}
+
+func logSoftmax(row []float32, id int) float64 {
+	top := math.Inf(-1)
+	for _, v := range row {
+		top = math.Max(top, float64(v))
+	}
+	var s float64
+	for _, v := range row {
+		s += math.Exp(float64(v) - top)
+	}
+	return float64(row[id]) - top - math.Log(s)
+}
+
+func TestStopSequences(t *testing.T) {
+	dir, _ := writeTinyModel(t, 5)
+	b := openRef(t, "local:"+dir)
+	msgs := question("List the names of all artists.")
+	full := ask(t, b, model.Request{Messages: msgs, MaxTokens: 10})
+	if len(full.Text) < 2 {
+		t.Skipf("random model answered %q: too short to cut", full.Text)
+	}
+	stop := full.Text[len(full.Text)/2:]
+	cut := ask(t, b, model.Request{Messages: msgs, MaxTokens: 10, Stop: []string{"\x00never", stop}})
+	if want := full.Text[:strings.Index(full.Text, stop)]; cut.Text != want || cut.FinishReason != "stop" {
+		t.Fatalf("got %q (%s), want %q (stop)", cut.Text, cut.FinishReason, want)
+	}
+	if full.FinishReason == "length" && full.Text == cut.Text {
+		t.Fatal("stop sequence had no effect")
+	}
+}
+
+// TestTrainedAnswer fully trains a tiny model on the records as `sqlforge
+// train` tokenizes them and checks that the backend then answers with their
+// SQL: training and inference render the same text.
+func TestTrainedAnswer(t *testing.T) {
+	dir, m := writeTinyModel(t, 7)
+	tb := openRef(t, "local:"+dir)
+	exs, _, err := tb.Model().Examples(testRecords, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
+	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 120, 1e-2, 0, 0
+	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	b := openRef(t, "local:"+dir)
+	for _, r := range testRecords {
+		ch := ask(t, b, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40, Logprobs: true})
+		if ch.Text != r.SQL || ch.FinishReason != "stop" {
+			t.Errorf("%q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
+		}
+		if *ch.MeanLogprob < -0.5 {
+			t.Errorf("%q: mean logprob %v of a memorised answer", r.Question, *ch.MeanLogprob)
+		}
+	}
+}
+
+func TestAdapter(t *testing.T) {
+	dir, m := writeTinyModel(t, 9)
+	base := ask(t, openRef(t, "local:"+dir), model.Request{Messages: question("How many albums are there?"), MaxTokens: 8})
+	if err := m.AddLoRA(lm.LoRAConfig{R: 2, Alpha: 4, TargetModules: []string{"q_proj", "v_proj"}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	adapter := filepath.Join(t.TempDir(), "adapter")
+	if err := peft.Save(adapter, m, dir); err != nil {
+		t.Fatal(err)
+	}
+	b := openRef(t, "local:"+dir+"+"+adapter)
+	if n := len(b.Model().LM.LoRAParams()); n != 2*2*2 {
+		t.Fatalf("got %d LoRA tensors, want 8", n)
+	}
+	// B is zero: the adapter leaves the answer unchanged.
+	if got := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 8}); got.Text != base.Text {
+		t.Fatalf("with a zero adapter %q, without %q", got.Text, base.Text)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir, _ := writeTinyModel(t, 11)
+	for _, tc := range []struct{ name, dir, adapter, want string }{
+		{"missing dir", filepath.Join(dir, "nope"), "", "no such file"},
+		{"file not dir", filepath.Join(dir, "config.json"), "", "not a directory"},
+		{"missing adapter", dir, filepath.Join(dir, "nope"), "adapter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := local.Load(tc.dir, tc.adapter, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	resolved, err := local.Load("tiny", "", func(name string) (string, bool, error) { return dir, name == "tiny", nil })
+	if err != nil || resolved.Dir != dir {
+		t.Fatalf("resolver: got %v, %v", resolved, err)
+	}
+	b := openRef(t, "local:"+dir)
+	long := strings.Repeat("albums artists tracks ", 200)
+	if _, err := b.Generate(context.Background(), model.Request{Messages: question(long)}); err == nil || !strings.Contains(err.Error(), "context") {
+		t.Fatalf("long prompt: got %v, want a context error", err)
+	}
+}
