@@ -20,6 +20,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/dialect"
+	"github.com/sqlforge/sqlforge/internal/dialect/postgres"
 	"github.com/sqlforge/sqlforge/internal/dialect/sqlite"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
@@ -89,6 +90,8 @@ func DialectFor(name string) (dialect.Dialect, error) {
 	switch name {
 	case "", "sqlite":
 		return sqlite.New(), nil
+	case "postgres":
+		return postgres.New(), nil
 	}
 	return nil, dialect.ErrUnknown{Name: name}
 }
