@@ -33,6 +33,9 @@ type Item struct {
 	NoDB bool
 	// Hardness is Spider's class of the gold query.
 	Hardness string
+	// Difficulty is BIRD's class of the question (simple, moderate,
+	// challenging), for BIRD items.
+	Difficulty string
 }
 
 // Data formats Load understands, as prefixes of the reference.
@@ -41,6 +44,7 @@ const (
 	DataSeed             = "seed"
 	DataSpider           = "spider"
 	DataSQLCreateContext = "sql-create-context"
+	DataBIRD             = "bird"
 )
 
 // Load reads the items a data reference names:
@@ -49,6 +53,7 @@ const (
 //	seed:FILE                     the seed's test records (user, sql_result)
 //	spider:DIR                    DIR/dev.json, DIR/tables.json, DIR/database/<db_id>/<db_id>.sqlite
 //	sql-create-context:FILE       b-mc2/sql-create-context JSONL (no database)
+//	bird:DIR                      DIR/dev.json, DIR/dev_databases/<db_id>/<db_id>.sqlite (with evidence)
 //
 // Errors about the input name the file, line and field.
 func Load(ctx context.Context, ref string) ([]Item, error) {
@@ -57,6 +62,7 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 		kind, path = k, p
 	}
 	var recs []dataset.Record
+	var difficulty []string // BIRD's, parallel to recs
 	var err error
 	switch kind {
 	case DataRecords:
@@ -67,6 +73,12 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 		recs, _, err = dataset.ImportFile(ctx, dataset.FromSQLCreateContext, path, dataset.ReadOptions{})
 	case DataSpider:
 		recs, _, err = dataset.ImportSpiderFiles(ctx, filepath.Join(path, "dev.json"), dataset.ReadOptions{})
+	case DataBIRD:
+		var bird []dataset.BIRDItem
+		bird, _, err = dataset.ImportBIRDFiles(ctx, filepath.Join(path, "dev.json"), dataset.ReadOptions{})
+		for _, b := range bird {
+			recs, difficulty = append(recs, b.Record), append(difficulty, b.Difficulty)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load %s data: %w", kind, err)
@@ -81,6 +93,12 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 			if _, err := os.Stat(it.DB); err != nil {
 				return nil, fmt.Errorf("load spider data: item %d (%q): database %q: %w", i, r.DB, r.DB, err)
 			}
+		case DataBIRD:
+			it.Difficulty = difficulty[i]
+			it.DB = dataset.BIRDDatabase(path, r.DB)
+			if _, err := os.Stat(it.DB); err != nil {
+				return nil, fmt.Errorf("load bird data: item %d (%q): database %q: %w", i, r.DB, r.DB, err)
+			}
 		case DataSQLCreateContext:
 			it.NoDB = true
 		}
@@ -94,7 +112,7 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 
 func knownData(k string) bool {
 	switch k {
-	case DataRecords, DataSeed, DataSpider, DataSQLCreateContext:
+	case DataRecords, DataSeed, DataSpider, DataSQLCreateContext, DataBIRD:
 		return true
 	}
 	return false

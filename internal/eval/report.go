@@ -35,16 +35,19 @@ const (
 
 // Report is the outcome of a run: settings and, per model, items and summaries.
 type Report struct {
-	Version      int           `json:"version"`
-	Data         string        `json:"data"`
-	DB           string        `json:"db,omitempty"`
-	Mode         string        `json:"mode"`
-	KeepDistinct bool          `json:"keep_distinct"`
-	Tolerance    float64       `json:"tolerance"`
-	VESRepeat    int           `json:"ves_repeat"`
-	Judge        string        `json:"judge,omitempty"`
-	Items        int           `json:"items"`
-	Models       []ModelReport `json:"models"`
+	Version      int     `json:"version"`
+	Data         string  `json:"data"`
+	DB           string  `json:"db,omitempty"`
+	Mode         string  `json:"mode"`
+	KeepDistinct bool    `json:"keep_distinct"`
+	Tolerance    float64 `json:"tolerance"`
+	VESRepeat    int     `json:"ves_repeat"`
+	Judge        string  `json:"judge,omitempty"`
+	// Similarity names how metrics.sim was computed: "" for the local
+	// token vector, "embeddings:REF" for an embedding model's cosine.
+	Similarity string        `json:"similarity,omitempty"`
+	Items      int           `json:"items"`
+	Models     []ModelReport `json:"models"`
 }
 
 // ModelReport is one model's results.
@@ -52,8 +55,10 @@ type ModelReport struct {
 	Model      string            `json:"model"`
 	Summary    Summary           `json:"summary"`
 	ByHardness []HardnessSummary `json:"by_hardness"`
-	Items      []ItemResult      `json:"items"`
-	Timing     Timing            `json:"-"`
+	// ByDifficulty summarises BIRD's difficulty classes, when items have one.
+	ByDifficulty []DifficultySummary `json:"by_difficulty,omitempty"`
+	Items        []ItemResult        `json:"items"`
+	Timing       Timing              `json:"-"`
 }
 
 // Timing is what the run spent on one model's queries (kept out of
@@ -68,6 +73,12 @@ type Timing struct {
 type HardnessSummary struct {
 	Hardness string  `json:"hardness"`
 	Summary  Summary `json:"summary"`
+}
+
+// DifficultySummary is a summary restricted to one BIRD difficulty class.
+type DifficultySummary struct {
+	Difficulty string  `json:"difficulty"`
+	Summary    Summary `json:"summary"`
 }
 
 // Summary aggregates items. Rates are fractions in [0, 1] over the items
@@ -130,6 +141,7 @@ type ItemResult struct {
 	Prediction string            `json:"prediction"`
 	Raw        string            `json:"raw,omitempty"`
 	Hardness   string            `json:"hardness,omitempty"`
+	Difficulty string            `json:"difficulty,omitempty"`
 	Status     string            `json:"status"`
 	Metrics    Metrics           `json:"metrics"`
 	Verdicts   map[string]string `json:"verdicts"`

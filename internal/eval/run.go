@@ -33,6 +33,9 @@ type Options struct {
 	ResultRows int
 	// Progress, when set, is called after each item of each model.
 	Progress func(done, total int)
+	// Similarity, when set, replaces the local token-vector sim of every
+	// item with the cosine of embeddings of the gold and predicted SQL.
+	Similarity *EmbeddingSimilarity
 	// Data and DB are recorded in the report.
 	Data, DB string
 }
@@ -126,10 +129,17 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
+	var simName string
+	if opts.Similarity != nil {
+		if err := opts.Similarity.apply(ctx, results); err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		simName = opts.Similarity.Name()
+	}
 
 	rep := &Report{Version: ReportVersion, Data: opts.Data, DB: opts.DB, Mode: string(opts.Mode),
 		KeepDistinct: opts.KeepDistinct, Tolerance: opts.Tolerance, VESRepeat: opts.VESRepeat,
-		Judge: opts.JudgeName, Items: len(items)}
+		Judge: opts.JudgeName, Similarity: simName, Items: len(items)}
 	for p, pr := range preds {
 		mr := ModelReport{Model: pr.Name(), Items: results[p]}
 		for _, t := range timings[p] {
@@ -138,6 +148,7 @@ feed:
 		}
 		mr.Summary = Summarize(mr.Items)
 		mr.ByHardness = ByHardness(mr.Items)
+		mr.ByDifficulty = ByDifficulty(mr.Items)
 		rep.Models = append(rep.Models, mr)
 	}
 	return rep, nil

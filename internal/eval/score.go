@@ -14,7 +14,7 @@ import (
 func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemResult, Timing) {
 	var tm Timing
 	res := ItemResult{Index: it.Index, ID: it.ID, DB: dbLabel(it), Question: it.Question, Gold: it.Gold,
-		Hardness: it.Hardness, Verdicts: map[string]string{}}
+		Hardness: it.Hardness, Difficulty: it.Difficulty, Verdicts: map[string]string{}}
 	e, err := r.dbs.open(ctx, it)
 	if err != nil { // opened before the run; only a cancelled run gets here
 		res.Status, res.GoldError = StatusBrokenGold, err.Error()

@@ -3,6 +3,8 @@ package eval
 import (
 	"math"
 	"sort"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
 )
 
 // HardnessOrder lists Spider's hardness classes in increasing order.
@@ -111,6 +113,24 @@ func ByHardness(items []ItemResult) []HardnessSummary {
 	sort.Strings(rest)
 	for _, h := range rest {
 		out = append(out, HardnessSummary{Hardness: h, Summary: Summarize(groups[h])})
+	}
+	return out
+}
+
+// ByDifficulty summarises the items of each BIRD difficulty class present,
+// in dataset.BIRDDifficulties order; nil when no item has a difficulty.
+func ByDifficulty(items []ItemResult) []DifficultySummary {
+	groups := map[string][]ItemResult{}
+	for _, it := range items {
+		if it.Difficulty != "" {
+			groups[it.Difficulty] = append(groups[it.Difficulty], it)
+		}
+	}
+	var out []DifficultySummary
+	for _, d := range dataset.BIRDDifficulties {
+		if g, ok := groups[d]; ok {
+			out = append(out, DifficultySummary{Difficulty: d, Summary: Summarize(g)})
+		}
 	}
 	return out
 }
