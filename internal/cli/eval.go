@@ -22,6 +22,7 @@ import (
 // evalFlags are the settings shared by eval and bench eval.
 type evalFlags struct {
 	data, db, mode, reportDir, judge, cacheDir string
+	similarity                                 string
 	models                                     []string
 	keepDistinct                               bool
 	tolerance                                  float64
@@ -38,9 +39,12 @@ func (a *app) newEvalCmd() *cobra.Command {
 under --match (spider, bird, defog, seed), exact match, Spider exact-set match and hardness, validity,
 BIRD soft-F1 and R-VES, similarity, error class, and an optional LLM --judge on mismatches.
 
-Data: FILE (records JSONL), seed:FILE, spider:DIR, sql-create-context:FILE.
+Data: FILE (records JSONL), seed:FILE, spider:DIR, bird:DIR, sql-create-context:FILE.
 Models: gold, file:PATH (JSONL {"index"|"id","sql"} or Spider pred.txt), openai:MODEL,
-azure:DEPLOYMENT, http://HOST/v1#MODEL.`,
+azure:DEPLOYMENT, http://HOST/v1#MODEL.
+Similarity: tokens (a local vector of SQL token counts, the default) or embeddings:REF, the
+cosine of an OpenAI-compatible embedding model's vectors (openai:text-embedding-3-small,
+azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.reportDir == "" {
@@ -66,7 +70,8 @@ azure:DEPLOYMENT, http://HOST/v1#MODEL.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.data, "data", "", "dataset: FILE, seed:FILE, spider:DIR or sql-create-context:FILE")
+	fl.StringVar(&f.data, "data", "", "dataset: FILE, seed:FILE, spider:DIR, bird:DIR or sql-create-context:FILE")
+	fl.StringVar(&f.similarity, "similarity", simTokens, "sim metric: tokens, or embeddings:REF for an embedding model's cosine")
 	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): gold, file:PATH, openai:MODEL, azure:DEPLOYMENT, http://HOST/v1#MODEL")
 	fl.StringVar(&f.reportDir, "report", "", "directory for report.json, report.md and report.html")
 	addEvalFlags(cmd, &f, 3)
@@ -135,6 +140,9 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		}
 		opts.Judge, opts.JudgeName = eval.NewModelJudge(b), b.Name()
 	}
+	if opts.Similarity, err = openSimilarity(ctx, f.similarity); err != nil {
+		return nil, nil, err
+	}
 	done := a.evalProgress(len(items) * len(preds))
 	opts.Progress = done
 	dbs := eval.NewDatabases(f.db)
@@ -147,6 +155,29 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		return nil, nil, err
 	}
 	return rep, items, nil
+}
+
+const simTokens = "tokens"
+
+// openSimilarity opens --similarity: nil for the local token vector, or an
+// embedding similarity over the model that embeddings:REF names.
+func openSimilarity(ctx context.Context, s string) (*eval.EmbeddingSimilarity, error) {
+	if s == "" || s == simTokens {
+		return nil, nil
+	}
+	ref, ok := strings.CutPrefix(s, "embeddings:")
+	if !ok {
+		return nil, userErr(fmt.Errorf("--similarity %q: want %s or embeddings:REF", s, simTokens))
+	}
+	r, err := model.ParseRef(ref)
+	if err != nil {
+		return nil, userErr(fmt.Errorf("--similarity: %w", err))
+	}
+	e, err := model.OpenEmbedder(ctx, r, model.OSEnv())
+	if err != nil {
+		return nil, userErr(fmt.Errorf("--similarity: %w", err))
+	}
+	return eval.NewEmbeddingSimilarity(e), nil
 }
 
 // openPredictor opens one --model reference.
