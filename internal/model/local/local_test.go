@@ -12,8 +12,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/model"
 	local "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
 var testRecords = []dataset.Record{

@@ -108,3 +108,17 @@ func copyFile(dst, src string) error {
 	})
 	return err
 }
+
+// CopyTokenizer copies the tokenizer files of the model in src (those it
+// has) into dst, so that dst is a complete model directory.
+func CopyTokenizer(dst, src string) error {
+	for _, f := range []string{localmodel.TokenizerFile, localmodel.TokenizerConfigFile} {
+		if _, err := os.Stat(filepath.Join(src, f)); err != nil {
+			continue
+		}
+		if err := copyFile(filepath.Join(dst, f), filepath.Join(src, f)); err != nil {
+			return fmt.Errorf("copy %s: %w", f, err)
+		}
+	}
+	return nil
+}
