@@ -7,7 +7,7 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.newVersionCmd(),
 		a.newGenCmd(),
-		a.newDBCmd(),
+		a.withDBLoad(a.newDBCmd()),
 		a.newSchemaCmd(),
 		a.newOntologyCmd(),
 		a.newDataCmd(),

@@ -125,7 +125,7 @@ func createTable(ctx context.Context, tx pgx.Tx, opts Options, t *schema.Table) 
 	}
 	ddl := "CREATE TABLE " + name + " (\n  " + strings.Join(defs, ",\n  ") + "\n)"
 	if _, err := tx.Exec(ctx, ddl); err != nil {
-		return nil, fmt.Errorf("create table %s: %w\n%s", t.Name, err, ddl)
+		return nil, fmt.Errorf("create table %s: %w", t.Name, err)
 	}
 	return cols, nil
 }

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/spf13/cobra"
+
+	"github.com/sqlforge/sqlforge/internal/pgload"
+)
+
+// withDBLoad adds "db load-postgres" to the db command.
+func (a *app) withDBLoad(db *cobra.Command) *cobra.Command {
+	db.AddCommand(a.newDBLoadPostgresCmd())
+	return db
+}
+
+func (a *app) newDBLoadPostgresCmd() *cobra.Command {
+	var (
+		url, pgSchema, ref string
+		replace            bool
+	)
+	cmd := &cobra.Command{
+		Use:   "load-postgres --url URL [--schema S] [--db northwind]",
+		Short: "Copy a SQLite database into a PostgreSQL schema (names, types, keys and rows)",
+		Long: `Copies every table of a SQLite database into a PostgreSQL schema, keeping table and
+column names as they are (CamelCase names must then be double-quoted in queries, as the
+postgres dialect does), with INTEGER as bigint, REAL and NUMERIC as double precision, TEXT
+and DATE/DATETIME as text, BLOB as bytea, primary keys, and foreign keys added NOT VALID.
+Views are not copied. The load runs in one transaction. See docs/postgres.md.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			return userErr(cobra.NoArgs(cmd, args))
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if url == "" {
+				return userErr(fmt.Errorf("db load-postgres: --url is required"))
+			}
+			ctx := cmd.Context()
+			src, err := openDBRef(ctx, ref)
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			conn, err := pgx.Connect(ctx, url)
+			if err != nil {
+				return userErr(fmt.Errorf("db load-postgres: connect: %w", err))
+			}
+			defer conn.Close(ctx)
+			res, err := pgload.Load(ctx, src.DB, conn, pgload.Options{Schema: pgSchema, Replace: replace})
+			if err != nil {
+				var pgErr *pgconn.PgError
+				if errors.As(err, &pgErr) && pgErr.Code == "42P07" && !replace {
+					return userErr(fmt.Errorf("db load-postgres %s: %w (use --replace to drop the existing tables)", src.Name, err))
+				}
+				return fmt.Errorf("db load-postgres %s: %w", src.Name, err)
+			}
+			if a.jsonOut {
+				return a.dbPrintJSON(res)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "TABLE\tROWS")
+			var total int64
+			for _, t := range res.Tables {
+				fmt.Fprintf(tw, "%s.%s\t%d\n", res.Schema, t.Name, t.Rows)
+				total += t.Rows
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if !a.quiet {
+				fmt.Fprintf(a.stderr, "copied %d tables, %d rows from %s into schema %s", len(res.Tables), total, src.Name, res.Schema)
+				if len(res.SkippedViews) > 0 {
+					fmt.Fprintf(a.stderr, " (views not copied: %v)", res.SkippedViews)
+				}
+				fmt.Fprintln(a.stderr)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "PostgreSQL connection URL, e.g. postgres://user@host:5432/db")
+	cmd.Flags().StringVar(&pgSchema, "schema", "public", "PostgreSQL schema to load into, created when missing")
+	cmd.Flags().StringVar(&ref, "db", "", dbRefUsage)
+	cmd.Flags().BoolVar(&replace, "replace", false, "drop tables of the same names in the schema first")
+	return cmd
+}
