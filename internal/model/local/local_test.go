@@ -164,7 +164,7 @@ func TestTrainedAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
-	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 120, 1e-2, 0, 0
+	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 60, 1e-2, 0, 0
 	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
