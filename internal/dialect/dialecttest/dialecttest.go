@@ -55,7 +55,7 @@ func Cases(d dialect.Dialect) []Case {
 		{"limit", "SELECT COUNT(*) FROM (SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) v ORDER BY n " + d.Limit(2) + ") t", "2"},
 		{"quote keyword", fmt.Sprintf("SELECT t.%s FROM (SELECT 5 AS %s) t", d.Quote("select"), d.Quote("select")), "5"},
 		{"quote space", fmt.Sprintf("SELECT t.%s FROM (SELECT 6 AS %s) t", d.Quote("Order Details"), d.Quote("Order Details")), "6"},
-		{"quote plain unchanged", "SELECT '" + d.Quote("OrderDate") + "'", "OrderDate"},
+		{"quote plain unchanged", "SELECT '" + d.Quote("orderdate") + "'", "orderdate"},
 	}
 }
 
