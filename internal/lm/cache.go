@@ -95,3 +95,17 @@ func (m *Model) Step(c *KVCache, token int) ([]float32, error) {
 	matmul(false, true, 1, cfg.VocabSize, D, 1, xn, D, m.LMHead.W, D, 0, logits, cfg.VocabSize)
 	return logits, nil
 }
+
+// Clone returns an independent copy of the cache (its filled rows), for a
+// beam that forks.
+func (c *KVCache) Clone() *KVCache {
+	d := &KVCache{Len: c.Len, cap: c.cap}
+	for li := range c.K {
+		k, v := make([]float32, len(c.K[li])), make([]float32, len(c.V[li]))
+		n := c.Len * len(c.K[li]) / max(c.cap, 1)
+		copy(k[:n], c.K[li][:n])
+		copy(v[:n], c.V[li][:n])
+		d.K, d.V = append(d.K, k), append(d.V, v)
+	}
+	return d
+}
