@@ -36,6 +36,10 @@ type Backoff struct {
 // DefaultBackoff polls every 5 s at first and at most every 2 minutes.
 var DefaultBackoff = Backoff{Initial: 5 * time.Second, Max: 2 * time.Minute, Factor: 2}
 
+// Next returns the delay after d, given whether anything changed (other pollers, such as
+// deployment provisioning, share the schedule).
+func (b Backoff) Next(d time.Duration, changed bool) time.Duration { return b.next(d, changed) }
+
 // next returns the delay after d, given whether anything changed.
 func (b Backoff) next(d time.Duration, changed bool) time.Duration {
 	if changed || d <= 0 {

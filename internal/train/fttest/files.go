@@ -17,8 +17,11 @@ type file struct {
 	Filename string `json:"filename"`
 	Purpose  string `json:"purpose"`
 	Status   string `json:"status"`
-	data     []byte
-	polls    int
+	// StatusDetails explains a file in status error.
+	StatusDetails *string `json:"status_details"`
+	data          []byte
+	polls         int
+	failure       string
 }
 
 type upload struct {
@@ -38,11 +41,24 @@ type upload struct {
 func (s *Server) addFile(name, purpose string, data []byte) *file {
 	f := &file{ID: s.id("file"), Object: "file", Bytes: int64(len(data)), Created: s.tick(),
 		Filename: name, Purpose: purpose, Status: "uploaded", data: data}
+	if purpose == "fine-tune" && s.ProcessingError != nil {
+		f.failure = s.ProcessingError(name, data)
+	}
 	if s.ProcessingPolls <= 0 || purpose != "fine-tune" {
-		f.Status = "processed"
+		f.process()
 	}
 	s.files[f.ID] = f
 	return f
+}
+
+// process ends processing: processed, or error with the scripted details.
+func (f *file) process() {
+	if f.failure == "" {
+		f.Status = "processed"
+		return
+	}
+	f.Status = "error"
+	f.StatusDetails = &f.failure
 }
 
 func (s *Server) createFile(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +110,7 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Status == "uploaded" {
 		if f.polls++; f.polls >= s.ProcessingPolls {
-			f.Status = "processed"
+			f.process()
 		}
 	}
 	writeJSON(w, 200, f)

@@ -1,6 +1,8 @@
 // Package fttest is a loopback fine-tuning server that follows the published OpenAI contract
 // for files, uploads and fine_tuning jobs/events/checkpoints (under /v1, Bearer auth) and the
-// Azure OpenAI data-plane paths (under /openai, api-key header, api-version query). Jobs move
+// Azure OpenAI data-plane paths (under /openai, api-key header, api-version query), and the
+// Azure Resource Manager deployment endpoints of Microsoft.CognitiveServices (under
+// /subscriptions, bearer MgmtToken) with chat completions on deployed models. Jobs move
 // through a scripted lifecycle on a virtual clock that advances once per job poll, and faults
 // (429 with Retry-After, 5xx, 401, slow file processing, jobs failing or cancelled midway)
 // are scripted per test. It is for tests and demos; nothing in it sleeps.
@@ -57,6 +59,18 @@ type Server struct {
 	Script Script
 	// PageLimit caps list pages (default 20, like the API's default limit).
 	PageLimit int
+	// ProcessingError, when set, is asked about every fine-tune file; a non-empty answer
+	// makes the file end in status "error" with that status_details instead of "processed"
+	// (a file that fails processing).
+	ProcessingError func(filename string, data []byte) string
+	// MgmtToken is the bearer token the management (ARM) endpoints require (default
+	// "mgmt-" + APIKey).
+	MgmtToken string
+	// DeployScript is the provisioning given to new and updated deployments.
+	DeployScript DeployScript
+	// Reply answers a chat completion on a deployment: the content for the last user message
+	// (nil: a fenced "SELECT 1;").
+	Reply func(deployment, prompt string) string
 
 	mu       sync.Mutex
 	seq      int
@@ -67,12 +81,17 @@ type Server struct {
 	jobs     map[string]*job
 	jobOrder []string
 	requests []string
+
+	deployments map[string]*deployment
+	operations  map[string]*operation
+	chats       int
 }
 
 // New starts a contract server on loopback; it is closed with the test.
 func New(t interface{ Cleanup(func()) }, apiKey string) *Server {
-	s := &Server{APIKey: apiKey, Script: DefaultScript, clock: 1_700_000_000,
-		files: map[string]*file{}, uploads: map[string]*upload{}, jobs: map[string]*job{}}
+	s := &Server{APIKey: apiKey, MgmtToken: "mgmt-" + apiKey, Script: DefaultScript, DeployScript: DefaultDeployScript,
+		clock: 1_700_000_000, files: map[string]*file{}, uploads: map[string]*upload{}, jobs: map[string]*job{},
+		deployments: map[string]*deployment{}, operations: map[string]*operation{}}
 	s.Server = httptest.NewServer(s.routes())
 	t.Cleanup(s.Close)
 	return s
@@ -149,6 +168,7 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}/events", s.listEvents)
 		mux.HandleFunc("GET "+p+"/fine_tuning/jobs/{id}/checkpoints", s.listCheckpoints)
 	}
+	s.armRoutes(mux)
 	return s.gate(mux)
 }
 
@@ -158,6 +178,7 @@ func (s *Server) gate(next http.Handler) http.Handler {
 		s.mu.Lock()
 		s.requests = append(s.requests, r.Method+" "+r.URL.Path)
 		azure := strings.HasPrefix(r.URL.Path, "/openai/")
+		arm := strings.HasPrefix(r.URL.Path, "/subscriptions/") || strings.HasPrefix(r.URL.Path, "/fttest/operations/")
 		rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/v1"), "/openai")
 		var fault *Fault
 		for i := range s.faults {
@@ -172,6 +193,19 @@ func (s *Server) gate(next http.Handler) http.Handler {
 		}
 		s.mu.Unlock()
 		switch {
+		case arm && r.URL.Query().Get("api-version") == "":
+			writeARMError(w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
+		case arm && r.Header.Get("Authorization") != "Bearer "+s.MgmtToken:
+			// Echo what was presented, so tests prove callers drop 401 bodies.
+			writeARMError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid: "+r.Header.Get("Authorization"))
+		case arm && fault != nil:
+			if fault.RetryAfter != "" {
+				w.Header().Set("Retry-After", fault.RetryAfter)
+			}
+			code := map[int]string{429: "TooManyRequests", 404: "DeploymentNotFound"}[fault.Status]
+			writeARMError(w, fault.Status, code, fmt.Sprintf("scripted fault %d", fault.Status))
+		case arm:
+			next.ServeHTTP(w, r)
 		case azure && r.URL.Query().Get("api-version") == "":
 			writeError(w, http.StatusNotFound, "404", "Resource not found: api-version query parameter is required", "", "")
 		case azure && r.Header.Get("api-key") != s.APIKey && r.Header.Get("Authorization") != "Bearer "+s.APIKey:
