@@ -1,6 +1,7 @@
 // Package registry records fine-tuning jobs in a local SQLite state database: provider, ids,
 // files, base model, hyperparameters, status history, events (so watching resumes after the
-// last recorded one), metrics and estimated cost. It is what lets `sqlforge jobs` work after
+// last recorded one), metrics, estimated cost, and the deployments of fine-tuned models
+// (including those requested for a job that has not finished). It is what lets `sqlforge jobs` work after
 // the process that created a job was killed. It never stores credentials.
 package registry
 
@@ -77,8 +78,9 @@ CREATE TABLE IF NOT EXISTS job_checkpoints (
 
 // Registry is an open state database.
 type Registry struct {
-	db  *sql.DB
-	now func() time.Time
+	db   *sql.DB
+	now  func() time.Time
+	path string
 }
 
 // DefaultPath is $XDG_STATE_HOME/sqlforge/jobs.db, or ~/.local/state/sqlforge/jobs.db.
@@ -104,11 +106,11 @@ func Open(ctx context.Context, path string) (*Registry, error) {
 		return nil, fmt.Errorf("open registry %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	if _, err := db.ExecContext(ctx, schema+deploymentsSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open registry %s: create tables: %w", path, err)
 	}
-	return &Registry{db: db, now: time.Now}, nil
+	return &Registry{db: db, now: time.Now, path: path}, nil
 }
 
 // Close closes the database.
