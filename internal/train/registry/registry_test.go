@@ -90,7 +90,9 @@ func TestUnknownJob(t *testing.T) {
 func TestEventsResumeWithoutDuplicates(t *testing.T) {
 	r, ctx := open(t), context.Background()
 	addJob(t, r, "j")
-	ev := func(id string) train.Event { return train.Event{ID: id, Level: "info", Message: "m " + id, CreatedAt: time.Unix(1, 0)} }
+	ev := func(id string) train.Event {
+		return train.Event{ID: id, Level: "info", Message: "m " + id, CreatedAt: time.Unix(1, 0)}
+	}
 	if id, err := r.LastEventID(ctx, "j"); err != nil || id != "" {
 		t.Fatalf("empty: %q %v", id, err)
 	}
