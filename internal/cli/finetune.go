@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sqlforge/sqlforge/internal/train"
+	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
 	"github.com/sqlforge/sqlforge/internal/train/ftcheck"
 	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
@@ -53,6 +54,14 @@ type finetuneFlags struct {
 	lr                                      float64
 	seed                                    int64
 	dryRun, detach                          bool
+	deploy                                  deployFlags
+	resume                                  string
+}
+
+// deployFlags describe a deployment requested with finetune --deploy or jobs deploy.
+type deployFlags struct {
+	name, sku, evalData string
+	capacity            int
 }
 
 func (a *app) newFinetuneCmd() *cobra.Command {
@@ -62,7 +71,13 @@ func (a *app) newFinetuneCmd() *cobra.Command {
 		Short: "Check, upload and fine-tune on OpenAI or Azure OpenAI, recording the job in the state database",
 		Long: `finetune checks the training (and validation) file against OpenAI's format rules and stops with
 exit status 2 on any error, before anything is uploaded; then uploads, creates the job, follows it
-to the end and records everything in the state database (see "sqlforge jobs").`,
+to the end and records everything in the state database (see "sqlforge jobs"): events, checkpoints,
+results.csv and its curves (curves.svg, next to it in the job directory).
+
+With --deploy NAME (engine azure) the fine-tuned model is then deployed through the Azure management
+API and, with --eval-data FILE, evaluated as azure:NAME. The deployment is recorded as pending when
+the job is created, so a run killed midway is finished by "sqlforge jobs watch ID" or
+"sqlforge finetune --resume ID".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runFinetune(cmd.Context(), f) },
 	}
@@ -79,6 +94,9 @@ to the end and records everything in the state database (see "sqlforge jobs").`,
 	fl.StringVar(&f.state, "state", "", "state database (default $XDG_STATE_HOME/sqlforge/jobs.db)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the files and print the estimate only")
 	fl.BoolVar(&f.detach, "detach", false, "create the job and return without following it")
+	fl.StringVar(&f.resume, "resume", "", "follow a recorded job ID to its end and finish its deployment (no upload)")
+	fl.StringVar(&f.deploy.name, "deploy", "", "deploy the fine-tuned model under this Azure deployment name")
+	addDeployFlags(cmd, &f.deploy)
 	cmd.AddCommand(a.newFinetuneCheckCmd())
 	return cmd
 }
@@ -141,8 +159,29 @@ func openState(ctx context.Context, path string) (*registry.Registry, error) {
 }
 
 func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
+	if f.resume != "" {
+		reg, err := openState(ctx, f.state)
+		if err != nil {
+			return err
+		}
+		defer reg.Close()
+		eng, err := engineForJob(ctx, reg, f.resume)
+		if err != nil {
+			return err
+		}
+		return a.watchJob(ctx, eng, reg, f.resume)
+	}
 	if f.train == "" {
 		return userErr(errors.New("--train is required"))
+	}
+	var dep *ftazure.Client
+	if f.deploy.name != "" {
+		if f.engine != "azure" {
+			return userErr(fmt.Errorf("--deploy: only Azure OpenAI models are deployed (engine %s serves fine-tuned models as they are)", f.engine))
+		}
+		if err := f.deploy.check(); err != nil {
+			return err
+		}
 	}
 	rep, err := a.checkFile(f.train, ftcheck.Options{Model: f.base, Epochs: f.epochs})
 	if err != nil {
@@ -161,6 +200,11 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 	}
 	if f.dryRun {
 		return nil
+	}
+	if f.deploy.name != "" { // before anything is uploaded
+		if dep, err = newDeployer(); err != nil {
+			return err
+		}
 	}
 	eng, err := newEngine(f.engine)
 	if err != nil {
@@ -198,6 +242,13 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "job %s created (%s)\n", j.ID, j.Status)
+	if dep != nil {
+		d := registry.Deployment{Account: dep.Account(), Name: f.deploy.name, JobID: j.ID, SKU: f.deploy.sku,
+			Capacity: f.deploy.capacity, State: registry.DeploymentPending, EvalData: f.deploy.evalData}
+		if err := reg.SaveDeployment(ctx, d); err != nil {
+			return err
+		}
+	}
 	if f.detach {
 		return nil
 	}

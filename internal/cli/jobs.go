@@ -1,20 +1,31 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/train"
+	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
 	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
+	"github.com/sqlforge/sqlforge/internal/train/plot"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
 
 func (a *app) newJobsCmd() *cobra.Command {
 	var state string
-	cmd := &cobra.Command{Use: "jobs", Short: "List, show, watch and cancel recorded fine-tuning jobs"}
+	cmd := &cobra.Command{Use: "jobs", Short: "List, show, watch, cancel and deploy recorded fine-tuning jobs"}
 	cmd.PersistentFlags().StringVar(&state, "state", "", "state database (default $XDG_STATE_HOME/sqlforge/jobs.db)")
 	withReg := func(run func(ctx context.Context, reg *registry.Registry, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
@@ -37,6 +48,10 @@ func (a *app) newJobsCmd() *cobra.Command {
 				}
 				return a.watchJob(ctx, eng, reg, args[0])
 			})},
+		a.newJobsDeployCmd(withReg),
+		&cobra.Command{Use: "undeploy NAME", Short: "Delete an Azure deployment and record it as deleted", Args: cobra.ExactArgs(1),
+			RunE: withReg(a.jobsUndeploy)},
+		&cobra.Command{Use: "deployments", Short: "List recorded deployments", Args: cobra.NoArgs, RunE: withReg(a.jobsDeployments)},
 		&cobra.Command{Use: "cancel ID", Short: "Cancel a job", Args: cobra.ExactArgs(1),
 			RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
 				eng, err := engineForJob(ctx, reg, args[0])
@@ -115,7 +130,9 @@ func (a *app) jobsShow(ctx context.Context, reg *registry.Registry, args []strin
 	return nil
 }
 
-// watchJob follows a job, printing new events, then records checkpoints and results.
+// watchJob follows a job, printing new events, then records checkpoints and results (and
+// writes results.csv and curves.svg in the job directory), and finishes the deployments
+// requested for the job.
 func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.Registry, id string) error {
 	j, err := train.Follow(ctx, eng, reg, id, train.FollowOptions{Sleep: ftSleep,
 		OnEvent:  func(e train.Event) { a.progress("%s %s %s\n", e.CreatedAt.Format("15:04:05"), e.Level, e.Message) },
@@ -132,17 +149,262 @@ func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.
 		if err := reg.SaveCheckpoints(ctx, id, cps); err != nil {
 			return err
 		}
-		rows, _, err := eng.Results(ctx, j)
+		rows, raw, err := eng.Results(ctx, j)
 		if err != nil {
 			return err
 		}
 		if err := reg.SaveMetrics(ctx, id, rows); err != nil {
 			return err
 		}
+		if err := a.writeResults(reg, j, raw, rows); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(a.stdout, "job %s %s %s\n", j.ID, j.Status, j.FineTunedModel)
+	if err := a.finishDeployments(ctx, reg, j); err != nil {
+		return err
+	}
 	if j.Status == train.StatusFailed || j.Status == train.StatusCancelled {
 		return fmt.Errorf("job %s %s: %s", j.ID, j.Status, j.Error)
 	}
+	return nil
+}
+
+// newDeployer is the Azure management client, configured from the environment only
+// (AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZURE_OPENAI_RESOURCE_NAME,
+// AZURE_MANAGEMENT_TOKEN; AZURE_MANAGEMENT_ENDPOINT overrides the endpoint).
+func newDeployer() (*ftazure.Client, error) {
+	c, err := ftazure.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, userErr(err)
+	}
+	c.Sleep = ftSleep
+	cl, err := ftazure.New(c)
+	if err != nil {
+		return nil, userErr(err)
+	}
+	return cl, nil
+}
+
+func addDeployFlags(cmd *cobra.Command, f *deployFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.sku, "sku", "standard", "deployment SKU: standard, globalstandard, developer, ...")
+	fl.IntVar(&f.capacity, "capacity", 1, "deployment capacity (thousands of tokens per minute)")
+	fl.StringVar(&f.evalData, "eval-data", "", "evaluate the deployment as azure:NAME on this dataset once it succeeded")
+}
+
+// check validates the flags without I/O.
+func (f deployFlags) check() error {
+	if f.capacity < 1 {
+		return userErr(fmt.Errorf("--capacity %d: must be at least 1", f.capacity))
+	}
+	if f.sku == "" {
+		return userErr(errors.New("--sku: must not be empty"))
+	}
+	if f.evalData != "" && !strings.Contains(f.evalData, ":") { // a plain file: check it now, not after the job
+		if _, err := os.Stat(f.evalData); err != nil {
+			return userErr(fmt.Errorf("--eval-data: %w", err))
+		}
+	}
+	return nil
+}
+
+func (a *app) newJobsDeployCmd(withReg func(func(context.Context, *registry.Registry, []string) error) func(*cobra.Command, []string) error) *cobra.Command {
+	var f deployFlags
+	cmd := &cobra.Command{
+		Use:   "deploy JOB|MODEL --name NAME",
+		Short: "Deploy a job's fine-tuned model, or a model or checkpoint id, on Azure OpenAI",
+		Long: `deploy creates or updates an Azure OpenAI deployment through the management API and waits until
+it is provisioned. JOB is a recorded job (its fine-tuned model is deployed); anything else is taken
+as a model id, such as a checkpoint's fine_tuned_model_checkpoint from "sqlforge jobs show".`,
+		Args: cobra.ExactArgs(1),
+		RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
+			if f.name == "" {
+				return userErr(errors.New("--name is required"))
+			}
+			if err := f.check(); err != nil {
+				return err
+			}
+			cl, err := newDeployer()
+			if err != nil {
+				return err
+			}
+			d := registry.Deployment{Account: cl.Account(), Name: f.name, Model: args[0], SKU: f.sku, Capacity: f.capacity, EvalData: f.evalData}
+			if rec, err := reg.Get(ctx, args[0]); err == nil {
+				if rec.Job.Status != train.StatusSucceeded || rec.Job.FineTunedModel == "" {
+					return userErr(fmt.Errorf("job %s is %s and has no fine-tuned model to deploy", args[0], rec.Job.Status))
+				}
+				d.JobID, d.Model = rec.Job.ID, rec.Job.FineTunedModel
+			} else if !errors.Is(err, registry.ErrNotFound) {
+				return err
+			}
+			return a.deploy(ctx, cl, reg, d)
+		}),
+	}
+	cmd.Flags().StringVar(&f.name, "name", "", "deployment name (required)")
+	addDeployFlags(cmd, &f)
+	return cmd
+}
+
+// finishDeployments completes the deployments recorded for job j: deploys its model once the
+// job succeeded (also those left Creating by a killed run: PUT is create-or-update), marks
+// them Failed when the job did not, and runs a pending evaluation.
+func (a *app) finishDeployments(ctx context.Context, reg *registry.Registry, j train.Job) error {
+	ds, err := reg.JobDeployments(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	var cl *ftazure.Client
+	for _, d := range ds {
+		switch {
+		case d.State == registry.DeploymentDeleted || d.State == ftazure.StateFailed:
+			continue
+		case j.Status == train.StatusFailed || j.Status == train.StatusCancelled:
+			d.State, d.Error = ftazure.StateFailed, fmt.Sprintf("job %s %s", j.ID, j.Status)
+			if err := reg.SaveDeployment(ctx, d); err != nil {
+				return err
+			}
+			continue
+		case j.Status != train.StatusSucceeded:
+			continue // paused: the deployment stays pending
+		case d.State == ftazure.StateSucceeded && (d.EvalData == "" || d.EvalReport != ""):
+			continue
+		}
+		if cl == nil {
+			if cl, err = newDeployer(); err != nil {
+				return err
+			}
+		}
+		if d.Model == "" {
+			d.Model = j.FineTunedModel
+		}
+		if err := a.deploy(ctx, cl, reg, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deploy provisions d (unless it already succeeded), recording every state, then evaluates
+// it when d asks for an evaluation that has not been written yet.
+func (a *app) deploy(ctx context.Context, cl *ftazure.Client, reg *registry.Registry, d registry.Deployment) error {
+	if d.State != ftazure.StateSucceeded {
+		a.progress("deploying %s as %s (%s × %d)\n", d.Model, d.Name, d.SKU, d.Capacity)
+		got, err := cl.Deploy(ctx, ftazure.Spec{Name: d.Name, Model: d.Model, SKU: d.SKU, Capacity: d.Capacity}, func(x ftazure.Deployment) {
+			a.progress("deployment %s %s\n", d.Name, x.State)
+			d.State = x.State
+			_ = reg.SaveDeployment(ctx, d) // best effort: the final state is saved below
+		})
+		if got.State != "" {
+			d.State, d.Error = got.State, got.Error
+		}
+		if err != nil {
+			if d.State == "" || !strings.EqualFold(d.State, ftazure.StateFailed) {
+				d.State, d.Error = ftazure.StateFailed, err.Error()
+			}
+			if serr := reg.SaveDeployment(ctx, d); serr != nil {
+				return serr
+			}
+			return err
+		}
+		if err := reg.SaveDeployment(ctx, d); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(a.stdout, "deployment %s %s (%s)\n", d.Name, d.State, d.Model)
+	if d.EvalData == "" || d.EvalReport != "" {
+		return nil
+	}
+	dir, err := reg.JobDir(cmpOr(d.JobID, "deployment-"+d.Name))
+	if err != nil {
+		return err
+	}
+	dir = filepath.Join(dir, "eval-"+d.Name)
+	rep, _, err := a.runEval(ctx, evalFlags{data: d.EvalData, db: "northwind", mode: string(match.Default), models: []string{"azure:" + d.Name},
+		reportDir: dir, timeout: 30 * time.Second, cacheDir: filepath.Join(dir, "cache")})
+	if err != nil {
+		return fmt.Errorf("evaluate deployment %s: %w", d.Name, err)
+	}
+	if err := report.WriteDir(dir, rep); err != nil {
+		return err
+	}
+	for _, m := range rep.Models {
+		fmt.Fprintf(a.stdout, "%-30s EX %5.1f%%  valid %5.1f%%  report: %s\n", m.Model, 100*m.Summary.EX, 100*m.Summary.Valid,
+			filepath.Join(dir, report.HTMLFile))
+	}
+	d.EvalReport = dir
+	return reg.SaveDeployment(ctx, d)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (a *app) jobsUndeploy(ctx context.Context, reg *registry.Registry, args []string) error {
+	cl, err := newDeployer()
+	if err != nil {
+		return err
+	}
+	if err := cl.Delete(ctx, args[0]); err != nil {
+		return err
+	}
+	d, err := reg.GetDeployment(ctx, args[0])
+	if errors.Is(err, registry.ErrDeploymentNotFound) {
+		d, err = registry.Deployment{Account: cl.Account(), Name: args[0], SKU: "standard", Capacity: 1}, nil
+	}
+	if err != nil {
+		return err
+	}
+	d.State = registry.DeploymentDeleted
+	if err := reg.SaveDeployment(ctx, d); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "deployment %s deleted\n", args[0])
+	return nil
+}
+
+func (a *app) jobsDeployments(ctx context.Context, reg *registry.Registry, _ []string) error {
+	ds, err := reg.Deployments(ctx)
+	if err != nil {
+		return err
+	}
+	if a.jsonOut {
+		return a.dbPrintJSON(ds)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tACCOUNT\tSTATE\tMODEL\tSKU\tCAPACITY\tJOB")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.Name, d.Account, d.State, d.Model, d.SKU, d.Capacity, d.JobID)
+	}
+	return tw.Flush()
+}
+
+// writeResults writes the job's results.csv (decoded from base64 when needed) and its
+// curves next to it.
+func (a *app) writeResults(reg *registry.Registry, j train.Job, raw []byte, rows []train.Metrics) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	dir, err := reg.JobDir(j.ID)
+	if err != nil {
+		return err
+	}
+	csv := bytes.TrimSpace(raw)
+	if !bytes.HasPrefix(csv, []byte("step")) {
+		if dec, err := base64.StdEncoding.DecodeString(string(csv)); err == nil {
+			csv = dec
+		}
+	}
+	path := filepath.Join(dir, "results.csv")
+	if err := os.WriteFile(path, csv, 0o644); err != nil {
+		return fmt.Errorf("write results of job %s: %w", j.ID, err)
+	}
+	if err := plot.WriteFile(filepath.Join(dir, plot.File), fmt.Sprintf("%s: %s", j.ID, cmpOr(j.FineTunedModel, j.BaseModel)), rows); err != nil {
+		return err
+	}
+	a.progress("results: %s, curves: %s\n", path, filepath.Join(dir, plot.File))
 	return nil
 }
