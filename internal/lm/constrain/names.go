@@ -78,11 +78,11 @@ var (
 		"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP"}
 	afterOperandKeywords = []string{"AND", "OR", "NOT", "IS", "IN", "LIKE", "GLOB", "BETWEEN", "ESCAPE",
 		"ASC", "DESC", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT", "EXCEPT"}
-	joinKeywords   = []string{"JOIN", "LEFT", "RIGHT", "FULL", "INNER", "CROSS", "NATURAL"}
-	tableKeywords  = []string{"ON", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT"}
-	caseKeywords   = []string{"WHEN", "THEN", "ELSE", "END"}
-	notOpKeywords  = []string{"IN", "LIKE", "GLOB", "BETWEEN", "NULL"}
-	allKeywords    = [][]string{operandKeywords, afterOperandKeywords, joinKeywords, tableKeywords, caseKeywords,
+	joinKeywords  = []string{"JOIN", "LEFT", "RIGHT", "FULL", "INNER", "CROSS", "NATURAL"}
+	tableKeywords = []string{"ON", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT"}
+	caseKeywords  = []string{"WHEN", "THEN", "ELSE", "END"}
+	notOpKeywords = []string{"IN", "LIKE", "GLOB", "BETWEEN", "NULL"}
+	allKeywords   = [][]string{operandKeywords, afterOperandKeywords, joinKeywords, tableKeywords, caseKeywords,
 		{"SELECT", "DISTINCT", "ALL", "FROM", "AS", "BY", "OUTER", "USING"}}
 	keywordSet = func() map[string]bool {
 		m := map[string]bool{}
