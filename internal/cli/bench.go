@@ -16,7 +16,7 @@ func (a *app) newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure sqlforge's own speed",
 	}
-	cmd.AddCommand(a.newBenchEvalCmd())
+	cmd.AddCommand(a.newBenchEvalCmd(), a.newBenchServeCmd(), a.newBenchTrainCmd())
 	return cmd
 }
 

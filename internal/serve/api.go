@@ -51,6 +51,9 @@ type GenerateResponse struct {
 	ConversationID string `json:"conversation_id"`
 	// Cached reports that the answer came from the answer cache.
 	Cached bool `json:"cached,omitempty"`
+	// encoded, on a cached answer, is its JSON up to LatencyMS (see cache.put), so a hit
+	// is written without encoding it again.
+	encoded []byte
 }
 
 // ErrorResponse is the body of every error response.

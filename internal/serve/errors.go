@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"sync"
 )
 
 // Error codes of ErrorBody.Code.
@@ -49,6 +51,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// bufPool holds the buffers cached answers are written from.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeCached writes a cached answer from its encoded prefix.
+func writeCached(w http.ResponseWriter, r *GenerateResponse) {
+	bp := bufPool.Get().(*[]byte)
+	b, err := appendCached((*bp)[:0], r)
+	if err != nil {
+		bufPool.Put(bp)
+		writeJSON(w, http.StatusOK, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		bufPool.Put(bp)
+	}
 }
 
 // writeError writes err in the one error shape; errors that are not *Error are internal.

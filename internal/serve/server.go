@@ -41,6 +41,9 @@ type Server struct {
 	metrics *metrics
 	keys    map[string]string // key → its log id
 	ready   func() bool
+	// trace, when set, is told each request's handler time and the model and database
+	// time within it (bench serve).
+	trace func(total, model, db time.Duration)
 }
 
 // New returns a server for cfg.
@@ -102,7 +105,11 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(r.pattern, s.instrument(r.pattern, h))
 	}
-	return s.recoverer(s.cors(mux))
+	h := s.recoverer(s.cors(mux))
+	if s.trace != nil {
+		h = s.traced(h)
+	}
+	return h
 }
 
 func (s *Server) handleGenerate(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +132,10 @@ func (s *Server) handleGenerate(w http.ResponseWriter, r *http.Request) {
 	resp, err := s.cfg.Service.Generate(r.Context(), req)
 	if err != nil {
 		writeError(w, err)
+		return
+	}
+	if resp.encoded != nil {
+		writeCached(w, resp)
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)

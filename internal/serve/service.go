@@ -154,9 +154,11 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 	var o outcome
 	msgs := prompt.Messages(s.cfg.Builder.Build(q, history))
 	mctx, cancel := context.WithTimeout(ctx, s.cfg.ModelTimeout)
+	mstart := time.Now()
 	mresp, err := s.cfg.Backend.Generate(mctx, model.Request{Messages: msgs, N: s.cfg.Samples, Logprobs: true})
 	cancel()
 	o.modelLatency = mresp.Latency
+	recordModel(ctx, time.Since(mstart))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || mctx.Err() == context.DeadlineExceeded {
 			return nil, o, errorf(http.StatusGatewayTimeout, CodeModelTimeout, fmt.Sprintf("model %s did not answer within %s", s.Model(), s.cfg.ModelTimeout), err)
@@ -184,7 +186,9 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+err.Error())
 		sig.Refused = true
 	} else {
+		cstart := time.Now()
 		cerr := s.cfg.Executor.Check(ctx, sql)
+		recordDB(ctx, time.Since(cstart))
 		sig.Prepares = cerr == nil
 		sig.Parses = sig.Parses || sig.Prepares
 		if cerr != nil {
@@ -201,7 +205,9 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 
 // execute runs sql read-only and fills the result, or a warning, into resp.
 func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *GenerateResponse, sig *Signals, o *outcome) {
+	qstart := time.Now()
 	res, err := s.cfg.Executor.Query(ctx, sql, sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows})
+	recordDB(ctx, time.Since(qstart))
 	sig.Executed = true
 	if err != nil {
 		o.failed = true

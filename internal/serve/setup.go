@@ -113,8 +113,13 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		backend = b
 	}
 	popts := prompt.Options{LinkTables: true, Shots: 3}
+	promptOnt := ont
 	if _, isKNN := backend.(*knn.Backend); isKNN {
-		popts.Shots = 0 // knn retrieves for itself; examples would read as earlier turns
+		// knn reads only the question and the earlier turns: no examples (they would read
+		// as earlier turns), and no table linking or concept matching, which cost ~100 ms
+		// of CPU per question (prompt compiles a regexp per phrase) for a context knn ignores.
+		popts = prompt.Options{}
+		promptOnt = nil
 	}
 	if o.Prompt != nil {
 		popts = *o.Prompt
@@ -129,7 +134,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 	}
 	cfg := o.Service
 	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
-	cfg.Builder = &prompt.Builder{Schema: sch, Ontology: ont, Examples: ix, Options: popts}
+	cfg.Builder = &prompt.Builder{Schema: sch, Ontology: promptOnt, Examples: ix, Options: popts}
 	if cfg.Logger == nil {
 		cfg.Logger = o.Logger
 	}

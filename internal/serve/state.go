@@ -1,6 +1,9 @@
 package serve
 
 import (
+	"bytes"
+	"encoding/json"
+	"strconv"
 	"sync"
 
 	"github.com/sqlforge/sqlforge/internal/prompt"
@@ -48,6 +51,7 @@ func (c *cache) put(k cacheKey, r GenerateResponse) {
 		c.order = append(c.order, k)
 	}
 	r.Warnings = append([]string{}, r.Warnings...)
+	r.encoded = encodePrefix(r)
 	c.items[k] = r
 	for len(c.order) > c.max {
 		delete(c.items, c.order[0])
@@ -91,4 +95,38 @@ func (c *conversations) add(id string, turn prompt.Example) {
 		delete(c.turns, c.order[0])
 		c.order = c.order[1:]
 	}
+}
+
+// encodedTail is how the JSON of a response with LatencyMS 0, no ConversationID and Cached
+// false ends; encodePrefix cuts it off.
+const encodedTail = `,"latency_ms":0,"conversation_id":""}`
+
+// encodePrefix encodes r without its per-request fields (LatencyMS, ConversationID,
+// Cached), which come last in GenerateResponse; appendCached completes it. It returns nil
+// when the encoding does not end as expected.
+func encodePrefix(r GenerateResponse) []byte {
+	r.LatencyMS, r.ConversationID, r.Cached, r.encoded = 0, "", false, nil
+	b, err := json.Marshal(r)
+	if err != nil || !bytes.HasSuffix(b, []byte(encodedTail)) {
+		return nil
+	}
+	return b[:len(b)-len(encodedTail)]
+}
+
+// appendCached appends the JSON of the cached answer r (r.encoded != nil) to dst, with its
+// per-request fields, as json.Encoder would write it (with a newline).
+func appendCached(dst []byte, r *GenerateResponse) ([]byte, error) {
+	id, err := json.Marshal(r.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, r.encoded...)
+	dst = append(dst, `,"latency_ms":`...)
+	dst = strconv.AppendFloat(dst, r.LatencyMS, 'f', -1, 64)
+	dst = append(dst, `,"conversation_id":`...)
+	dst = append(dst, id...)
+	if r.Cached {
+		dst = append(dst, `,"cached":true`...)
+	}
+	return append(dst, "}\n"...), nil
 }
