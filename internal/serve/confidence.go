@@ -16,8 +16,8 @@ type Signals struct {
 	Prepares bool
 	// Executed: the SQL was run; Executes and NonEmpty say how it went.
 	Executed, Executes, NonEmpty bool
-	// Agreement is the share of the model's samples whose normalised SQL equals the chosen
-	// one's; nil with a single sample.
+	// Agreement is the share of the model's samples that agree with the chosen one by
+	// result (Service.agreementByResult); nil with a single sample.
 	Agreement *float64
 	// MeanLogprob is the chosen answer's mean token log-probability; nil when not given.
 	MeanLogprob *float64
@@ -54,6 +54,7 @@ func (s Signals) Confidence() float64 {
 }
 
 // agreement is the share of sqls equal to sqls[chosen] after normalisation; nil for one.
+// It is agreementByResult's fallback when the chosen SQL cannot be run.
 func agreement(sqls []string, chosen int) *float64 {
 	if len(sqls) < 2 {
 		return nil

@@ -180,7 +180,12 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 	}
 	sql := sqls[chosen]
 	resp := &GenerateResponse{SQL: sql, Reasoning: reasoning, Model: s.Model(), Warnings: []string{}}
-	sig := Signals{Parses: parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob, Agreement: agreement(sqls, chosen)}
+	sig := Signals{Parses: parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob}
+	if len(sqls) > 1 {
+		astart := time.Now()
+		sig.Agreement = s.agreementByResult(ctx, sqls, chosen, maxRows)
+		recordDB(ctx, time.Since(astart))
+	}
 	if err := guard(sql); err != nil {
 		o.refused = true
 		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+err.Error())
