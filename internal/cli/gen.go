@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,7 +17,9 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/datagen"
+	"github.com/sqlforge/sqlforge/internal/datagen/llm"
 	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/schema"
 )
@@ -32,6 +38,22 @@ type genSummary struct {
 	Balance   dataset.BalanceReport `json:"balance"`
 	Seconds   float64               `json:"seconds"`
 	Formats   []dataset.Format      `json:"formats"`
+	// LLM reports the LLM-written pairs when --llm was given.
+	LLM *genLLMSummary `json:"llm,omitempty"`
+}
+
+// genLLMSummary is the LLM part of the summary: the manifest's report and what this run sent.
+type genLLMSummary struct {
+	Report llm.Report   `json:"report"`
+	Run    llm.RunStats `json:"run"`
+	Cache  string       `json:"cache"`
+}
+
+// genLLMFlags are gen's LLM options.
+type genLLMFlags struct {
+	model, sqlModel, cache, ddl string
+	k, questions, triplets      int
+	rpm                         float64
 }
 
 func (a *app) newGenCmd() *cobra.Command {
@@ -40,6 +62,7 @@ func (a *app) newGenCmd() *cobra.Command {
 		seed                        uint64
 		size                        int
 		reasoning, val              bool
+		lf                          genLLMFlags
 	)
 	c := &cobra.Command{
 		Use:   "gen --out DIR",
@@ -47,7 +70,15 @@ func (a *app) newGenCmd() *cobra.Command {
 		Long: `gen composes questions and SQL from the ontology's metrics, dimensions and entities,
 runs every query on the database (kept only if it runs, returns rows and is deterministic),
 removes duplicates, balances hardness and shape, splits 80/10/10 keeping every phrasing of a
-query in one split, and writes the splits, the export formats and a manifest to --out.`,
+query in one split, and writes the splits, the export formats and a manifest to --out.
+
+With --llm MODEL, a model also writes questions per ontology concept and combination, and
+--sql-model (default the same) writes their SQL, --k samples each; a pair is kept when it runs,
+returns rows, a majority of the samples agree by result, and the SQL written back as a question
+matches the original. --triplets N adds (question, CREATE TABLE context, SQL) triplets. Kept pairs
+are merged with the template pairs (Source "llm:MODEL" / "template") before the split; rejected
+pairs go to rejected.jsonl with the reason. Responses are cached and finished work journaled in
+--cache, so a re-run costs nothing and a killed run resumes. See docs/datagen-llm.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -85,8 +116,23 @@ query in one split, and writes the splits, the export formats and a manifest to 
 			if err != nil {
 				return err
 			}
-			kept, drep := dataset.Dedupe(recs, dataset.DedupeOptions{})
-			kept, brep := dataset.Balance(kept, dataset.BalanceOptions{Seed: seed, CapFactor: 3, ProtectBelow: 0.15})
+			sch, err := schema.Introspect(ctx, db.DB)
+			if err != nil {
+				return fmt.Errorf("read schema: %w", err)
+			}
+			var lres *llm.Result
+			all := recs
+			if lf.model != "" {
+				if lres, err = a.genLLM(ctx, db.DB, db.Name, ont, sch, recs, reasoning, out, lf); err != nil {
+					return err
+				}
+				all = mixLLM(recs, lres.Records())
+			}
+			kept, drep := dataset.Dedupe(all, dataset.DedupeOptions{})
+			// Balance caps template cells only: every verified LLM pair is kept.
+			templ, llmKept := bySource(kept)
+			kept, brep := dataset.Balance(templ, dataset.BalanceOptions{Seed: seed, CapFactor: 3, ProtectBelow: 0.15})
+			kept = append(kept, llmKept...)
 			sopts := dataset.SplitOptions{Seed: seed}
 			if val {
 				sopts.Names = []string{dataset.SplitTrain, dataset.SplitTest, dataset.SplitVal}
@@ -94,10 +140,6 @@ query in one split, and writes the splits, the export formats and a manifest to 
 			parts, err := dataset.Split(kept, sopts)
 			if err != nil {
 				return fmt.Errorf("split: %w", err)
-			}
-			sch, err := schema.Introspect(ctx, db.DB)
-			if err != nil {
-				return fmt.Errorf("read schema: %w", err)
 			}
 			eo := dataset.ExportOptions{Schema: schema.CreateTable(sch, schema.CreateOptions{})}
 			var tc *dataset.TokenCounter
@@ -112,13 +154,27 @@ query in one split, and writes the splits, the export formats and a manifest to 
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return fmt.Errorf("create %s: %w", out, err)
 			}
+			if lres != nil {
+				m.Generator += "+" + llm.Version
+				if err := writeLLMFiles(out, lres, m); err != nil {
+					return err
+				}
+			}
 			if _, err := dataset.WriteSplits(ctx, out, parts, dataset.WriteOptions{Formats: fmts, Export: eo}, m); err != nil {
 				return fmt.Errorf("write %s: %w", out, err)
+			}
+			if lres != nil {
+				if err := writeLLMManifest(out, m, &lres.Report); err != nil {
+					return err
+				}
 			}
 			sum := genSummary{Out: out, DB: db.Name, Ontology: ont.Name, Seed: seed, Generated: len(recs), Kept: len(kept),
 				Stats: st, Dedupe: drep, Balance: brep, Seconds: time.Since(start).Seconds(), Formats: fmts}
 			for _, p := range parts {
 				sum.Splits = append(sum.Splits, dataset.Stats(p.Name, p.Records))
+			}
+			if lres != nil {
+				sum.LLM = &genLLMSummary{Report: lres.Report, Run: lres.Run, Cache: lf.cache}
 			}
 			return a.printGenSummary(sum)
 		},
@@ -132,7 +188,180 @@ query in one split, and writes the splits, the export formats and a manifest to 
 	f.StringVar(&formats, "formats", "openai,openai_reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
 	f.BoolVar(&val, "val", false, "name the third split val instead of inference")
 	f.StringVar(&out, "out", "", "output directory (required)")
+	f.StringVar(&lf.model, "llm", "", "model that writes questions (and SQL): openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL")
+	f.StringVar(&lf.sqlModel, "sql-model", "", "model that writes the SQL (default: --llm)")
+	f.IntVar(&lf.k, "k", 3, "SQL samples per question; a pair is kept when more than half agree by result")
+	f.IntVar(&lf.questions, "llm-questions", 200, "questions to ask the --llm model for")
+	f.IntVar(&lf.triplets, "triplets", 0, "(question, CREATE TABLE context, SQL) triplets to ask for")
+	f.StringVar(&lf.ddl, "ddl", "", "file of CREATE TABLE statements every triplet must use (default: the model writes one)")
+	f.StringVar(&lf.cache, "cache", "", "response cache and work journal directory (default OUT/.llm-cache)")
+	f.Float64Var(&lf.rpm, "rpm", 0, "most requests per minute to each model (0: no limit)")
 	return c
+}
+
+// genLLM runs the LLM pipeline with the template records as few-shot examples.
+func (a *app) genLLM(ctx context.Context, db *sql.DB, dbName string, ont *ontology.Ontology, sch *schema.Schema,
+	examples []dataset.Record, reasoning bool, out string, lf genLLMFlags) (*llm.Result, error) {
+	if lf.k < 1 {
+		return nil, userErr(fmt.Errorf("--k must be at least 1"))
+	}
+	if lf.sqlModel == "" {
+		lf.sqlModel = lf.model
+	}
+	qref, err := model.ParseRef(lf.model)
+	if err != nil {
+		return nil, userErr(fmt.Errorf("--llm: %w", err))
+	}
+	sref, err := model.ParseRef(lf.sqlModel)
+	if err != nil {
+		return nil, userErr(fmt.Errorf("--sql-model: %w", err))
+	}
+	qb, err := model.Open(ctx, qref, model.OSEnv())
+	if err != nil {
+		return nil, userErr(err)
+	}
+	sb := qb
+	if sref != qref {
+		if sb, err = model.Open(ctx, sref, model.OSEnv()); err != nil {
+			return nil, userErr(err)
+		}
+	}
+	var ddl string
+	if lf.ddl != "" {
+		b, err := os.ReadFile(lf.ddl)
+		if err != nil {
+			return nil, userErr(fmt.Errorf("--ddl: %w", err))
+		}
+		ddl = string(b)
+	}
+	if lf.cache == "" {
+		lf.cache = filepath.Join(out, ".llm-cache")
+	}
+	store, err := llm.OpenStore(lf.cache)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	progress := a.llmProgress()
+	defer progress.finish()
+	return llm.Run(ctx, db, ont, sch, llm.Options{QuestionModel: qb, SQLModel: sb, QuestionModelName: qref.Name,
+		SQLModelName: sref.Name, Store: store, Questions: lf.questions, K: lf.k, Reasoning: reasoning, Examples: examples,
+		Triplets: lf.triplets, DDL: ddl, DB: dbName, RPM: lf.rpm, Progress: progress.update})
+}
+
+// mixLLM appends the LLM records to the template ones, giving an LLM record whose result
+// equals a template record's (or an earlier LLM record's) result that record's Group: the
+// same rows answer the same query, so the split must keep them together.
+func mixLLM(templ, gen []dataset.Record) []dataset.Record {
+	groupOf := map[string]string{}
+	for _, r := range templ {
+		if r.ResultHash != "" && groupOf[r.ResultHash] == "" {
+			groupOf[r.ResultHash] = r.Group
+		}
+	}
+	out := append([]dataset.Record(nil), templ...)
+	for _, r := range gen {
+		if r.ResultHash != "" {
+			if g, ok := groupOf[r.ResultHash]; ok {
+				r.Group = g
+			} else {
+				groupOf[r.ResultHash] = r.Group
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// bySource separates template records from the others, keeping order.
+func bySource(recs []dataset.Record) (templ, other []dataset.Record) {
+	for _, r := range recs {
+		if strings.HasPrefix(r.Source, "llm:") {
+			other = append(other, r)
+		} else {
+			templ = append(templ, r)
+		}
+	}
+	return templ, other
+}
+
+// writeLLMFiles writes llm_pairs.jsonl (kept pairs with their scores) and rejected.jsonl
+// (rejected pairs with their reasons) and adds them to the manifest's files.
+func writeLLMFiles(dir string, res *llm.Result, m *dataset.Manifest) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	files := map[string]func(enc *json.Encoder) error{
+		"llm_pairs.jsonl": func(enc *json.Encoder) error {
+			for i := range res.Pairs {
+				if err := enc.Encode(&res.Pairs[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"rejected.jsonl": func(enc *json.Encoder) error {
+			for i := range res.Rejected {
+				if err := enc.Encode(&res.Rejected[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	for name, write := range files {
+		sum, err := dataset.WriteFileAtomic(filepath.Join(dir, name), func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetEscapeHTML(false)
+			return write(enc)
+		})
+		if err != nil {
+			return err
+		}
+		m.Files[name] = sum
+	}
+	return nil
+}
+
+// writeLLMManifest rewrites manifest.json with the LLM report under "llm".
+func writeLLMManifest(dir string, m *dataset.Manifest, r *llm.Report) error {
+	v := struct {
+		*dataset.Manifest
+		LLM *llm.Report `json:"llm"`
+	}{m, r}
+	_, err := dataset.WriteFileAtomic(filepath.Join(dir, "manifest.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}
+
+// llmProgress shows one bar per LLM stage on a terminal, a line every 10% otherwise.
+type llmProgressT struct {
+	a     *app
+	stage string
+	p     *genProgressT
+}
+
+func (a *app) llmProgress() *llmProgressT { return &llmProgressT{a: a} }
+
+func (l *llmProgressT) update(stage string, done, total int) {
+	if stage != l.stage {
+		l.finish()
+		l.stage, l.p = stage, l.a.newProgress(total, "llm "+stage, "llm "+stage, "units")
+	}
+	l.p.update(done, total)
+}
+
+func (l *llmProgressT) finish() {
+	if l.p != nil {
+		l.p.finish()
+	}
 }
 
 func (a *app) printGenSummary(s genSummary) error {
@@ -147,6 +376,22 @@ func (a *app) printGenSummary(s genSummary) error {
 		fmt.Fprintf(a.stdout, "  %-10s %5d  easy %d  medium %d  hard %d  extra %d\n", sp.Name, sp.Count,
 			sp.ByHardness["easy"], sp.ByHardness["medium"], sp.ByHardness["hard"], sp.ByHardness["extra"])
 	}
+	if l := s.LLM; l != nil {
+		r := l.Report
+		fmt.Fprintf(a.stdout, "llm: %d questions kept of %d (invalid %v); %d pairs kept (mean agreement %.2f), rejected %v\n",
+			r.Questions.Kept, r.Questions.Generated, r.Questions.Invalid, r.Kept, r.MeanAgreement, r.Rejected)
+		for _, st := range []string{llm.StageQuestions, llm.StageSQL, llm.StageBack, llm.StageTriplets} {
+			if u, ok := r.Usage[st]; ok {
+				fmt.Fprintf(a.stdout, "  %-17s %5d requests  %8d prompt + %7d completion tokens\n", st, u.Requests, u.PromptTokens, u.CompletionTokens)
+			}
+		}
+		fmt.Fprintf(a.stdout, "  cost $%.4f at %s prices", r.CostUSD, r.PricesAsOf)
+		if len(r.Unpriced) > 0 {
+			fmt.Fprintf(a.stdout, " (unpriced: %s)", strings.Join(r.Unpriced, ", "))
+		}
+		fmt.Fprintf(a.stdout, "; this run sent %d requests ($%.4f), %d from cache, %d units resumed, %d failed\n",
+			l.Run.Sent.Requests, l.Run.CostUSD, l.Run.CacheHits, l.Run.Resumed, l.Run.Failed)
+	}
 	fmt.Fprintf(a.stdout, "wrote %s in %.1fs\n", s.Out, s.Seconds)
 	return nil
 }
@@ -160,19 +405,25 @@ type genProgressT struct {
 }
 
 func (a *app) genProgress(total int) *genProgressT {
+	return a.newProgress(total, "generating", "generated", "pairs")
+}
+
+// newProgress reports progress: a bar titled desc on a terminal, "LABEL done/total UNIT"
+// lines otherwise.
+func (a *app) newProgress(total int, desc, label, unit string) *genProgressT {
 	p := &genProgressT{}
 	if a.quiet {
 		return p
 	}
 	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription("generating"),
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription(desc),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 		return p
 	}
 	p.plain = func(done, total int) {
 		if pct := done * 10 / max(total, 1); pct > p.last || done == total {
 			p.last = pct
-			fmt.Fprintf(a.stderr, "generated %d/%d pairs\n", done, total)
+			fmt.Fprintf(a.stderr, "%s %d/%d %s\n", label, done, total, unit)
 		}
 	}
 	return p
