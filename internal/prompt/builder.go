@@ -2,9 +2,10 @@ package prompt
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/schema"
@@ -57,9 +58,39 @@ func contains(lowerQuestion, phrase string) bool {
 	if len(phrase) < 2 {
 		return false
 	}
-	re, err := regexp.Compile(`(^|[^\p{L}\p{N}])` + regexp.QuoteMeta(phrase) + `s?($|[^\p{L}\p{N}])`)
-	return err == nil && re.MatchString(lowerQuestion)
+	// Whole words: the phrase (optionally followed by a plural "s") bounded by non-letters,
+	// non-digits or the ends of the question. A scan, not a regexp: this runs for every
+	// concept and column name of every question.
+	for from := 0; from <= len(lowerQuestion)-len(phrase); {
+		i := strings.Index(lowerQuestion[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(phrase)
+		if end < len(lowerQuestion) && lowerQuestion[end] == 's' && (end+1 == len(lowerQuestion) || !isWordRune(lastRune(lowerQuestion[end+1:], true))) {
+			end++
+		}
+		if (start == 0 || !isWordRune(lastRune(lowerQuestion[:start], false))) &&
+			(end == len(lowerQuestion) || !isWordRune(lastRune(lowerQuestion[end:], true))) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(lowerQuestion[start:])
+		from = start + size
+	}
+	return false
 }
+
+// lastRune returns the first rune of s when first is true, else its last rune.
+func lastRune(s string, first bool) rune {
+	if first {
+		r, _ := utf8.DecodeRuneInString(s)
+		return r
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
 
 // words splits an identifier such as "OrderDate" or "order_details" into the phrase
 // people would write: "order date", "order details".
