@@ -46,7 +46,9 @@ type Backend struct {
 	values  *valueSource
 	opts    Options
 	records int
-	closer  interface{ Close() error } // the database Open opened, if any
+	// cues are the shape cues of each indexed question, by position.
+	cues   []cues
+	closer interface{ Close() error } // the database Open opened, if any
 }
 
 var _ model.Backend = (*Backend)(nil)
@@ -69,11 +71,13 @@ func New(records []dataset.Record, opts Options) (*Backend, error) {
 		opts.CheckTimeout = 2 * time.Second
 	}
 	ex := make([]prompt.Example, len(records))
+	cs := make([]cues, len(records))
 	for i, r := range records {
 		ex[i] = prompt.Example{Question: r.Question, SQL: r.SQL, Reasoning: r.Reasoning}
+		cs[i] = shapeCues(r.Question)
 	}
 	return &Backend{name: opts.Name, index: prompt.NewIndex(ex), exec: sqlexec.NewSQLite(opts.DB),
-		values: newValueSource(opts.DB), opts: opts, records: len(records)}, nil
+		values: newValueSource(opts.DB), opts: opts, records: len(records), cues: cs}, nil
 }
 
 // Name is the backend's reference, e.g. "knn:out/train.jsonl".
@@ -89,6 +93,9 @@ func (b *Backend) Close() error {
 
 // Len is the number of training questions indexed.
 func (b *Backend) Len() int { return b.records }
+
+// retrieveMin is the fewest BM25 hits reranked by shape.
+const retrieveMin = 40
 
 // candidate is one retrieved question tried for the new one.
 type candidate struct {
@@ -108,7 +115,8 @@ func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Respon
 	if strings.TrimSpace(question) == "" {
 		return model.Response{}, fmt.Errorf("knn: the request has no user question")
 	}
-	hits := b.index.Search(question, b.opts.Candidates)
+	// Retrieve widely by words, then keep the candidates whose shape fits the question.
+	hits := rerank(question, b.index.Search(question, max(b.opts.Candidates*8, retrieveMin)), b.cues, b.opts.Candidates)
 	if prevSQL != "" && isFollowUp(question) {
 		hits = append([]prompt.Hit{{Example: prompt.Example{Question: prevQ, SQL: prevSQL}, Pos: -1,
 			Score: topScore(hits)}}, hits...)
