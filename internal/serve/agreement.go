@@ -48,3 +48,20 @@ func (s *Service) agreementByResult(ctx context.Context, sqls []string, chosen i
 	a := float64(n) / float64(len(sqls))
 	return &a
 }
+
+// agreement is the share of sqls equal to sqls[chosen] after normalisation; nil for one.
+// It is agreementByResult's fallback when the chosen SQL cannot be run.
+func agreement(sqls []string, chosen int) *float64 {
+	if len(sqls) < 2 {
+		return nil
+	}
+	want := sqlparse.Normalize(sqls[chosen])
+	n := 0
+	for _, s := range sqls {
+		if s != "" && sqlparse.Normalize(s) == want {
+			n++
+		}
+	}
+	a := float64(n) / float64(len(sqls))
+	return &a
+}

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
-	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
 // MaxQuestionLen is the longest question accepted, in characters.
@@ -180,7 +180,7 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 	}
 	sql := sqls[chosen]
 	resp := &GenerateResponse{SQL: sql, Reasoning: reasoning, Model: s.Model(), Warnings: []string{}}
-	sig := Signals{Parses: parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob}
+	sig := confidence.Signals{Parses: confidence.Parses(sql), MeanLogprob: mresp.Choices[chosen].MeanLogprob}
 	if len(sqls) > 1 {
 		astart := time.Now()
 		sig.Agreement = s.agreementByResult(ctx, sqls, chosen, maxRows)
@@ -204,12 +204,12 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 			s.execute(ctx, sql, maxRows, resp, &sig, &o)
 		}
 	}
-	resp.Confidence = sig.Confidence()
+	resp.Confidence = sig.Value()
 	return resp, o, nil
 }
 
 // execute runs sql read-only and fills the result, or a warning, into resp.
-func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *GenerateResponse, sig *Signals, o *outcome) {
+func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *GenerateResponse, sig *confidence.Signals, o *outcome) {
 	qstart := time.Now()
 	res, err := s.cfg.Executor.Query(ctx, sql, sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows})
 	recordDB(ctx, time.Since(qstart))
@@ -251,11 +251,6 @@ func jsonValue(v sqlexec.Value) any {
 		return v.Real
 	}
 	return v.String()
-}
-
-func parses(sql string) bool {
-	_, err := sqlparse.Parse(sql)
-	return err == nil
 }
 
 func normalizeQuestion(q string) string { return strings.ToLower(strings.Join(strings.Fields(q), " ")) }
