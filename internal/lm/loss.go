@@ -27,7 +27,7 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 	if count == 0 {
 		return 0, dlogits, nil
 	}
-	var total float64
+	var rows []int
 	for n, t := range targets {
 		if mask != nil && mask[n] == 0 {
 			continue
@@ -35,23 +35,37 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 		if t < 0 || t >= V {
 			return 0, nil, fmt.Errorf("cross-entropy: target %d at position %d is outside the vocabulary of %d", t, n, V)
 		}
-		row := logits[n*V : (n+1)*V]
+		rows = append(rows, n)
+	}
+	// Rows are independent: each worker computes exp(v-max) once into
+	// dlogits, then scales it to softmax/count (the loss per row is summed
+	// afterwards in order, so the result does not depend on scheduling).
+	nll := make([]float64, len(rows))
+	w := 1.0 / count
+	parallel(len(rows), func(_, i int) {
+		n := rows[i]
+		t := targets[n]
+		row, d := logits[n*V:(n+1)*V], dlogits[n*V:(n+1)*V]
 		mx := row[0]
 		for _, v := range row {
 			mx = max(mx, v)
 		}
 		var sum float64
-		for _, v := range row {
-			sum += math.Exp(float64(v - mx))
-		}
-		logZ := float64(mx) + math.Log(sum)
-		total += logZ - float64(row[t])
-		w := 1.0 / count
-		d := dlogits[n*V : (n+1)*V]
 		for j, v := range row {
-			d[j] = float32(math.Exp(float64(v)-logZ) * w)
+			e := math.Exp(float64(v - mx))
+			d[j] = float32(e)
+			sum += e
+		}
+		nll[i] = float64(mx) + math.Log(sum) - float64(row[t])
+		scale := w / sum
+		for j, e := range d {
+			d[j] = float32(float64(e) * scale)
 		}
 		d[t] -= float32(w)
+	})
+	var total float64
+	for _, l := range nll {
+		total += l
 	}
 	return total / count, dlogits, nil
 }
