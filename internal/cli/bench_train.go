@@ -76,7 +76,7 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&opts.Steps, "steps", opts.Steps, "timed training steps per mode (after one warm-up step)")
+	fl.IntVar(&opts.Steps, "steps", opts.Steps, "timed training steps per mode (after one warm-up step; the fastest is reported)")
 	fl.IntVar(&opts.Batch, "batch", opts.Batch, "sequences per step")
 	fl.IntVar(&opts.SeqLen, "seq-len", opts.SeqLen, "tokens per sequence")
 	fl.IntVar(&opts.GenTokens, "gen-tokens", opts.GenTokens, "tokens to generate for the decoding rate")
