@@ -1,11 +1,9 @@
 package model
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,7 +52,7 @@ type ClientConfig struct {
 	// Concurrency is the most attempts in flight at once across all calls
 	// to this client; 0 means DefaultConcurrency.
 	Concurrency int
-	// Retry is the retry and backoff policy.
+	// Retry is the retry and backoff policy (see RetryPolicy for its defaults).
 	Retry RetryPolicy
 	// HTTPClient replaces the default HTTP client (optional).
 	HTTPClient *http.Client
@@ -135,7 +133,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		cfg:   cfg,
 		chat:  sdk.Chat.Completions,
 		slots: make(chan struct{}, cfg.Concurrency),
-		retry: cfg.Retry.withDefaults(),
+		retry: retryDefaults(cfg.Retry),
 	}, nil
 }
 
@@ -153,73 +151,22 @@ func (c *Client) Generate(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	for attempt := 0; ; attempt++ {
-		completion, ex, err := c.attempt(ctx, params)
-		if err == nil {
-			resp, err := c.response(completion)
-			if err != nil {
-				return Response{}, err
-			}
-			resp.Latency = c.cfg.Now().Sub(start)
-			return resp, nil
-		}
-		e := c.newError(ctx, err, ex, attempt+1)
-		if !e.Retryable || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
-			return Response{}, e
-		}
-		delay, ok := c.retry.delay(attempt, ex.header, c.cfg.Now())
-		if !ok {
-			e.Detail = fmt.Sprintf("server asked to wait longer than %s", c.retry.MaxRetryAfter)
-			return Response{}, e
-		}
-		if err := c.retry.Sleep(ctx, delay); err != nil {
-			return Response{}, fmt.Errorf("model %s: waiting %s to retry after %s: %w", c.cfg.Name, delay, e.summary(), err)
-		}
-	}
-}
-
-// exchange is what one attempt saw of the HTTP response, captured by a
-// middleware so that classification does not depend on the SDK's error types.
-type exchange struct {
-	status int
-	header http.Header
-	body   []byte // error bodies only, at most maxErrorBody bytes
-}
-
-const maxErrorBody = 64 << 10
-
-// attempt makes one HTTP request while holding a concurrency slot.
-func (c *Client) attempt(ctx context.Context, params openai.ChatCompletionNewParams) (*openai.ChatCompletion, exchange, error) {
-	var ex exchange
-	select {
-	case c.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ex, ctx.Err()
-	}
-	defer func() { <-c.slots }()
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	capture := option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-		res, err := next(r)
-		if err != nil || res == nil {
-			return res, err
-		}
-		ex.status, ex.header = res.StatusCode, res.Header
-		if res.StatusCode >= 400 {
-			ex.body, _ = io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
-			_ = res.Body.Close()
-			res.Body = io.NopCloser(bytes.NewReader(ex.body))
-		}
-		return res, nil
+	var completion *openai.ChatCompletion
+	err = c.retrying(ctx, func(actx context.Context, capture option.RequestOption) error {
+		var err error
+		completion, err = c.chat.New(actx, params, capture)
+		return err
 	})
-	completion, err := c.chat.New(actx, params, capture)
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		err = errAttemptTimeout
+	if err != nil {
+		return Response{}, err
 	}
-	return completion, ex, err
+	resp, err := c.response(completion)
+	if err != nil {
+		return Response{}, err
+	}
+	resp.Latency = c.cfg.Now().Sub(start)
+	return resp, nil
 }
-
-var errAttemptTimeout = errors.New("request timed out")
 
 func isLoopbackHTTP(endpoint string) bool {
 	u, err := url.Parse(endpoint)

@@ -1,10 +1,8 @@
 package model
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 
@@ -142,60 +140,4 @@ func (e *Embedder) batch(ctx context.Context, texts []string, out [][]float32) e
 		out[i] = v
 	}
 	return nil
-}
-
-// retrying runs call as Generate runs its requests: each attempt holds a
-// concurrency slot and is bounded by the client's Timeout, the HTTP exchange
-// is captured for classification (newError), and retryable failures are
-// retried with the client's RetryPolicy. call must pass capture to the SDK.
-func (c *Client) retrying(ctx context.Context, call func(actx context.Context, capture option.RequestOption) error) error {
-	for attempt := 0; ; attempt++ {
-		ex, err := c.attemptCall(ctx, call)
-		if err == nil {
-			return nil
-		}
-		e := c.newError(ctx, err, ex, attempt+1)
-		if !e.Retryable || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
-			return e
-		}
-		delay, ok := c.retry.delay(attempt, ex.header, c.cfg.Now())
-		if !ok {
-			e.Detail = fmt.Sprintf("server asked to wait longer than %s", c.retry.MaxRetryAfter)
-			return e
-		}
-		if err := c.retry.Sleep(ctx, delay); err != nil {
-			return fmt.Errorf("model %s: waiting %s to retry after %s: %w", c.cfg.Name, delay, e.summary(), err)
-		}
-	}
-}
-
-// attemptCall is one attempt of retrying.
-func (c *Client) attemptCall(ctx context.Context, call func(context.Context, option.RequestOption) error) (exchange, error) {
-	var ex exchange
-	select {
-	case c.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ex, ctx.Err()
-	}
-	defer func() { <-c.slots }()
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	capture := option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-		res, err := next(r)
-		if err != nil || res == nil {
-			return res, err
-		}
-		ex.status, ex.header = res.StatusCode, res.Header
-		if res.StatusCode >= 400 {
-			ex.body, _ = io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
-			_ = res.Body.Close()
-			res.Body = io.NopCloser(bytes.NewReader(ex.body))
-		}
-		return res, nil
-	})
-	err := call(actx, capture)
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		err = errAttemptTimeout
-	}
-	return ex, err
 }

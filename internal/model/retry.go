@@ -1,42 +1,32 @@
 package model
 
 import (
+	"bytes"
 	"context"
-	"math"
+	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/sqlforge/sqlforge/internal/retry"
 )
 
-// RetryPolicy decides how failed attempts are retried. Zero fields take the
-// defaults noted on each.
+// RetryPolicy decides how a Client retries failed attempts. Zero fields take
+// the defaults: MaxRetries DefaultMaxRetries (a negative value disables
+// retries), BaseDelay 500ms, MaxDelay 30s, MaxRetryAfter 2m (a longer server
+// wait ends the retries with the error), Jitter math/rand/v2, Sleep a timer.
+// Its Now is always the client's (ClientConfig.Now).
 //
 // A retryable failure (HTTP 408, 409, 429, 5xx, a per-attempt timeout or a
-// connection error) is retried up to MaxRetries times. The wait is the
-// server's retry-after-ms or Retry-After header (seconds or an HTTP date)
-// when present, used as is; otherwise exponential backoff with "equal
-// jitter": d = min(MaxDelay, BaseDelay·2^attempt), wait d/2 + U[0,1)·d/2.
-type RetryPolicy struct {
-	// MaxRetries is the number of retries after the first attempt; a
-	// negative value disables retries, 0 means DefaultMaxRetries.
-	MaxRetries int
-	// BaseDelay is the first backoff step (default 500ms).
-	BaseDelay time.Duration
-	// MaxDelay caps the backoff (default 30s).
-	MaxDelay time.Duration
-	// MaxRetryAfter is the longest server-requested wait honoured; a longer
-	// one ends the retries with the error (default 2m).
-	MaxRetryAfter time.Duration
-	// Sleep waits d or until ctx is done (default: a timer). Tests inject
-	// one to observe the waits without spending them.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Jitter returns a number in [0,1) (default math/rand/v2).
-	Jitter func() float64
-}
+// connection error) waits for the server's retry-after-ms or Retry-After
+// header when present, otherwise for exponential backoff with equal jitter.
+type RetryPolicy = retry.Policy
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
+func retryDefaults(p RetryPolicy) RetryPolicy {
 	switch {
 	case p.MaxRetries < 0:
 		p.MaxRetries = 0
@@ -52,61 +42,10 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxRetryAfter <= 0 {
 		p.MaxRetryAfter = 2 * time.Minute
 	}
-	if p.Sleep == nil {
-		p.Sleep = sleep
-	}
 	if p.Jitter == nil {
 		p.Jitter = rand.Float64
 	}
 	return p
-}
-
-// delay returns the wait before retry number attempt+1 and whether to retry.
-func (p RetryPolicy) delay(attempt int, h http.Header, now time.Time) (time.Duration, bool) {
-	if d, ok := retryAfter(h, now); ok {
-		return d, d <= p.MaxRetryAfter
-	}
-	d := p.MaxDelay
-	if step := float64(p.BaseDelay) * math.Pow(2, float64(attempt)); step < float64(p.MaxDelay) {
-		d = time.Duration(step)
-	}
-	return d/2 + time.Duration(p.Jitter()*float64(d/2)), true
-}
-
-// retryAfter reads retry-after-ms (Azure, OpenAI) and then Retry-After
-// (RFC 9110: delay-seconds or an HTTP date).
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if h == nil {
-		return 0, false
-	}
-	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && !math.IsInf(ms, 0) {
-			return durationOf(ms * float64(time.Millisecond)), true
-		}
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
-			return 0, false
-		}
-		return durationOf(s * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// durationOf converts nanoseconds to a Duration, saturating instead of
-// overflowing on absurd header values.
-func durationOf(ns float64) time.Duration {
-	if ns >= math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return time.Duration(ns)
 }
 
 func retryableStatus(code int) bool {
@@ -114,13 +53,75 @@ func retryableStatus(code int) bool {
 		code == http.StatusTooManyRequests || code >= 500
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+// retrying runs call, a chat or embeddings request, with the client's
+// retries: each attempt holds a concurrency slot and is bounded by the
+// client's Timeout, the HTTP exchange is captured for classification
+// (newError), and retryable failures are retried with the RetryPolicy. call
+// must pass capture to the SDK.
+func (c *Client) retrying(ctx context.Context, call func(actx context.Context, capture option.RequestOption) error) error {
+	p := c.retry
+	p.Now = c.cfg.Now
+	var last *Error
+	err := p.Do(ctx, func(attempt int) (bool, http.Header, error) {
+		ex, err := c.attemptCall(ctx, call)
+		if err == nil {
+			return false, nil, nil
+		}
+		last = c.newError(ctx, err, ex, attempt+1)
+		return last.Retryable && ctx.Err() == nil, ex.header, last
+	})
+	var stop *retry.Error
+	if !errors.As(err, &stop) {
+		return err
 	}
+	switch {
+	case stop.Interrupted != nil:
+		return fmt.Errorf("model %s: waiting %s to retry after %s: %w", c.cfg.Name, stop.Wait, last.summary(), stop.Interrupted)
+	case stop.TooLong:
+		last.Detail = fmt.Sprintf("server asked to wait longer than %s", p.MaxRetryAfter)
+	}
+	return last
 }
+
+// exchange is what one attempt saw of the HTTP response, captured by a
+// middleware so that classification does not depend on the SDK's error types.
+type exchange struct {
+	status int
+	header http.Header
+	body   []byte // error bodies only, at most maxErrorBody bytes
+}
+
+const maxErrorBody = 64 << 10
+
+// attemptCall makes one HTTP request while holding a concurrency slot.
+func (c *Client) attemptCall(ctx context.Context, call func(context.Context, option.RequestOption) error) (exchange, error) {
+	var ex exchange
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ex, ctx.Err()
+	}
+	defer func() { <-c.slots }()
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	capture := option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		res, err := next(r)
+		if err != nil || res == nil {
+			return res, err
+		}
+		ex.status, ex.header = res.StatusCode, res.Header
+		if res.StatusCode >= 400 {
+			ex.body, _ = io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
+			_ = res.Body.Close()
+			res.Body = io.NopCloser(bytes.NewReader(ex.body))
+		}
+		return res, nil
+	})
+	err := call(actx, capture)
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		err = errAttemptTimeout
+	}
+	return ex, err
+}
+
+var errAttemptTimeout = errors.New("request timed out")
