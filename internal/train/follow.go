@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/retry"
 )
 
 // JobAPI is what Follow needs from an engine.
@@ -26,7 +28,8 @@ type Store interface {
 }
 
 // Backoff is the polling schedule: Initial, multiplied by Factor each poll in which nothing
-// changed, capped at Max, and back to Initial after a change.
+// changed, capped at Max, and back to Initial after a change. It paces progress checks, not
+// retries of failures (those are internal/retry's).
 type Backoff struct {
 	Initial time.Duration
 	Max     time.Duration
@@ -56,16 +59,7 @@ func (b Backoff) next(d time.Duration, changed bool) time.Duration {
 type Sleeper func(ctx context.Context, d time.Duration) error
 
 // Sleep is the real Sleeper.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func Sleep(ctx context.Context, d time.Duration) error { return retry.Sleep(ctx, d) }
 
 // FollowOptions configure Follow.
 type FollowOptions struct {

@@ -3,8 +3,8 @@
 // DPO), events, checkpoints, result files, cancel, pause and resume. Azure OpenAI reuses this
 // engine with Azure request options (see package azure).
 //
-// Retries are done here, not by the SDK, so that 429 Retry-After and 5xx backoff go through an
-// injectable sleeper and tests run instantly.
+// Retries are done here with internal/retry, not by the SDK, so that 429 Retry-After and 5xx
+// backoff go through an injectable sleeper and tests run instantly.
 package openai
 
 import (
@@ -12,12 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/sqlforge/sqlforge/internal/retry"
 	"github.com/sqlforge/sqlforge/internal/train"
 )
 
@@ -50,8 +50,9 @@ type Options struct {
 
 // Engine is a fine-tuning engine bound to one account.
 type Engine struct {
-	c sdk.Client
-	o Options
+	c     sdk.Client
+	o     Options
+	retry retry.Policy
 }
 
 // New returns an engine. It does no I/O.
@@ -88,7 +89,9 @@ func New(o Options) *Engine {
 		opts = append(opts, option.WithHTTPClient(o.HTTPClient))
 	}
 	opts = append(opts, o.RequestOptions...)
-	return &Engine{c: sdk.NewClient(opts...), o: o}
+	// A Retry-After over an hour is taken for a malformed header: the backoff applies.
+	rp := retry.Policy{MaxRetries: o.MaxRetries, BaseDelay: o.RetryBase, MaxRetryAfter: time.Hour, BackoffOnLongRetryAfter: true, Sleep: o.Sleep}
+	return &Engine{c: sdk.NewClient(opts...), o: o, retry: rp}
 }
 
 // APIError is a failed request, described without the response body (a 401 body can echo
@@ -127,57 +130,31 @@ func IsNotFound(err error) bool {
 // do runs call, retrying 429 and 5xx answers up to MaxRetries times: after Retry-After when
 // the server sends it, otherwise after an exponential delay.
 func (e *Engine) do(ctx context.Context, op string, call func() error) error {
-	delay := e.o.RetryBase
-	for attempt := 0; ; attempt++ {
+	err := e.retry.Do(ctx, func(int) (bool, http.Header, error) {
 		err := call()
 		if err == nil {
-			return nil
+			return false, nil, nil
 		}
 		var ae *sdk.Error
 		if !errors.As(err, &ae) {
 			if ctx.Err() != nil {
-				return fmt.Errorf("%s: %w", op, ctx.Err())
+				return false, nil, fmt.Errorf("%s: %w", op, ctx.Err())
 			}
-			return fmt.Errorf("%s: %w", op, err)
+			return false, nil, fmt.Errorf("%s: %w", op, err)
 		}
 		out := &APIError{Provider: e.o.Provider, Op: op, Status: ae.StatusCode, Code: ae.Code}
 		if ae.StatusCode != http.StatusUnauthorized {
 			out.Message = ae.Message
 		}
-		retryable := ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500
-		if !retryable || attempt >= e.o.MaxRetries {
-			if retryable {
-				return fmt.Errorf("gave up after %d retries: %w", attempt, out)
-			}
-			return out
+		var h http.Header
+		if ae.Response != nil {
+			h = ae.Response.Header
 		}
-		wait := delay
-		if ra, ok := retryAfter(ae.Response); ok {
-			wait = ra
-		}
-		if err := e.o.Sleep(ctx, wait); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		delay *= 2
+		return ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500, h, out
+	})
+	var stop *retry.Error
+	if errors.As(err, &stop) && stop.Interrupted != nil {
+		return fmt.Errorf("%s: %w", op, stop.Interrupted)
 	}
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) or retry-after-ms.
-func retryAfter(r *http.Response) (time.Duration, bool) {
-	if r == nil {
-		return 0, false
-	}
-	if ms, err := strconv.ParseFloat(r.Header.Get("Retry-After-Ms"), 64); err == nil && ms >= 0 {
-		return time.Duration(ms * float64(time.Millisecond)), true
-	}
-	v := r.Header.Get("Retry-After")
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 && s < 3600 {
-		return time.Duration(s * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 && d < time.Hour {
-			return d, true
-		}
-	}
-	return 0, false
+	return err
 }

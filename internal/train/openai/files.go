@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	sdk "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/packages/param"
@@ -96,7 +95,7 @@ func (e *Engine) uploadParts(ctx context.Context, name string, data []byte) (str
 // WaitFile polls file id until it is processed; a file in status error fails with the
 // provider's details.
 func (e *Engine) WaitFile(ctx context.Context, id string) (train.FileInfo, error) {
-	var delay = e.o.FilePoll.Initial
+	delay := e.o.FilePoll.Initial
 	for {
 		var f *sdk.FileObject
 		err := e.do(ctx, "get file "+id, func() error {
@@ -117,7 +116,7 @@ func (e *Engine) WaitFile(ctx context.Context, id string) (train.FileInfo, error
 		if err := e.o.Sleep(ctx, delay); err != nil {
 			return info, fmt.Errorf("wait for file %s: %w", id, err)
 		}
-		delay = min(time.Duration(float64(delay)*e.o.FilePoll.Factor), e.o.FilePoll.Max)
+		delay = e.o.FilePoll.Next(delay, false)
 	}
 }
 
