@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/retry"
 	"github.com/sqlforge/sqlforge/internal/train"
 )
 
@@ -95,8 +96,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 
 // Client manages the deployments of one Azure OpenAI resource.
 type Client struct {
-	c    Config
-	base *url.URL
+	c     Config
+	base  *url.URL
+	retry retry.Policy
 }
 
 // New returns a client; it does no I/O.
@@ -135,7 +137,9 @@ func New(c Config) (*Client, error) {
 	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("azure deployment: management endpoint %q must use https", c.Endpoint)
 	}
-	return &Client{c: c, base: u}, nil
+	// A Retry-After over an hour is taken for a malformed header: the backoff applies.
+	rp := retry.Policy{MaxRetries: c.MaxRetries, BaseDelay: c.RetryBase, MaxRetryAfter: time.Hour, BackoffOnLongRetryAfter: true, Sleep: c.Sleep}
+	return &Client{c: c, base: u, retry: rp}, nil
 }
 
 func isLoopback(host string) bool {

@@ -276,7 +276,7 @@ func (cl *Client) Delete(ctx context.Context, name string) error {
 	delay := time.Duration(0)
 	for poll := 0; poll < cl.c.MaxPolls; poll++ {
 		delay = cl.c.Poll.Next(delay, false)
-		if d, ok := retryAfter(res.header); ok {
+		if d, ok := pollAfter(res.header); ok {
 			delay = d
 		}
 		if err := cl.c.Sleep(ctx, delay); err != nil {

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/retry"
 )
 
 // APIError is a failed control-plane request: the HTTP status and the code and message of
@@ -62,11 +63,12 @@ func (cl *Client) do(ctx context.Context, op, method, u string, body any, ok ...
 			return response{}, fmt.Errorf("%s: %w", op, err)
 		}
 	}
-	delay := cl.c.RetryBase
-	for attempt := 0; ; attempt++ {
+	var r response
+	err := cl.retry.Do(ctx, func(int) (bool, http.Header, error) {
+		r = response{}
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
 		if err != nil {
-			return response{}, fmt.Errorf("%s: %w", op, err)
+			return false, nil, fmt.Errorf("%s: %w", op, err)
 		}
 		req.Header.Set("Authorization", "Bearer "+cl.c.Token)
 		req.Header.Set("Accept", "application/json")
@@ -76,20 +78,20 @@ func (cl *Client) do(ctx context.Context, op, method, u string, body any, ok ...
 		res, err := cl.c.HTTPClient.Do(req)
 		if err != nil {
 			if ctx.Err() != nil {
-				return response{}, fmt.Errorf("%s: %w", op, ctx.Err())
+				return false, nil, fmt.Errorf("%s: %w", op, ctx.Err())
 			}
 			// net/http errors name the URL, never the headers.
-			return response{}, fmt.Errorf("%s: %w", op, err)
+			return false, nil, fmt.Errorf("%s: %w", op, err)
 		}
 		data, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
 		res.Body.Close()
 		if err != nil {
-			return response{}, fmt.Errorf("%s: read answer: %w", op, err)
+			return false, nil, fmt.Errorf("%s: read answer: %w", op, err)
 		}
-		r := response{status: res.StatusCode, header: res.Header, body: data}
+		r = response{status: res.StatusCode, header: res.Header, body: data}
 		for _, s := range ok {
 			if s == res.StatusCode {
-				return r, nil
+				return false, nil, nil
 			}
 		}
 		ae := &APIError{Op: op, Status: res.StatusCode}
@@ -101,29 +103,18 @@ func (cl *Client) do(ctx context.Context, op, method, u string, body any, ok ...
 				ae.Code, ae.Message = eb.Error.Code, eb.Error.Message
 			}
 		}
-		retryable := res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500
-		if !retryable {
-			return r, ae
-		}
-		if attempt >= cl.c.MaxRetries {
-			return r, fmt.Errorf("gave up after %d retries: %w", attempt, ae)
-		}
-		wait := delay
-		if ra, ok := retryAfter(res.Header); ok {
-			wait = ra
-		}
-		if err := cl.c.Sleep(ctx, wait); err != nil {
-			return r, fmt.Errorf("%s: %w", op, err)
-		}
-		delay *= 2
+		return res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500, res.Header, ae
+	})
+	var stop *retry.Error
+	if errors.As(err, &stop) && stop.Interrupted != nil {
+		return r, fmt.Errorf("%s: %w", op, stop.Interrupted)
 	}
+	return r, err
 }
 
-// retryAfter reads Retry-After in seconds (ARM sends seconds, also on 202 answers).
-func retryAfter(h http.Header) (time.Duration, bool) {
-	s, err := strconv.ParseFloat(h.Get("Retry-After"), 64)
-	if err != nil || s < 0 || s > 3600 {
-		return 0, false
-	}
-	return time.Duration(s * float64(time.Second)), true
+// pollAfter is the wait a long-running answer asks for before the next poll, when it names
+// one of an hour at most (ARM sends Retry-After in seconds, also on 202 answers).
+func pollAfter(h http.Header) (time.Duration, bool) {
+	d, ok := retry.ParseRetryAfter(h, time.Now())
+	return d, ok && d <= time.Hour
 }
