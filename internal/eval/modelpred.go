@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
 )
@@ -20,8 +21,10 @@ import (
 const SystemPrompt = "You translate questions about a SQLite database into one SQLite query. " +
 	"Answer with the query only, in a ```sql fenced block."
 
-// ModelPredictor asks a model backend for each item's SQL and caches the
-// answers on disk, keyed by model, prompt and item, so a re-run costs nothing.
+// ModelPredictor asks a model backend for each item's SQL (one sample at
+// temperature 0, with log-probabilities when the backend gives them) and caches
+// the answers on disk, keyed by model, prompt and item, so a re-run costs
+// nothing. Its predictions carry confidence signals.
 type ModelPredictor struct {
 	backend model.Backend
 	// cacheDir holds one JSON file per answer; "" disables the cache.
@@ -60,6 +63,9 @@ type cached struct {
 	LatencyMS        int64  `json:"latency_ms"`
 	PromptTokens     int    `json:"prompt_tokens"`
 	CompletionTokens int    `json:"completion_tokens"`
+	// MeanLogprob is the answer's mean token log-probability, when the model gave
+	// one (entries written before it was kept have none).
+	MeanLogprob *float64 `json:"mean_logprob,omitempty"`
 }
 
 // Predict returns the model's SQL for it, from the cache when present.
@@ -69,10 +75,11 @@ func (p *ModelPredictor) Predict(ctx context.Context, it Item, schema string) (P
 	if c, ok := p.load(key); ok {
 		sql, _ := model.ExtractSQL(c.Text)
 		return Prediction{SQL: sql, Raw: c.Text, Latency: time.Duration(c.LatencyMS) * time.Millisecond,
-			PromptTokens: c.PromptTokens, CompletionTokens: c.CompletionTokens, Cached: true}, nil
+			PromptTokens: c.PromptTokens, CompletionTokens: c.CompletionTokens, Cached: true,
+			Confidence: &confidence.Signals{MeanLogprob: c.MeanLogprob}}, nil
 	}
 	temp := 0.0
-	resp, err := p.backend.Generate(ctx, model.Request{Messages: msgs, Temperature: &temp})
+	resp, err := p.backend.Generate(ctx, model.Request{Messages: msgs, Temperature: &temp, Logprobs: true})
 	if err != nil {
 		return Prediction{}, fmt.Errorf("generate with %s: %w", p.backend.Name(), err)
 	}
@@ -81,13 +88,15 @@ func (p *ModelPredictor) Predict(ctx context.Context, it Item, schema string) (P
 	}
 	text := resp.Choices[0].Text
 	c := cached{Model: resp.Model, Text: text, LatencyMS: resp.Latency.Milliseconds(),
-		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
+		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
+		MeanLogprob: resp.Choices[0].MeanLogprob}
 	if err := p.store(key, c); err != nil {
 		return Prediction{}, err
 	}
 	sql, _ := model.ExtractSQL(text)
 	return Prediction{SQL: sql, Raw: text, Latency: resp.Latency,
-		PromptTokens: c.PromptTokens, CompletionTokens: c.CompletionTokens}, nil
+		PromptTokens: c.PromptTokens, CompletionTokens: c.CompletionTokens,
+		Confidence: &confidence.Signals{MeanLogprob: c.MeanLogprob}}, nil
 }
 
 func (p *ModelPredictor) cacheKey(it Item, msgs []model.Message) string {

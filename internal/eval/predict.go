@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/confidence"
 )
 
 // Prediction is a model's answer to one item.
@@ -21,6 +23,13 @@ type Prediction struct {
 	PromptTokens, CompletionTokens int
 	// Cached reports an answer read from the prediction cache.
 	Cached bool
+	// Confidence holds the confidence signals the model gave with its answer (its
+	// mean token log-probability, which knn fills with its retrieval confidence; the
+	// agreement of samples when several were drawn); the evaluator adds what it sees
+	// when it prepares and runs the SQL and computes the confidence the server would
+	// answer with (confidence.Signals.Value). nil for predictors that are not models
+	// (gold, predictions files): their items get no confidence and no calibration.
+	Confidence *confidence.Signals
 }
 
 // Predictor produces predictions for items. Implementations are safe for

@@ -57,8 +57,11 @@ type ModelReport struct {
 	ByHardness []HardnessSummary `json:"by_hardness"`
 	// ByDifficulty summarises BIRD's difficulty classes, when items have one.
 	ByDifficulty []DifficultySummary `json:"by_difficulty,omitempty"`
-	Items        []ItemResult        `json:"items"`
-	Timing       Timing              `json:"-"`
+	// Calibration bins the items' confidence against EX; nil (absent) for a
+	// model whose answers carry no confidence.
+	Calibration *Calibration `json:"calibration,omitempty"`
+	Items       []ItemResult `json:"items"`
+	Timing      Timing       `json:"-"`
 }
 
 // Timing is what the run spent on one model's queries (kept out of
@@ -154,6 +157,9 @@ type ItemResult struct {
 	// JudgeRationale is the judge's explanation, when it was asked.
 	JudgeRationale string `json:"judge_rationale,omitempty"`
 	JudgeError     string `json:"judge_error,omitempty"`
+	// Confidence is the answer's confidence in [0, 1], computed like the
+	// server's (confidence.Signals.Value); nil when the predictor is not a model.
+	Confidence *float64 `json:"confidence,omitempty"`
 	// LatencyMS is the model's latency (0 for gold and files).
 	LatencyMS        float64 `json:"latency_ms"`
 	Cached           bool    `json:"cached,omitempty"`

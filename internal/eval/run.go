@@ -149,6 +149,7 @@ feed:
 		mr.Summary = Summarize(mr.Items)
 		mr.ByHardness = ByHardness(mr.Items)
 		mr.ByDifficulty = ByDifficulty(mr.Items)
+		mr.Calibration = Calibrate(mr.Items, CalibrationBins)
 		rep.Models = append(rep.Models, mr)
 	}
 	return rep, nil

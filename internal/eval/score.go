@@ -6,25 +6,59 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/eval/match"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
-// score evaluates one prediction of one item.
+// score evaluates one prediction of one item and, when the prediction carries
+// confidence signals, the answer's confidence.
 func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemResult, Timing) {
+	res, tm, pred := r.scorePrediction(ctx, i, it, p)
+	if pred.Confidence != nil {
+		c := itemConfidence(*pred.Confidence, pred.SQL, res)
+		res.Confidence = &c
+	}
+	return res, tm
+}
+
+// itemConfidence completes the model's signals with what scoring saw and returns
+// the confidence `sqlforge serve` answers with when asked to execute: the server
+// refuses what the read-only guard refuses (sqlparse.IsReadOnly here) and runs the
+// SQL only when it prepares.
+func itemConfidence(sig confidence.Signals, sql string, res ItemResult) float64 {
+	sig.Prepares = res.Metrics.Valid
+	sig.Parses = sig.Prepares || confidence.Parses(sql)
+	sig.Refused = strings.TrimSpace(sql) != "" && sqlparse.IsReadOnly(sql) != nil
+	// A prepared prediction of an item with a working gold was executed.
+	if sig.Prepares && res.Metrics.EX != nil {
+		sig.Executed = true
+		sig.Executes = res.PredResult != nil
+		sig.NonEmpty = res.PredResult != nil && res.PredResult.TotalRows > 0
+	}
+	return sig.Value()
+}
+
+// scorePrediction asks p for its prediction of it and scores it.
+func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predictor) (ItemResult, Timing, Prediction) {
 	var tm Timing
+	var pred Prediction
 	res := ItemResult{Index: it.Index, ID: it.ID, DB: dbLabel(it), Question: it.Question, Gold: it.Gold,
 		Hardness: it.Hardness, Difficulty: it.Difficulty, Verdicts: map[string]string{}}
 	e, err := r.dbs.open(ctx, it)
 	if err != nil { // opened before the run; only a cancelled run gets here
 		res.Status, res.GoldError = StatusBrokenGold, err.Error()
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 	schema := it.Context
 	if schema == "" {
 		schema = e.Schema(ctx)
 	}
 	pred, perr := p.Predict(ctx, it, schema)
+	if perr != nil {
+		pred.Confidence = nil // no answer, no confidence: the server answers with an error
+	}
 	res.Prediction, res.LatencyMS, res.Cached = pred.SQL, ms(pred.Latency), pred.Cached
 	res.PromptTokens, res.CompletionTokens = pred.PromptTokens, pred.CompletionTokens
 	if pred.Raw != pred.SQL {
@@ -53,7 +87,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 		if res.Status == "" {
 			res.Status = StatusNotApplicable
 		}
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 	golds, gerr := r.gold(ctx, i, it, e)
 	for _, g := range golds {
@@ -62,7 +96,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 	if gerr != nil {
 		res.Status, res.GoldError = StatusBrokenGold, gerr.Error()
 		res.Reason = "broken gold: the gold query fails, so the item says nothing about the model"
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 	res.GoldResult = excerptResult(golds[0].res, r.opts.ResultRows)
 	f := false
@@ -70,7 +104,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 	if res.Status == StatusNoPrediction {
 		zero := 0.0
 		res.Metrics.F1, res.Metrics.VES = &zero, r.vesZero()
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 
 	start := time.Now()
@@ -81,7 +115,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 		res.Status, res.ErrorClass, res.PredError = StatusWrong, sqlexec.ErrorClass(err), err.Error()
 		res.Reason = "prediction failed (" + res.ErrorClass + ")"
 		res.Metrics.F1, res.Metrics.VES = &zero, r.vesZero()
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 	res.PredResult = excerptResult(predRes, r.opts.ResultRows)
 
@@ -112,7 +146,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 			reward := VESReward(r.timeRatios(ctx, e, decided.sql, pred.SQL))
 			res.Metrics.VES = &reward
 		}
-		return finishVerdicts(res), tm
+		return finishVerdicts(res), tm, pred
 	}
 	res.Status, res.ErrorClass = StatusWrong, v.Diff
 	if res.ErrorClass == "" {
@@ -129,7 +163,7 @@ func (r *runner) score(ctx context.Context, i int, it Item, p Predictor) (ItemRe
 			res.Metrics.Judge, res.JudgeRationale = &eq, jv.Rationale
 		}
 	}
-	return finishVerdicts(res), tm
+	return finishVerdicts(res), tm, pred
 }
 
 // timeRatios times gold and prediction VESRepeat times each, alternating, and

@@ -15,16 +15,21 @@ var htmlTemplate string
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":  pct,
 	"json": jsonCell,
+	"f3":   func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
 }).Parse(htmlTemplate))
 
 // htmlData is what the template renders.
 type htmlData struct {
 	R                              *eval.Report
 	Metrics, Hardness, Errors, Lat template.HTML
+	// Reliability is the calibration chart; Calibration its table.
+	Reliability template.HTML
+	Calibration calibrationTable
 }
 
 // WriteHTML writes a self-contained HTML page: inline CSS, inline SVG charts
-// (metrics per model, EX per hardness, error classes, latency) and a
+// (metrics per model, EX per hardness, error classes, latency, reliability of
+// the confidence), the calibration table and a
 // details/summary drill-down of every item. It loads nothing from the network
 // and runs no script.
 func WriteHTML(w io.Writer, r *eval.Report) error {
@@ -69,6 +74,8 @@ func WriteHTML(w io.Writer, r *eval.Report) error {
 		ls = append(ls, series{m.Model, []float64{l.Mean, l.P50, l.P95, l.Max}})
 	}
 	d.Lat = barChart("chart-latency", "Model latency (ms)", []string{"mean", "p50", "p95", "max"}, ls, 0, count)
+	d.Reliability = reliabilityChart("chart-calibration", r)
+	d.Calibration = calibration(r)
 	return htmlTmpl.Execute(w, d)
 }
 

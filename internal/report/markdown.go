@@ -10,7 +10,7 @@ import (
 )
 
 // WriteMarkdown writes the summary tables: one row per model with every
-// metric, EX per hardness, and error classes.
+// metric, EX per hardness, error classes, and the calibration of confidence.
 func WriteMarkdown(w io.Writer, r *eval.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Evaluation report\n\n")
@@ -76,6 +76,7 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 			b.WriteString("\n")
 		}
 	}
+	writeCalibrationMarkdown(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,13 +13,28 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/eval"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// twoModels evaluates gold and a predictions file on the Northwind test items.
-func twoModels(t *testing.T) *eval.Report {
+// confident answers like a predictions file, as a model reporting a mean token
+// log-probability of ln 0.9 for every answer, so its items get a confidence.
+type confident struct{ *eval.FilePredictor }
+
+func (confident) Name() string { return "confident" }
+
+func (p confident) Predict(ctx context.Context, it eval.Item, schema string) (eval.Prediction, error) {
+	pred, err := p.FilePredictor.Predict(ctx, it, schema)
+	lp := math.Log(0.9)
+	pred.Confidence = &confidence.Signals{MeanLogprob: &lp}
+	return pred, err
+}
+
+// threeModels evaluates gold, a predictions file and the same file with a
+// confidence on the Northwind test items.
+func threeModels(t *testing.T) *eval.Report {
 	t.Helper()
 	ctx := context.Background()
 	items, err := eval.Load(ctx, "../eval/testdata/northwind_test.jsonl")
@@ -31,7 +47,7 @@ func twoModels(t *testing.T) *eval.Report {
 	}
 	dbs := eval.NewDatabases("northwind")
 	defer dbs.Close()
-	rep, err := eval.Run(ctx, items, []eval.Predictor{eval.Gold{}, p}, dbs, eval.Options{Workers: 2, Data: "northwind_test.jsonl"})
+	rep, err := eval.Run(ctx, items, []eval.Predictor{eval.Gold{}, p, confident{p}}, dbs, eval.Options{Workers: 2, Data: "northwind_test.jsonl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +73,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGoldenReports(t *testing.T) {
-	rep := twoModels(t)
+	rep := threeModels(t)
 	var js, md bytes.Buffer
 	if err := WriteJSON(&js, rep); err != nil {
 		t.Fatal(err)
@@ -70,7 +86,7 @@ func TestGoldenReports(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	rep := twoModels(t)
+	rep := threeModels(t)
 	a := &eval.Report{Version: 1, Items: rep.Items, Models: rep.Models[1:2]}
 	b := &eval.Report{Version: 1, Items: rep.Items, Models: rep.Models[0:1]}
 	diffs, err := Compare(a, b)
@@ -90,7 +106,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestHTMLRendersInChromium(t *testing.T) {
-	rep := twoModels(t)
+	rep := threeModels(t)
 	dir := t.TempDir()
 	if err := WriteDir(dir, rep); err != nil {
 		t.Fatal(err)
@@ -116,7 +132,7 @@ func TestHTMLRendersInChromium(t *testing.T) {
 		t.Fatalf("chromium: %v", err)
 	}
 	dom := string(out)
-	for _, id := range []string{"chart-metrics", "chart-hardness", "chart-errors", "chart-latency"} {
+	for _, id := range []string{"chart-metrics", "chart-hardness", "chart-errors", "chart-latency", "chart-calibration"} {
 		if !strings.Contains(dom, `<svg id="`+id+`"`) {
 			t.Errorf("rendered DOM has no svg #%s", id)
 		}
@@ -124,7 +140,13 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	if n := strings.Count(dom, `<rect class="bar"`); n < 2*6 {
 		t.Errorf("rendered DOM has %d bars, want at least 12 (6 metrics × 2 models)", n)
 	}
-	if n := strings.Count(dom, `<details class="item"`); n != 24 {
-		t.Errorf("rendered DOM has %d item drill-downs, want 24", n)
+	if n := strings.Count(dom, `<details class="item"`); n != 36 {
+		t.Errorf("rendered DOM has %d item drill-downs, want 36", n)
+	}
+	if !strings.Contains(dom, `class="diagonal"`) || strings.Count(dom, `<circle class="calibration-bin"`) < 2 {
+		t.Error("reliability chart: want the diagonal and at least 2 bins of the confident model")
+	}
+	if !strings.Contains(dom, `<table id="calibration">`) {
+		t.Error("rendered DOM has no calibration table")
 	}
 }
