@@ -18,5 +18,8 @@ func (a *app) commands() []*cobra.Command {
 		a.newEvalCmd(),
 		a.newBenchCmd(),
 		a.newPretrainCmd(),
+		a.newTrainCmd(),
+		a.newMergeCmd(),
+		a.newRunCmd(),
 	}
 }

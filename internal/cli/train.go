@@ -1,14 +1,24 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/lm"
+	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/models"
 )
 
 // trainProgress shows a training loop's steps: a bar with the loss and
@@ -57,4 +67,193 @@ func (p *trainProgress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// loraOptions are the settings of one LoRA fine-tuning run (sqlforge train, sqlforge run).
+type loraOptions struct {
+	base, data, val, out string
+	steps, epochs        int
+	r                    int
+	alpha, dropout, lr   float64
+	targets              string
+	batch, maxLen        int
+	seed                 uint64
+	resume               bool
+}
+
+func defaultLoRAOptions() loraOptions {
+	c := local.DefaultConfig(local.ModeLoRA)
+	l := lm.DefaultLoRAConfig()
+	return loraOptions{base: models.Tiny, epochs: c.Epochs, r: l.R, alpha: l.Alpha, dropout: l.Dropout,
+		lr: c.LearningRate, targets: strings.Join(l.TargetModules, ","), batch: c.BatchSize, maxLen: 0, seed: c.Seed}
+}
+
+// trainSummary is what `sqlforge train` prints (as JSON with --json).
+type trainSummary struct {
+	Base            string   `json:"base"`
+	RunDir          string   `json:"run_dir"`
+	Adapter         string   `json:"adapter"`
+	Examples        int      `json:"examples"`
+	Dropped         int      `json:"dropped_too_long"`
+	Steps           int      `json:"steps"`
+	FirstLoss       float64  `json:"first_train_loss"`
+	FinalLoss       float64  `json:"final_train_loss"`
+	BestValidLoss   *float64 `json:"best_valid_loss,omitempty"`
+	Tokens          int64    `json:"tokens"`
+	TokensPerSecond float64  `json:"tokens_per_second"`
+	Seconds         float64  `json:"seconds"`
+	Model           string   `json:"model"`
+}
+
+func (a *app) newTrainCmd() *cobra.Command {
+	o := defaultLoRAOptions()
+	c := &cobra.Command{
+		Use:   "train --data train.jsonl --out RUNDIR",
+		Short: "LoRA-fine-tune a local model on question/SQL records, on this machine",
+		Long: `train tokenizes the records with the base model's tokenizer and chat template — the same
+prompt the local backend renders at inference — and fine-tunes LoRA adapters with the loss on the
+answer tokens only. RUNDIR receives results.csv, loss.svg, checkpoints and adapter/ (PEFT's layout).
+--base is a model directory or the embedded sqlforge-tiny; --data is a records JSONL file or a
+directory written by sqlforge gen (its train.jsonl). --resume continues a killed run in RUNDIR.
+Serve the result as local:BASE+RUNDIR/adapter.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.trainLoRA(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			return a.printTrainSummary(s)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
+	f.StringVar(&o.data, "data", "", "training records JSONL, or a sqlforge gen directory (required)")
+	f.StringVar(&o.val, "val", "", "validation records JSONL (optional: validation loss and early stopping)")
+	f.StringVar(&o.out, "out", "", "run directory (required)")
+	f.IntVar(&o.steps, "steps", 0, "optimizer steps (0: --epochs passes)")
+	f.IntVar(&o.epochs, "epochs", o.epochs, "passes over the data when --steps is 0")
+	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
+	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha (the update is alpha/r·B·A)")
+	f.Float64Var(&o.dropout, "lora-dropout", o.dropout, "LoRA dropout")
+	f.StringVar(&o.targets, "lora-targets", o.targets, "adapted projections, comma-separated")
+	f.Float64Var(&o.lr, "lr", o.lr, "peak learning rate")
+	f.IntVar(&o.batch, "batch", o.batch, "sequences per step")
+	f.IntVar(&o.maxLen, "max-len", 0, "drop examples longer than this many tokens (0: the model's context)")
+	f.Uint64Var(&o.seed, "seed", o.seed, "seed of shuffling, dropout and initialisation")
+	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
+	return c
+}
+
+// trainLoRA runs one LoRA fine-tuning job with a progress display.
+func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error) {
+	start := time.Now()
+	if o.data == "" || o.out == "" {
+		return trainSummary{}, userErr(fmt.Errorf("--data and --out are required"))
+	}
+	if !o.resume && (o.r < 1 || o.batch < 1 || o.steps < 0 || (o.steps == 0 && o.epochs < 1)) {
+		return trainSummary{}, userErr(fmt.Errorf("--lora-r, --batch and --steps or --epochs must be positive"))
+	}
+	m, err := localmodel.Load(o.base, "", models.Resolve)
+	if err != nil {
+		return trainSummary{}, userErr(err)
+	}
+	maxLen := o.maxLen
+	if maxLen <= 0 {
+		maxLen = m.LM.Config.MaxPositionEmbeddings
+	}
+	var data local.Dataset
+	var dropped int
+	for _, sp := range []struct {
+		path string
+		out  *[]local.Example
+	}{{o.data, &data.Train}, {o.val, &data.Valid}} {
+		if sp.path == "" {
+			continue
+		}
+		recs, err := readTrainRecords(ctx, sp.path)
+		if err != nil {
+			return trainSummary{}, userErr(err)
+		}
+		exs, d, err := m.Examples(recs, maxLen)
+		if err != nil {
+			return trainSummary{}, userErr(fmt.Errorf("%s: %w", sp.path, err))
+		}
+		*sp.out, dropped = exs, dropped+d
+	}
+	if len(data.Train) == 0 {
+		return trainSummary{}, userErr(fmt.Errorf("%s: no training examples fit in %d tokens", o.data, maxLen))
+	}
+	p := a.newTrainProgress("train")
+	var res local.Result
+	if o.resume {
+		res, err = local.Resume(ctx, m.LM, data, o.out, p.observe)
+	} else {
+		cfg := local.DefaultConfig(local.ModeLoRA)
+		cfg.LoRA = lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)}
+		cfg.BaseModel, cfg.RunDir, cfg.Seed = o.base, o.out, o.seed
+		cfg.MaxSteps, cfg.Epochs, cfg.LearningRate, cfg.BatchSize, cfg.MaxSeqLen = o.steps, o.epochs, o.lr, o.batch, maxLen
+		if pad, ok := m.Tokenizer.TokenID("<|pad|>"); ok {
+			cfg.PadID = pad
+		}
+		if err = cfg.Validate(); err != nil {
+			return trainSummary{}, userErr(err)
+		}
+		res, err = local.Train(ctx, m.LM, data, cfg, p.observe)
+	}
+	p.finish()
+	if err != nil {
+		return trainSummary{}, fmt.Errorf("train: %w", err)
+	}
+	adapter := filepath.Join(o.out, "adapter")
+	s := trainSummary{Base: o.base, RunDir: o.out, Adapter: adapter, Examples: len(data.Train), Dropped: dropped,
+		Steps: res.Steps, FinalLoss: res.FinalTrainLoss, Tokens: res.Tokens, TokensPerSecond: res.TokensPerSecond,
+		Seconds: time.Since(start).Seconds(), Model: "local:" + o.base + "+" + adapter}
+	if len(res.History) > 0 {
+		s.FirstLoss = res.History[0].TrainLoss
+	}
+	if !math.IsNaN(res.BestValidLoss) {
+		v := res.BestValidLoss
+		s.BestValidLoss = &v
+	}
+	return s, nil
+}
+
+func (a *app) printTrainSummary(s trainSummary) error {
+	if a.jsonOut {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	fmt.Fprintf(a.stdout, "trained %d steps on %d examples (%d too long, dropped): loss %.3f -> %.3f, %.0f tokens/s, %.1fs\n",
+		s.Steps, s.Examples, s.Dropped, s.FirstLoss, s.FinalLoss, s.TokensPerSecond, s.Seconds)
+	if s.BestValidLoss != nil {
+		fmt.Fprintf(a.stdout, "best validation loss %.3f\n", *s.BestValidLoss)
+	}
+	fmt.Fprintf(a.stdout, "adapter: %s\nmodel:   %s\n", s.Adapter, s.Model)
+	return nil
+}
+
+// readTrainRecords reads a records JSONL file, or the train.jsonl of a directory.
+func readTrainRecords(ctx context.Context, path string) ([]dataset.Record, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, "train.jsonl")
+	}
+	recs, _, err := dataset.ReadFile(ctx, path, dataset.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: no records", path)
+	}
+	return recs, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
