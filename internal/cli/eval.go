@@ -15,6 +15,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/eval/match"
 	"github.com/sqlforge/sqlforge/internal/model"
+	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
@@ -195,6 +196,10 @@ func openPredictor(ctx context.Context, ref string, items []eval.Item, cacheDir 
 	b, err := openBackend(ctx, ref)
 	if err != nil {
 		return nil, err
+	}
+	if lb, ok := b.(*localmodel.Backend); ok {
+		// A local model is asked with the prompt it was trained on, as `sqlforge run` does.
+		return localPredictor{lb}, nil
 	}
 	return eval.NewModelPredictor(b, cacheDir), nil
 }

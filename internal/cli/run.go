@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,16 +16,7 @@ import (
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
-	"github.com/sqlforge/sqlforge/models"
 )
-
-var registerLocalOnce sync.Once
-
-// registerLocal registers the local backend (with the embedded models) in the
-// default model registry, so every command can open local:PATH[+ADAPTER].
-func registerLocal() {
-	registerLocalOnce.Do(func() { model.Register(model.SchemeLocal, localmodel.Opener(models.Resolve)) })
-}
 
 // runSummary is what `sqlforge run` prints (as JSON with --json).
 type runSummary struct {
@@ -47,7 +37,6 @@ type runModel struct {
 }
 
 func (a *app) newRunCmd() *cobra.Command {
-	registerLocal()
 	o := defaultLoRAOptions()
 	o.steps, o.lr, o.targets = 150, 2e-3, "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
 	var out string
