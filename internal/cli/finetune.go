@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/openai/openai-go/v3/azure"
 	"github.com/openai/openai-go/v3/option"
@@ -23,14 +24,15 @@ var ftSleep train.Sleeper = train.Sleep
 
 // newEngine is the one switch that wires fine-tuning providers. Credentials come from the
 // environment only and are never printed.
-func newEngine(provider string) (*ftopenai.Engine, error) {
+// With poll > 0 the engine checks an uploaded file every poll instead of its default schedule.
+func newEngine(provider string, poll time.Duration) (*ftopenai.Engine, error) {
 	switch provider {
 	case "openai":
 		key := os.Getenv("OPENAI_API_KEY")
 		if key == "" {
 			return nil, userErr(errors.New("engine openai: OPENAI_API_KEY is not set"))
 		}
-		return ftopenai.New(ftopenai.Options{APIKey: key, BaseURL: os.Getenv("OPENAI_BASE_URL"), Provider: "openai", Sleep: ftSleep}), nil
+		return ftopenai.New(ftopenai.Options{APIKey: key, BaseURL: os.Getenv("OPENAI_BASE_URL"), Provider: "openai", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
 	case "azure":
 		ep, key, ver := os.Getenv("AZURE_OPENAI_ENDPOINT"), os.Getenv("AZURE_OPENAI_API_KEY"), os.Getenv("AZURE_OPENAI_API_VERSION")
 		if ep == "" || key == "" {
@@ -43,9 +45,29 @@ func newEngine(provider string) (*ftopenai.Engine, error) {
 		if os.Getenv("SQLFORGE_AZURE_ALLOW_HTTP") == "1" { // loopback contract server only
 			opts = append(opts, azure.WithUnsafeAllowHTTP())
 		}
-		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep}), nil
+		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
 	}
 	return nil, userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
+}
+
+// pollEvery is the schedule of --poll d: every d, whether or not anything changed. For d <= 0
+// it is the zero Backoff, which every poller replaces by its default schedule.
+func pollEvery(d time.Duration) train.Backoff {
+	if d <= 0 {
+		return train.Backoff{}
+	}
+	return train.Backoff{Initial: d, Max: d, Factor: 1}
+}
+
+// pollUsage documents --poll on finetune and jobs watch.
+const pollUsage = "check the job, uploaded files and deployment provisioning every DURATION, e.g. 30s (0: backoff, the job every 5s doubling to 2m while nothing changes)"
+
+// checkPoll rejects a negative --poll.
+func checkPoll(d time.Duration) error {
+	if d < 0 {
+		return userErr(fmt.Errorf("--poll %s: must not be negative", d))
+	}
+	return nil
 }
 
 type finetuneFlags struct {
@@ -56,6 +78,7 @@ type finetuneFlags struct {
 	dryRun, detach                          bool
 	deploy                                  deployFlags
 	resume                                  string
+	poll                                    time.Duration
 }
 
 // deployFlags describe a deployment requested with finetune --deploy or jobs deploy.
@@ -95,6 +118,7 @@ the job is created, so a run killed midway is finished by "sqlforge jobs watch I
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the files and print the estimate only")
 	fl.BoolVar(&f.detach, "detach", false, "create the job and return without following it")
 	fl.StringVar(&f.resume, "resume", "", "follow a recorded job ID to its end and finish its deployment (no upload)")
+	fl.DurationVar(&f.poll, "poll", 0, pollUsage)
 	fl.StringVar(&f.deploy.name, "deploy", "", "deploy the fine-tuned model under this Azure deployment name")
 	addDeployFlags(cmd, &f.deploy)
 	cmd.AddCommand(a.newFinetuneCheckCmd())
@@ -159,17 +183,20 @@ func openState(ctx context.Context, path string) (*registry.Registry, error) {
 }
 
 func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
+	if err := checkPoll(f.poll); err != nil {
+		return err
+	}
 	if f.resume != "" {
 		reg, err := openState(ctx, f.state)
 		if err != nil {
 			return err
 		}
 		defer reg.Close()
-		eng, err := engineForJob(ctx, reg, f.resume)
+		eng, err := engineForJob(ctx, reg, f.resume, f.poll)
 		if err != nil {
 			return err
 		}
-		return a.watchJob(ctx, eng, reg, f.resume)
+		return a.watchJob(ctx, eng, reg, f.resume, f.poll)
 	}
 	if f.train == "" {
 		return userErr(errors.New("--train is required"))
@@ -202,11 +229,11 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 		return nil
 	}
 	if f.deploy.name != "" { // before anything is uploaded
-		if dep, err = newDeployer(); err != nil {
+		if dep, err = newDeployer(f.poll); err != nil {
 			return err
 		}
 	}
-	eng, err := newEngine(f.engine)
+	eng, err := newEngine(f.engine, f.poll)
 	if err != nil {
 		return err
 	}
@@ -252,7 +279,7 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 	if f.detach {
 		return nil
 	}
-	return a.watchJob(ctx, eng, reg, j.ID)
+	return a.watchJob(ctx, eng, reg, j.ID, f.poll)
 }
 
 func (a *app) progress(format string, args ...any) {

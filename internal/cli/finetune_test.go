@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/train"
 	"github.com/sqlforge/sqlforge/internal/train/fttest"
 )
 
@@ -337,5 +338,58 @@ func TestDeployCommands(t *testing.T) {
 				tc.check(t, e)
 			}
 		})
+	}
+}
+
+// --poll replaces every polling schedule (file processing, the job, deployment provisioning)
+// by a fixed interval; without it the job is polled on the 5 s backoff and provisioning
+// from 10 s.
+func TestPollFlag(t *testing.T) {
+	const key, mgmt = "aoai-KEY-SECRET-1", "entra-TOKEN-SECRET-2"
+	for _, tc := range []struct {
+		poll []string
+		want func(ds []time.Duration) bool
+	}{
+		{[]string{"--poll", "7ms"}, func(ds []time.Duration) bool {
+			for _, d := range ds {
+				if d != 7*time.Millisecond {
+					return false
+				}
+			}
+			return len(ds) > 0
+		}},
+		{nil, func(ds []time.Duration) bool {
+			job, deploy := false, false
+			for _, d := range ds {
+				job = job || d == train.DefaultBackoff.Initial
+				deploy = deploy || d == 10*time.Second
+			}
+			return job && deploy
+		}},
+	} {
+		srv := fttest.New(t, key)
+		srv.MgmtToken = mgmt
+		srv.ProcessingPolls = 2
+		azureEnv(t, srv, key, mgmt)
+		var ds []time.Duration
+		noSleep(t, func(ctx context.Context, d time.Duration) error { ds = append(ds, d); return ctx.Err() })
+		dir := t.TempDir()
+		state := filepath.Join(dir, "jobs.db")
+		code, out, errs := runCtx(context.Background(), append([]string{"finetune", "--engine", "azure", "--train", trainFile(t, dir, "t.jsonl"),
+			"--state", state, "--detach", "--deploy", "d"}, tc.poll...)...)
+		if code != 0 {
+			t.Fatalf("finetune %v: %d %s %s", tc.poll, code, out, errs)
+		}
+		id := strings.Fields(out[strings.Index(out, "job ftjob-")+4:])[0]
+		code, out, errs = runCtx(context.Background(), append([]string{"jobs", "watch", id, "--state", state}, tc.poll...)...)
+		if code != 0 || !strings.Contains(out, "deployment d Succeeded") {
+			t.Fatalf("watch %v: %d %s %s", tc.poll, code, out, errs)
+		}
+		if !tc.want(ds) {
+			t.Errorf("%v: sleeps %v", tc.poll, ds)
+		}
+	}
+	if code, _, errs := runCtx(context.Background(), "jobs", "watch", "ftjob-x", "--poll", "-1s", "--state", filepath.Join(t.TempDir(), "j.db")); code != exitInput || !strings.Contains(errs, "--poll") {
+		t.Errorf("negative --poll: exit %d, %s", code, errs)
 	}
 }

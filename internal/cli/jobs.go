@@ -25,6 +25,7 @@ import (
 
 func (a *app) newJobsCmd() *cobra.Command {
 	var state string
+	var poll time.Duration
 	cmd := &cobra.Command{Use: "jobs", Short: "List, show, watch, cancel and deploy recorded fine-tuning jobs"}
 	cmd.PersistentFlags().StringVar(&state, "state", "", "state database (default $XDG_STATE_HOME/sqlforge/jobs.db)")
 	withReg := func(run func(ctx context.Context, reg *registry.Registry, args []string) error) func(*cobra.Command, []string) error {
@@ -37,24 +38,29 @@ func (a *app) newJobsCmd() *cobra.Command {
 			return run(cmd.Context(), reg, args)
 		}
 	}
+	watch := &cobra.Command{Use: "watch ID", Short: "Follow a job to its end, resuming after the last recorded event", Args: cobra.ExactArgs(1),
+		RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
+			if err := checkPoll(poll); err != nil {
+				return err
+			}
+			eng, err := engineForJob(ctx, reg, args[0], poll)
+			if err != nil {
+				return err
+			}
+			return a.watchJob(ctx, eng, reg, args[0], poll)
+		})}
+	watch.Flags().DurationVar(&poll, "poll", 0, pollUsage)
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "List jobs", Args: cobra.NoArgs, RunE: withReg(a.jobsList)},
 		&cobra.Command{Use: "show ID", Short: "Show a job, its history, checkpoints and metrics", Args: cobra.ExactArgs(1), RunE: withReg(a.jobsShow)},
-		&cobra.Command{Use: "watch ID", Short: "Follow a job to its end, resuming after the last recorded event", Args: cobra.ExactArgs(1),
-			RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
-				eng, err := engineForJob(ctx, reg, args[0])
-				if err != nil {
-					return err
-				}
-				return a.watchJob(ctx, eng, reg, args[0])
-			})},
+		watch,
 		a.newJobsDeployCmd(withReg),
 		&cobra.Command{Use: "undeploy NAME", Short: "Delete an Azure deployment and record it as deleted", Args: cobra.ExactArgs(1),
 			RunE: withReg(a.jobsUndeploy)},
 		&cobra.Command{Use: "deployments", Short: "List recorded deployments", Args: cobra.NoArgs, RunE: withReg(a.jobsDeployments)},
 		&cobra.Command{Use: "cancel ID", Short: "Cancel a job", Args: cobra.ExactArgs(1),
 			RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
-				eng, err := engineForJob(ctx, reg, args[0])
+				eng, err := engineForJob(ctx, reg, args[0], 0)
 				if err != nil {
 					return err
 				}
@@ -72,12 +78,12 @@ func (a *app) newJobsCmd() *cobra.Command {
 	return cmd
 }
 
-func engineForJob(ctx context.Context, reg *registry.Registry, id string) (*ftopenai.Engine, error) {
+func engineForJob(ctx context.Context, reg *registry.Registry, id string, poll time.Duration) (*ftopenai.Engine, error) {
 	rec, err := reg.Get(ctx, id)
 	if err != nil {
 		return nil, userErr(err)
 	}
-	return newEngine(rec.Provider)
+	return newEngine(rec.Provider, poll)
 }
 
 func (a *app) jobsList(ctx context.Context, reg *registry.Registry, _ []string) error {
@@ -132,9 +138,10 @@ func (a *app) jobsShow(ctx context.Context, reg *registry.Registry, args []strin
 
 // watchJob follows a job, printing new events, then records checkpoints and results (and
 // writes results.csv and curves.svg in the job directory), and finishes the deployments
-// requested for the job.
-func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.Registry, id string) error {
-	j, err := train.Follow(ctx, eng, reg, id, train.FollowOptions{Sleep: ftSleep,
+// requested for the job. With poll > 0 the job and the deployments are polled every poll
+// instead of on their default schedules.
+func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.Registry, id string, poll time.Duration) error {
+	j, err := train.Follow(ctx, eng, reg, id, train.FollowOptions{Sleep: ftSleep, Backoff: pollEvery(poll),
 		OnEvent:  func(e train.Event) { a.progress("%s %s %s\n", e.CreatedAt.Format("15:04:05"), e.Level, e.Message) },
 		OnStatus: func(j train.Job) { a.progress("status %s\n", j.Status) },
 	})
@@ -161,7 +168,7 @@ func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.
 		}
 	}
 	fmt.Fprintf(a.stdout, "job %s %s %s\n", j.ID, j.Status, j.FineTunedModel)
-	if err := a.finishDeployments(ctx, reg, j); err != nil {
+	if err := a.finishDeployments(ctx, reg, j, poll); err != nil {
 		return err
 	}
 	if j.Status == train.StatusFailed || j.Status == train.StatusCancelled {
@@ -172,13 +179,18 @@ func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.
 
 // newDeployer is the Azure management client, configured from the environment only
 // (AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZURE_OPENAI_RESOURCE_NAME,
-// AZURE_MANAGEMENT_TOKEN; AZURE_MANAGEMENT_ENDPOINT overrides the endpoint).
-func newDeployer() (*ftazure.Client, error) {
+// AZURE_MANAGEMENT_TOKEN; AZURE_MANAGEMENT_ENDPOINT overrides the endpoint). With poll > 0
+// provisioning is checked every poll instead of the client's default schedule.
+func newDeployer(poll time.Duration) (*ftazure.Client, error) {
 	c, err := ftazure.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return nil, userErr(err)
 	}
 	c.Sleep = ftSleep
+	if poll > 0 {
+		// The client gives up after MaxPolls; keep its bound at about an hour when polling faster.
+		c.Poll, c.MaxPolls = pollEvery(poll), max(360, int(time.Hour/poll))
+	}
 	cl, err := ftazure.New(c)
 	if err != nil {
 		return nil, userErr(err)
@@ -225,7 +237,7 @@ as a model id, such as a checkpoint's fine_tuned_model_checkpoint from "sqlforge
 			if err := f.check(); err != nil {
 				return err
 			}
-			cl, err := newDeployer()
+			cl, err := newDeployer(0)
 			if err != nil {
 				return err
 			}
@@ -249,7 +261,7 @@ as a model id, such as a checkpoint's fine_tuned_model_checkpoint from "sqlforge
 // finishDeployments completes the deployments recorded for job j: deploys its model once the
 // job succeeded (also those left Creating by a killed run: PUT is create-or-update), marks
 // them Failed when the job did not, and runs a pending evaluation.
-func (a *app) finishDeployments(ctx context.Context, reg *registry.Registry, j train.Job) error {
+func (a *app) finishDeployments(ctx context.Context, reg *registry.Registry, j train.Job, poll time.Duration) error {
 	ds, err := reg.JobDeployments(ctx, j.ID)
 	if err != nil {
 		return err
@@ -271,7 +283,7 @@ func (a *app) finishDeployments(ctx context.Context, reg *registry.Registry, j t
 			continue
 		}
 		if cl == nil {
-			if cl, err = newDeployer(); err != nil {
+			if cl, err = newDeployer(poll); err != nil {
 				return err
 			}
 		}
@@ -344,7 +356,7 @@ func cmpOr(a, b string) string {
 }
 
 func (a *app) jobsUndeploy(ctx context.Context, reg *registry.Registry, args []string) error {
-	cl, err := newDeployer()
+	cl, err := newDeployer(0)
 	if err != nil {
 		return err
 	}
