@@ -188,8 +188,9 @@ func newDeployer(poll time.Duration) (*ftazure.Client, error) {
 	}
 	c.Sleep = ftSleep
 	if poll > 0 {
-		// The client gives up after MaxPolls; keep its bound at about an hour when polling faster.
-		c.Poll, c.MaxPolls = pollEvery(poll), max(360, int(time.Hour/poll))
+		// The client gives up after MaxPolls, by default 360 polls at its 1-minute cap, about
+		// 6 hours; keep that time bound when polling faster.
+		c.Poll, c.MaxPolls = pollEvery(poll), max(360, int(6*time.Hour/poll))
 	}
 	cl, err := ftazure.New(c)
 	if err != nil {
