@@ -63,7 +63,7 @@ type Config struct {
 	Sleep train.Sleeper
 	// Poll is the provisioning poll schedule (default 10 s growing to 1 min).
 	Poll train.Backoff
-	// MaxPolls bounds the polls of one operation (default 360, an hour at the cap).
+	// MaxPolls bounds the polls of one operation (default 360: about six hours at the one-minute cap).
 	MaxPolls int
 	// MaxRetries is the number of retries of a 429 or 5xx answer (default 5).
 	MaxRetries int
