@@ -180,12 +180,23 @@ func lastTurns(msgs []model.Message) (question, prevQ, prevSQL string) {
 	if i < 0 {
 		return "", "", ""
 	}
-	question, _, _ = strings.Cut(msgs[i].Content, "\n\nEvidence:")
+	question = userQuestion(msgs[i].Content)
 	if i >= 2 && msgs[i-1].Role == model.RoleAssistant && msgs[i-2].Role == model.RoleUser {
 		prevSQL, _ = model.ExtractSQL(msgs[i-1].Content)
-		prevQ = msgs[i-2].Content
+		prevQ = userQuestion(msgs[i-2].Content)
 	}
 	return question, prevQ, prevSQL
+}
+
+// userQuestion is the question of a user message: the text after its last "Question:"
+// line when it has one (eval's prompt puts the schema and evidence before it; their
+// words and numbers would otherwise be read as the question's), without evidence.
+func userQuestion(content string) string {
+	if i := strings.LastIndex(content, "Question:"); i >= 0 && (i == 0 || content[i-1] == '\n') {
+		content = content[i+len("Question:"):]
+	}
+	q, _, _ := strings.Cut(content, "\n\nEvidence:")
+	return strings.TrimSpace(q)
 }
 
 var followUpStarts = []string{"only", "and ", "now", "what about", "how about", "just", "but", "same", "instead", "also", "for ", "in ", "what if"}

@@ -1,0 +1,64 @@
+package knn_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"sort"
+	"testing"
+
+	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/eval"
+	"github.com/sqlforge/sqlforge/internal/model/knn"
+)
+
+// TestEvalSplit scores knn on a split of a `sqlforge gen` directory exactly as
+// `sqlforge eval` does (Spider EX), for tuning: KNN_EVAL_DIR=/tmp/d KNN_EVAL_SPLIT=inference
+// go test ./internal/model/knn -run TestEvalSplit -v. Skipped without KNN_EVAL_DIR.
+// KNN_EVAL_OUT writes the per-item results as JSON.
+func TestEvalSplit(t *testing.T) {
+	dir := os.Getenv("KNN_EVAL_DIR")
+	if dir == "" {
+		t.Skip("KNN_EVAL_DIR not set")
+	}
+	split := os.Getenv("KNN_EVAL_SPLIT")
+	if split == "" {
+		split = "inference"
+	}
+	ctx := context.Background()
+	recs, err := knn.ReadRecords(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(ctx, recs[0].DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b, err := knn.New(recs, knn.Options{DB: db.DB, Name: "knn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := eval.Load(ctx, dir+"/"+split+".jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs := eval.NewDatabases("northwind")
+	defer dbs.Close()
+	rep, err := eval.Run(ctx, items, []eval.Predictor{eval.NewModelPredictor(b, "")}, dbs, eval.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Models[len(rep.Models)-1]
+	var lat []float64
+	for _, it := range m.Items {
+		lat = append(lat, it.LatencyMS)
+	}
+	sort.Float64s(lat)
+	t.Logf("%s: EX %.1f%% EM %.1f%% ESM %.1f%% over %d; latency p50 %.1f ms p90 %.1f ms",
+		split, 100*m.Summary.EX, 100*m.Summary.EM, 100*m.Summary.ESM, m.Summary.Scored, lat[len(lat)/2], lat[len(lat)*9/10])
+	if out := os.Getenv("KNN_EVAL_OUT"); out != "" {
+		data, _ := json.MarshalIndent(m.Items, "", " ")
+		os.WriteFile(out, data, 0o644)
+	}
+}
