@@ -18,6 +18,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 	"github.com/sqlforge/sqlforge/models"
 )
 
@@ -79,6 +80,11 @@ type loraOptions struct {
 	batch, maxLen        int
 	seed                 uint64
 	resume               bool
+	// full trains every weight (full fine-tuning) instead of LoRA adapters;
+	// the run writes RUNDIR/model, a complete model directory.
+	full bool
+	// packing packs several examples into each row of maxLen tokens.
+	packing bool
 }
 
 func defaultLoRAOptions() loraOptions {
@@ -141,6 +147,8 @@ Serve the result as local:BASE+RUNDIR/adapter.`,
 	f.IntVar(&o.maxLen, "max-len", 0, "drop examples longer than this many tokens (0: the model's context)")
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of shuffling, dropout and initialisation")
 	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
+	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
+	f.BoolVar(&o.packing, "packing", false, "pack several examples into each row of --max-len tokens")
 	return c
 }
 
@@ -188,7 +196,13 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	if o.resume {
 		res, err = local.Resume(ctx, m.LM, data, o.out, p.observe)
 	} else {
-		cfg := local.DefaultConfig(local.ModeLoRA)
+		mode := local.ModeLoRA
+		if o.full {
+			mode = local.ModeFull
+		}
+		cfg := local.DefaultConfig(mode)
+		cfg.WeightDecay = 0
+		cfg.Packing = o.packing
 		cfg.LoRA = lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)}
 		cfg.BaseModel, cfg.RunDir, cfg.Seed = o.base, o.out, o.seed
 		cfg.MaxSteps, cfg.Epochs, cfg.LearningRate, cfg.BatchSize, cfg.MaxSeqLen = o.steps, o.epochs, o.lr, o.batch, maxLen
@@ -204,10 +218,22 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	if err != nil {
 		return trainSummary{}, fmt.Errorf("train: %w", err)
 	}
-	adapter := filepath.Join(o.out, "adapter")
+	adapter, ref := filepath.Join(o.out, "adapter"), ""
+	if _, serr := os.Stat(filepath.Join(o.out, "model", "model.safetensors")); o.full || (o.resume && serr == nil) {
+		// A complete model directory: the trained weights plus the base's tokenizer files.
+		adapter = ""
+		dir := filepath.Join(o.out, "model")
+		if err := pretrain.CopyTokenizer(dir, m.Dir); err != nil {
+			return trainSummary{}, fmt.Errorf("train: %w", err)
+		}
+		ref = "local:" + dir
+	}
 	s := trainSummary{Base: o.base, RunDir: o.out, Adapter: adapter, Examples: len(data.Train), Dropped: dropped,
 		Steps: res.Steps, FinalLoss: res.FinalTrainLoss, Tokens: res.Tokens, TokensPerSecond: res.TokensPerSecond,
-		Seconds: time.Since(start).Seconds(), Model: "local:" + o.base + "+" + adapter}
+		Seconds: time.Since(start).Seconds(), Model: ref}
+	if ref == "" {
+		s.Model = "local:" + o.base + "+" + adapter
+	}
 	if len(res.History) > 0 {
 		s.FirstLoss = res.History[0].TrainLoss
 	}
