@@ -1,15 +1,16 @@
-package knn_test
+package knn
 
 import (
 	"context"
 	"encoding/json"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/eval"
-	"github.com/sqlforge/sqlforge/internal/model/knn"
 )
 
 // TestEvalSplit scores knn on a split of a `sqlforge gen` directory exactly as
@@ -21,12 +22,13 @@ func TestEvalSplit(t *testing.T) {
 	if dir == "" {
 		t.Skip("KNN_EVAL_DIR not set")
 	}
+	tune(t)
 	split := os.Getenv("KNN_EVAL_SPLIT")
 	if split == "" {
 		split = "inference"
 	}
 	ctx := context.Background()
-	recs, err := knn.ReadRecords(ctx, dir)
+	recs, err := ReadRecords(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func TestEvalSplit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := knn.New(recs, knn.Options{DB: db.DB, Name: "knn"})
+	b, err := New(recs, Options{DB: db.DB, Name: "knn"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,5 +62,27 @@ func TestEvalSplit(t *testing.T) {
 	if out := os.Getenv("KNN_EVAL_OUT"); out != "" {
 		data, _ := json.MarshalIndent(m.Items, "", " ")
 		os.WriteFile(out, data, 0o644)
+	}
+}
+
+// tune sets the tuned constants from KNN_TUNE ("name=value,..."), for searching them.
+func tune(t *testing.T) {
+	vars := map[string]*float64{"conceptPenalty": &conceptPenalty, "conceptExtra": &conceptExtra}
+	for _, kv := range strings.Split(os.Getenv("KNN_TUNE"), ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == "retrieveMin" {
+			retrieveMin = int(f)
+		} else if p := vars[k]; p != nil {
+			*p = f
+		} else {
+			t.Fatalf("unknown KNN_TUNE %s", k)
+		}
 	}
 }

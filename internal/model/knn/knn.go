@@ -12,6 +12,7 @@
 package knn
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
@@ -36,6 +38,9 @@ type Options struct {
 	Candidates int
 	// CheckTimeout bounds the execution check of one candidate (default 2s).
 	CheckTimeout time.Duration
+	// Ontology names the concepts (metrics, dimensions) and their synonyms for the concept
+	// lexicon; nil loads the built-in ontology of the records' database when there is one.
+	Ontology *ontology.Ontology
 }
 
 // Backend is the knn model. It is safe for concurrent use.
@@ -47,7 +52,10 @@ type Backend struct {
 	opts    Options
 	records int
 	// cues are the shape cues of each indexed question, by position.
-	cues   []cues
+	cues []cues
+	// lex reads concepts from questions; labels are each indexed question's concepts.
+	lex    *lexicon
+	labels []conceptSet
 	closer interface{ Close() error } // the database Open opened, if any
 }
 
@@ -76,8 +84,17 @@ func New(records []dataset.Record, opts Options) (*Backend, error) {
 		ex[i] = prompt.Example{Question: r.Question, SQL: r.SQL, Reasoning: r.Reasoning}
 		cs[i] = shapeCues(r.Question)
 	}
+	ont := opts.Ontology
+	if ont == nil {
+		ont, _ = ontology.LoadRef(cmp.Or(records[0].DB, "northwind")) // none for a database without one
+	}
+	lex := newLexicon(records, ont)
+	labels := make([]conceptSet, len(records))
+	for i, r := range records {
+		labels[i] = lex.labels(r)
+	}
 	return &Backend{name: opts.Name, index: prompt.NewIndex(ex), exec: sqlexec.NewSQLite(opts.DB),
-		values: newValueSource(opts.DB), opts: opts, records: len(records), cues: cs}, nil
+		values: newValueSource(opts.DB), opts: opts, records: len(records), cues: cs, lex: lex, labels: labels}, nil
 }
 
 // Name is the backend's reference, e.g. "knn:out/train.jsonl".
@@ -94,8 +111,8 @@ func (b *Backend) Close() error {
 // Len is the number of training questions indexed.
 func (b *Backend) Len() int { return b.records }
 
-// retrieveMin is the fewest BM25 hits reranked by shape.
-const retrieveMin = 40
+// retrieveMin is the fewest BM25 hits reranked by concepts and shape.
+var retrieveMin = 200
 
 // candidate is one retrieved question tried for the new one.
 type candidate struct {
@@ -116,7 +133,16 @@ func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Respon
 		return model.Response{}, fmt.Errorf("knn: the request has no user question")
 	}
 	// Retrieve widely by words, then keep the candidates whose shape fits the question.
-	hits := rerank(question, b.index.Search(question, max(b.opts.Candidates*8, retrieveMin)), b.cues, b.opts.Candidates)
+	// and whose concepts (metric, dimensions) are the question's.
+	hits := b.index.Search(question, max(b.opts.Candidates*8, retrieveMin))
+	if want := b.lex.detect(question); len(want) > 0 {
+		for i := range hits {
+			if p := hits[i].Pos; p >= 0 && p < len(b.labels) {
+				hits[i].Score *= conceptFactor(want, b.labels[p])
+			}
+		}
+	}
+	hits = rerank(question, hits, b.cues, b.opts.Candidates)
 	if prevSQL != "" && isFollowUp(question) {
 		hits = append([]prompt.Hit{{Example: prompt.Example{Question: prevQ, SQL: prevSQL}, Pos: -1,
 			Score: topScore(hits)}}, hits...)
