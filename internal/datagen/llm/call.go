@@ -37,6 +37,16 @@ type caller struct {
 	sent   Tokens // billed by this run
 	hits   int
 	failed int
+	// inflight holds the requests being sent, so identical requests made at the same time
+	// (two units asking the same prompt) are sent once and share the answer.
+	inflight map[string]*flight
+}
+
+// flight is one request in progress; done closes when its result is set.
+type flight struct {
+	done chan struct{}
+	r    cachedResponse
+	err  error
 }
 
 // requestKey hashes everything that determines a response: the backend (its reference), the
@@ -64,13 +74,48 @@ func requestKey(backend string, req model.Request) string {
 // before, and records the request's usage in use under stage.
 func (c *caller) generate(ctx context.Context, req model.Request, stage string, use map[string]Tokens) ([]string, error) {
 	key := requestKey(c.b.Name(), req)
-	if r, ok := c.store.response(key); ok {
+	for {
+		if r, ok := c.store.response(key); ok {
+			c.mu.Lock()
+			c.hits++
+			c.mu.Unlock()
+			use[stage+"/"+key] = r.Usage
+			return r.Choices, nil
+		}
 		c.mu.Lock()
-		c.hits++
+		f, busy := c.inflight[key]
+		if !busy {
+			if c.inflight == nil {
+				c.inflight = map[string]*flight{}
+			}
+			f = &flight{done: make(chan struct{})}
+			c.inflight[key] = f
+			c.mu.Unlock()
+			break
+		}
 		c.mu.Unlock()
-		use[stage+"/"+key] = r.Usage
-		return r.Choices, nil
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.err != nil {
+			return nil, f.err
+		}
+		// The first caller stored the answer: the loop reads it as a cache hit.
 	}
+	choices, err := c.send(ctx, key, req, stage, use)
+	c.mu.Lock()
+	f := c.inflight[key]
+	delete(c.inflight, key)
+	c.mu.Unlock()
+	f.err = err
+	close(f.done)
+	return choices, err
+}
+
+// send makes one request to the backend and stores its answer in the cache.
+func (c *caller) send(ctx context.Context, key string, req model.Request, stage string, use map[string]Tokens) ([]string, error) {
 	if err := c.limiter.wait(ctx); err != nil {
 		return nil, err
 	}
