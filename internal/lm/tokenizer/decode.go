@@ -171,17 +171,11 @@ func buildDecoder(field string, raw json.RawMessage) (decoder, error) {
 	case "Strip":
 		return stripDec{content: c.Content, start: c.Start, stop: c.Stop}, nil
 	case "Sequence":
-		var seq decoderSeq
-		for i, r := range c.Decoders {
-			d, err := buildDecoder(fmt.Sprintf("%s.decoders[%d]", field, i), r)
-			if err != nil {
-				return nil, err
-			}
-			if d != nil {
-				seq = append(seq, d)
-			}
+		seq, err := buildSeq(field+".decoders", c.Decoders, buildDecoder)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return decoderSeq(seq), nil
 	}
 	return nil, fmt.Errorf("%s.type: unsupported decoder %q (supported: ByteLevel, Metaspace, Replace, ByteFallback, Fuse, Strip, Sequence)", field, c.Type)
 }

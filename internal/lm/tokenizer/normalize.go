@@ -99,17 +99,11 @@ func buildNormalizer(field string, raw json.RawMessage) (normalizer, error) {
 	case "Replace":
 		return newReplacer(field, c.Pattern, c.Content)
 	case "Sequence":
-		var seq normalizerSeq
-		for i, r := range c.Normalizers {
-			n, err := buildNormalizer(fmt.Sprintf("%s.normalizers[%d]", field, i), r)
-			if err != nil {
-				return nil, err
-			}
-			if n != nil {
-				seq = append(seq, n)
-			}
+		seq, err := buildSeq(field+".normalizers", c.Normalizers, buildNormalizer)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return normalizerSeq(seq), nil
 	}
 	return nil, fmt.Errorf("%s.type: unsupported normalizer %q (supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Sequence)", field, c.Type)
 }

@@ -318,17 +318,11 @@ func buildPreTokenizer(field string, raw json.RawMessage) (preTokenizer, error) 
 		}
 		return m, nil
 	case "Sequence":
-		var seq preTokenizerSeq
-		for i, r := range c.Pretokenizers {
-			p, err := buildPreTokenizer(fmt.Sprintf("%s.pretokenizers[%d]", field, i), r)
-			if err != nil {
-				return nil, err
-			}
-			if p != nil {
-				seq = append(seq, p)
-			}
+		seq, err := buildSeq(field+".pretokenizers", c.Pretokenizers, buildPreTokenizer)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return preTokenizerSeq(seq), nil
 	}
 	return nil, fmt.Errorf("%s.type: unsupported pre-tokenizer %q (supported: ByteLevel, Split, Digits, Metaspace, Sequence)", field, c.Type)
 }

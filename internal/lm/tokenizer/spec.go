@@ -137,3 +137,20 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// buildSeq builds each element of a "Sequence" component with build, naming element i
+// field[i] in errors and leaving out elements that build to nothing (null).
+func buildSeq[T comparable](field string, raws []json.RawMessage, build func(string, json.RawMessage) (T, error)) ([]T, error) {
+	var zero T
+	var seq []T
+	for i, r := range raws {
+		v, err := build(fmt.Sprintf("%s[%d]", field, i), r)
+		if err != nil {
+			return nil, err
+		}
+		if v != zero {
+			seq = append(seq, v)
+		}
+	}
+	return seq, nil
+}
