@@ -10,7 +10,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/eval/match"
@@ -220,8 +219,7 @@ func openBackend(ctx context.Context, ref string) (model.Backend, error) {
 // evalProgress returns a callback drawing a progress bar on a terminal stderr,
 // or nil with --quiet or when stderr is not a terminal.
 func (a *app) evalProgress(total int) func(done, total int) {
-	f, ok := a.stderr.(*os.File)
-	if a.quiet || !ok || !term.IsTerminal(int(f.Fd())) || total == 0 {
+	if a.quiet || !a.stderrIsTerminal() || total == 0 {
 		return nil
 	}
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription("evaluating"),

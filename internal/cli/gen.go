@@ -13,7 +13,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/datagen"
@@ -415,7 +414,7 @@ func (a *app) newProgress(total int, desc, label, unit string) *genProgressT {
 	if a.quiet {
 		return p
 	}
-	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if a.stderrIsTerminal() {
 		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription(desc),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 		return p

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // Exit statuses. Input errors (bad files, bad flags) exit 2, as the project's
@@ -93,4 +95,11 @@ func (e flagError) Unwrap() error { return e.err }
 func isFlagError(err error) bool {
 	var fe flagError
 	return errors.As(err, &fe)
+}
+
+// stderrIsTerminal reports whether stderr is a terminal, where progress is drawn as a bar
+// rather than printed as plain lines.
+func (a *app) stderrIsTerminal() bool {
+	f, ok := a.stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
@@ -42,7 +41,7 @@ func (p *trainProgress) observe(pr local.Progress) {
 		return
 	}
 	if p.bar == nil && p.every == 0 {
-		if f, ok := p.a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if p.a.stderrIsTerminal() {
 			p.bar = progressbar.NewOptions(pr.TotalSteps, progressbar.OptionSetWriter(p.a.stderr),
 				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(25))
 		} else {
