@@ -43,7 +43,7 @@ func (openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []flo
 }
 
 // BLASName names the BLAS implementation this binary was built with.
-const BLASName = "openblas"
+var BLASName = "openblas"
 
 // init installs OpenBLAS and, unless OPENBLAS_NUM_THREADS or
 // OMP_NUM_THREADS says otherwise, makes it single-threaded: the model

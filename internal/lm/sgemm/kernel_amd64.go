@@ -1,0 +1,20 @@
+//go:build amd64 && !purego
+
+package sgemm
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func kernel6x16(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func kernel6x32(k int, a, b, c *float32, ldc int)
+
+func init() {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && !forceAVX2:
+		kern = kernel{name: "avx512", nr: 32, fn: kernel6x32}
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		kern = kernel{name: "avx2", nr: 16, fn: kernel6x16}
+	}
+}

@@ -1,0 +1,224 @@
+// Package sgemm is a single-precision matrix multiply for row-major
+// matrices, written for the model's shapes (a few hundred to a few thousand
+// rows and columns): BLIS-style packing of A into panels of 6 rows and B into
+// panels of 16 (AVX2) or 32 (AVX-512) columns, an assembly micro-kernel that
+// keeps a 6×16 or 6×32 block of C in registers, and the rows of C split
+// between the cores when the product is large enough to pay for it.
+//
+// Where no kernel applies (another architecture, a CPU without AVX2 and FMA,
+// the purego build tag) Available is false and callers keep their fallback.
+package sgemm
+
+import (
+	"os"
+	"runtime"
+	"sync"
+)
+
+const (
+	mr = 6   // rows of a micro-tile
+	kc = 256 // depth of a packed block
+	mc = 96  // rows of a packed block of A (a multiple of mr)
+	nc = 2048
+
+	// parallelMACs is the product size (m·n·k multiply-adds) from which the
+	// rows are split between goroutines; below it one goroutine is faster
+	// (and the model already runs small per-head products in parallel).
+	parallelMACs = 1 << 22
+)
+
+// kernel is a micro-kernel: C[mr×nr] += A·B over k packed steps.
+type kernel struct {
+	name string
+	nr   int
+	fn   func(k int, a, b, c *float32, ldc int)
+}
+
+var kern kernel
+
+// forceAVX2 selects the AVX2 kernel on an AVX-512 machine
+// (SQLFORGE_SGEMM=avx2), to compare the two and to test both.
+var forceAVX2 = os.Getenv("SQLFORGE_SGEMM") == "avx2"
+
+// Available reports whether an assembly kernel runs on this machine.
+func Available() bool { return kern.fn != nil && os.Getenv("SQLFORGE_SGEMM") != "off" }
+
+// Kernel names the micro-kernel in use ("avx512", "avx2" or "").
+func Kernel() string { return kern.name }
+
+var bufPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func getBuf(n int) *[]float32 {
+	p := bufPool.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
+// op(A) is m×k (A itself, or its transpose when transA: A stored k×m), op(B)
+// is k×n and C is m×n, with leading dimensions lda, ldb and ldc. It panics
+// when no kernel is available; check Available first.
+func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if kern.fn == nil {
+		panic("sgemm: no kernel for this machine")
+	}
+	scaleC(m, n, beta, c, ldc)
+	if k == 0 || alpha == 0 {
+		return
+	}
+	nr := kern.nr
+	workers := 1
+	if m*n*k >= parallelMACs {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// Rows per block: mc, or fewer so that every worker gets about two.
+	mcb := mc
+	if workers > 1 {
+		per := (m + 2*workers - 1) / (2 * workers)
+		per = (per + mr - 1) / mr * mr
+		mcb = min(mc, max(mr, per))
+	}
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		npan := (nb + nr - 1) / nr
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bp := getBuf(npan * nr * kb)
+			packB(*bp, b, ldb, transB, pc, jc, kb, nb, nr)
+			blocks := (m + mcb - 1) / mcb
+			run := func(blk int) {
+				ic := blk * mcb
+				mb := min(mcb, m-ic)
+				ap := getBuf(((mb + mr - 1) / mr) * mr * kb)
+				packA(*ap, a, lda, transA, ic, pc, mb, kb, alpha)
+				macro(*ap, *bp, c, ldc, ic, jc, mb, nb, kb, nr)
+				bufPool.Put(ap)
+			}
+			if workers == 1 || blocks == 1 {
+				for blk := 0; blk < blocks; blk++ {
+					run(blk)
+				}
+			} else {
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				next := 0
+				for w := 0; w < min(workers, blocks); w++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							mu.Lock()
+							blk := next
+							next++
+							mu.Unlock()
+							if blk >= blocks {
+								return
+							}
+							run(blk)
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			bufPool.Put(bp)
+		}
+	}
+}
+
+// scaleC sets C = beta·C (C = 0 when beta is 0, whatever C held).
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// packA copies alpha·op(A)[ic:ic+mb, pc:pc+kb] into panels of mr rows: for
+// each panel, kb groups of mr values (zero past the last row).
+func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha float32) {
+	o := 0
+	for i0 := 0; i0 < mb; i0 += mr {
+		rows := min(mr, mb-i0)
+		for p := 0; p < kb; p++ {
+			g := dst[o : o+mr]
+			if trans {
+				src := a[(pc+p)*lda+ic+i0:]
+				for r := 0; r < rows; r++ {
+					g[r] = alpha * src[r]
+				}
+			} else {
+				for r := 0; r < rows; r++ {
+					g[r] = alpha * a[(ic+i0+r)*lda+pc+p]
+				}
+			}
+			for r := rows; r < mr; r++ {
+				g[r] = 0
+			}
+			o += mr
+		}
+	}
+}
+
+// packB copies op(B)[pc:pc+kb, jc:jc+nb] into panels of nr columns: for each
+// panel, kb groups of nr values (zero past the last column).
+func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb, nr int) {
+	o := 0
+	for j0 := 0; j0 < nb; j0 += nr {
+		cols := min(nr, nb-j0)
+		for p := 0; p < kb; p++ {
+			g := dst[o : o+nr]
+			if trans {
+				for j := 0; j < cols; j++ {
+					g[j] = b[(jc+j0+j)*ldb+pc+p]
+				}
+			} else {
+				copy(g[:cols], b[(pc+p)*ldb+jc+j0:])
+			}
+			for j := cols; j < nr; j++ {
+				g[j] = 0
+			}
+			o += nr
+		}
+	}
+}
+
+// macro multiplies a packed block of A (mb×kb) by a packed block of B
+// (kb×nb) into C[ic:, jc:], tile by tile; edge tiles go through a scratch tile.
+func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr int) {
+	var edge [mr * 32]float32
+	for j0 := 0; j0 < nb; j0 += nr {
+		bpan := &bp[(j0/nr)*nr*kb]
+		cols := min(nr, nb-j0)
+		for i0 := 0; i0 < mb; i0 += mr {
+			apan := &ap[(i0/mr)*mr*kb]
+			rows := min(mr, mb-i0)
+			if rows == mr && cols == nr {
+				kern.fn(kb, apan, bpan, &c[(ic+i0)*ldc+jc+j0], ldc)
+				continue
+			}
+			clear(edge[:mr*nr])
+			kern.fn(kb, apan, bpan, &edge[0], nr)
+			for r := 0; r < rows; r++ {
+				dst := c[(ic+i0+r)*ldc+jc+j0 : (ic+i0+r)*ldc+jc+j0+cols]
+				for j, v := range edge[r*nr : r*nr+cols] {
+					dst[j] += v
+				}
+			}
+		}
+	}
+}
