@@ -2,7 +2,8 @@ package lm
 
 import "fmt"
 
-// Backward propagates dlogits [B·T, V] (from CrossEntropy) back through the
+// Backward propagates dlogits [B·T, V] (from CrossEntropy; [len(Rows), V]
+// when the forward pass had Rows) back through the
 // pass that produced acts and adds the gradient of every trainable tensor to
 // its Param.G. Frozen tensors get no gradient, but the gradient still flows
 // through them to the LoRA matrices of earlier layers.
@@ -10,16 +11,31 @@ func (m *Model) Backward(acts *Activations, dlogits []float32) error {
 	cfg := m.Config
 	B, T := acts.B, acts.T
 	N, D, V := B*T, cfg.HiddenSize, cfg.VocabSize
-	if len(dlogits) != N*V {
-		return fmt.Errorf("backward: %d logit gradients for %d positions × vocabulary %d", len(dlogits), N, V)
+	R := N
+	if acts.Rows != nil {
+		R = len(acts.Rows)
+	}
+	if len(dlogits) != R*V {
+		return fmt.Errorf("backward: %d logit gradients for %d positions × vocabulary %d", len(dlogits), R, V)
 	}
 	if len(acts.layers) != len(m.Layers) {
 		return fmt.Errorf("backward: activations of %d layers for a model of %d", len(acts.layers), len(m.Layers))
 	}
 	dxnf := make([]float32, N*D)
-	matmul(false, false, N, D, V, 1, dlogits, V, m.LMHead.W, D, 0, dxnf, D)
-	if m.LMHead.G != nil {
-		matmul(true, false, V, D, N, 1, dlogits, V, acts.xnf, D, 1, m.LMHead.G, D)
+	if acts.Rows == nil {
+		matmul(false, false, N, D, V, 1, dlogits, V, m.LMHead.W, D, 0, dxnf, D)
+		if m.LMHead.G != nil {
+			matmul(true, false, V, D, N, 1, dlogits, V, acts.xnf, D, 1, m.LMHead.G, D)
+		}
+	} else if R > 0 {
+		dh := make([]float32, R*D)
+		matmul(false, false, R, D, V, 1, dlogits, V, m.LMHead.W, D, 0, dh, D)
+		for i, r := range acts.Rows {
+			copy(dxnf[r*D:(r+1)*D], dh[i*D:(i+1)*D])
+		}
+		if m.LMHead.G != nil {
+			matmul(true, false, V, D, R, 1, dlogits, V, gatherRows(acts.xnf, acts.Rows, D), D, 1, m.LMHead.G, D)
+		}
 	}
 	dx := make([]float32, N*D)
 	rmsNormBackward(dx, m.Norm.G, dxnf, acts.xf, acts.rf, m.Norm.W, D)

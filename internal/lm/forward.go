@@ -12,6 +12,12 @@ type ForwardOptions struct {
 	// Seed makes the dropout masks of a training pass reproducible: the
 	// same seed gives the same masks.
 	Seed uint64
+	// Rows, when not nil, limits the logits to these positions (indices
+	// into [0, B·T), ascending): Logits is then [len(Rows), V], row i for
+	// position Rows[i]. Supervised fine-tuning asks only for the answer
+	// tokens, which skips the vocabulary projection — a quarter of a small
+	// model's work — and its softmax at every prompt position.
+	Rows []int
 }
 
 // layerActs keeps one layer's activations for the backward pass.
@@ -33,7 +39,8 @@ type layerActs struct {
 type Activations struct {
 	B, T   int
 	Tokens []int     // [B·T]
-	Logits []float32 // [B·T, V], row n = b·T + t
+	Logits []float32 // [B·T, V], row n = b·T + t; [len(Rows), V] with Rows
+	Rows   []int     // ForwardOptions.Rows
 	layers []*layerActs
 	xf     []float32 // [N, D] final residual stream
 	rf     []float32 // [N]
@@ -54,7 +61,12 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 		}
 	}
 	N, D := B*T, cfg.HiddenSize
-	acts := &Activations{B: B, T: T, Tokens: tokens}
+	for i, r := range opts.Rows {
+		if r < 0 || r >= B*T || (i > 0 && r <= opts.Rows[i-1]) {
+			return nil, fmt.Errorf("forward: logit row %d (%d) is not an ascending position below %d", i, r, B*T)
+		}
+	}
+	acts := &Activations{B: B, T: T, Tokens: tokens, Rows: opts.Rows}
 	x := make([]float32, N*D)
 	for n, t := range tokens {
 		copy(x[n*D:(n+1)*D], m.Embed.W[t*D:(t+1)*D])
@@ -73,8 +85,12 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 	acts.rf = make([]float32, N)
 	acts.xnf = make([]float32, N*D)
 	rmsNorm(acts.xnf, acts.rf, x, m.Norm.W, D, cfg.RMSNormEps)
-	acts.Logits = make([]float32, N*cfg.VocabSize)
-	matmul(false, true, N, cfg.VocabSize, D, 1, acts.xnf, D, m.LMHead.W, D, 0, acts.Logits, cfg.VocabSize)
+	h, R := acts.xnf, N
+	if opts.Rows != nil {
+		h, R = gatherRows(acts.xnf, opts.Rows, D), len(opts.Rows)
+	}
+	acts.Logits = make([]float32, R*cfg.VocabSize)
+	matmul(false, true, R, cfg.VocabSize, D, 1, h, D, m.LMHead.W, D, 0, acts.Logits, cfg.VocabSize)
 	return acts, nil
 }
 
@@ -111,4 +127,13 @@ func (m *Model) layerForward(l *Layer, x []float32, B, T int, pos func(int) int,
 		out[i] += v
 	}
 	return a, out
+}
+
+// gatherRows returns the rows of x [N, D] at rows, as a [len(rows), D] matrix.
+func gatherRows(x []float32, rows []int, D int) []float32 {
+	out := make([]float32, len(rows)*D)
+	for i, r := range rows {
+		copy(out[i*D:(i+1)*D], x[r*D:(r+1)*D])
+	}
+	return out
 }

@@ -154,23 +154,31 @@ func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha floa
 	o := 0
 	for i0 := 0; i0 < mb; i0 += mr {
 		rows := min(mr, mb-i0)
-		for p := 0; p < kb; p++ {
-			g := dst[o : o+mr]
-			if trans {
-				src := a[(pc+p)*lda+ic+i0:]
-				for r := 0; r < rows; r++ {
-					g[r] = alpha * src[r]
+		pan := dst[o : o+mr*kb]
+		if trans {
+			for p := 0; p < kb; p++ {
+				src := a[(pc+p)*lda+ic+i0 : (pc+p)*lda+ic+i0+rows]
+				g := pan[p*mr : p*mr+mr]
+				for r, v := range src {
+					g[r] = alpha * v
 				}
-			} else {
-				for r := 0; r < rows; r++ {
-					g[r] = alpha * a[(ic+i0+r)*lda+pc+p]
+				clear(g[rows:])
+			}
+		} else {
+			for r := 0; r < rows; r++ {
+				src := a[(ic+i0+r)*lda+pc : (ic+i0+r)*lda+pc+kb]
+				g := pan[r:]
+				for p, v := range src {
+					g[p*mr] = alpha * v
 				}
 			}
 			for r := rows; r < mr; r++ {
-				g[r] = 0
+				for p := 0; p < kb; p++ {
+					pan[p*mr+r] = 0
+				}
 			}
-			o += mr
 		}
+		o += mr * kb
 	}
 }
 

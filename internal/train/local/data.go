@@ -88,6 +88,18 @@ type batch struct {
 	real    int       // tokens that are not padding
 }
 
+// answers returns the positions whose prediction counts (the answer
+// tokens: the only rows the loss needs logits for) and their targets.
+func (b batch) answers() (rows, targets []int) {
+	rows, targets = make([]int, 0, b.count), make([]int, 0, b.count)
+	for n, m := range b.mask {
+		if m != 0 {
+			rows, targets = append(rows, n), append(targets, b.targets[n])
+		}
+	}
+	return rows, targets
+}
+
 // makeBatch right-pads rows to the longest one. Right padding leaves the
 // real positions' outputs unchanged under causal attention.
 func makeBatch(rows []row, padID int) batch {

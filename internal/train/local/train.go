@@ -314,11 +314,12 @@ func (t *trainer) trainStep() (Row, int, error) {
 			continue
 		}
 		seed := rand.New(rand.NewPCG(t.cfg.Seed, uint64(t.step)<<16|uint64(k))).Uint64()
-		acts, err := t.model.Forward(b.tokens, b.B, b.T, lm.ForwardOptions{Train: true, Seed: seed})
+		rows, targets := b.answers()
+		acts, err := t.model.Forward(b.tokens, b.B, b.T, lm.ForwardOptions{Train: true, Seed: seed, Rows: rows})
 		if err != nil {
 			return Row{}, 0, err
 		}
-		loss, dl, err := lm.CrossEntropy(acts.Logits, t.model.Config.VocabSize, b.targets, b.mask)
+		loss, dl, err := lm.CrossEntropy(acts.Logits, t.model.Config.VocabSize, targets, nil)
 		if err != nil {
 			return Row{}, 0, err
 		}
@@ -330,7 +331,7 @@ func (t *trainer) trainStep() (Row, int, error) {
 			return Row{}, 0, err
 		}
 		lossSum += loss * float64(b.count)
-		correct += float64(hits(acts.Logits, t.model.Config.VocabSize, b))
+		correct += float64(hits(acts.Logits, t.model.Config.VocabSize, targets))
 	}
 	r := Row{Step: t.step, TrainLoss: lossSum / float64(total), TrainMeanTokenAccuracy: correct / float64(total),
 		ValidLoss: math.NaN(), ValidMeanTokenAccuracy: math.NaN()}
@@ -345,28 +346,29 @@ func (t *trainer) evaluate() (float64, float64, error) {
 	count := 0
 	for i := 0; i < len(t.valid); i += t.cfg.BatchSize {
 		b := makeBatch(t.valid[i:min(i+t.cfg.BatchSize, len(t.valid))], t.cfg.PadID)
-		acts, err := t.model.Forward(b.tokens, b.B, b.T, lm.ForwardOptions{})
+		if b.count == 0 {
+			continue
+		}
+		rows, targets := b.answers()
+		acts, err := t.model.Forward(b.tokens, b.B, b.T, lm.ForwardOptions{Rows: rows})
 		if err != nil {
 			return 0, 0, err
 		}
-		loss, _, err := lm.CrossEntropy(acts.Logits, V, b.targets, b.mask)
+		loss, _, err := lm.CrossEntropy(acts.Logits, V, targets, nil)
 		if err != nil {
 			return 0, 0, err
 		}
 		lossSum += loss * float64(b.count)
-		correct += float64(hits(acts.Logits, V, b))
+		correct += float64(hits(acts.Logits, V, targets))
 		count += b.count
 	}
 	return lossSum / float64(count), correct / float64(count), nil
 }
 
-// hits counts the counted positions whose argmax logit is the target.
-func hits(logits []float32, V int, b batch) int {
+// hits counts the rows of logits [len(targets), V] whose argmax is the target.
+func hits(logits []float32, V int, targets []int) int {
 	n := 0
-	for i, m := range b.mask {
-		if m == 0 {
-			continue
-		}
+	for i, t := range targets {
 		row := logits[i*V : (i+1)*V]
 		best := 0
 		for j, v := range row {
@@ -374,7 +376,7 @@ func hits(logits []float32, V int, b batch) int {
 				best = j
 			}
 		}
-		if best == b.targets[i] {
+		if best == t {
 			n++
 		}
 	}
