@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
 )
 
@@ -22,6 +24,27 @@ type Backend struct {
 	m    *Model
 	name string
 	mu   sync.Mutex
+	// constraint, when set, keeps every answer a valid prefix of a SELECT
+	// over a schema's names (schema-constrained decoding).
+	constraint lm.Constraint
+}
+
+// Constrain makes the backend decode under schema-constrained decoding
+// (package constrain): at every step only tokens that keep the answer a
+// valid prefix of a SELECT over names are allowed, and the end-of-turn token
+// only once the query is complete. A zero Names turns it off.
+func (b *Backend) Constrain(names constrain.Names) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(names.Tables) == 0 {
+		b.constraint = nil
+		return
+	}
+	var end []int
+	for _, s := range b.m.stops {
+		end = append(end, s...)
+	}
+	b.constraint = constrain.New(names, b.m.Tokenizer, end)
 }
 
 // NewBackend returns a Backend over m named name (its model reference).
@@ -65,7 +88,12 @@ func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Respon
 		maxNew = DefaultMaxTokens
 	}
 	b.mu.Lock()
-	out, err := b.m.generate(ctx, ids, maxNew, req.Stop)
+	var out generation
+	if b.constraint != nil {
+		out, err = b.m.generateConstrained(ctx, ids, maxNew, req.Stop, b.constraint)
+	} else {
+		out, err = b.m.generate(ctx, ids, maxNew, req.Stop)
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return model.Response{}, fmt.Errorf("local generate: %w", err)
@@ -134,6 +162,27 @@ func (m *Model) generate(ctx context.Context, prompt []int, maxNew int, stop []s
 		}
 	}
 	g.text = m.Tokenizer.DecodeSkipSpecial(out)
+	return g, nil
+}
+
+// generateConstrained decodes greedily under c (lm.GenerateWith), stopping
+// at the model's stop tokens, and cuts the text at the first of stop.
+func (m *Model) generateConstrained(ctx context.Context, prompt []int, maxNew int, stop []string, c lm.Constraint) (generation, error) {
+	ctxLen := m.LM.Config.MaxPositionEmbeddings
+	if ctxLen > 0 && len(prompt) >= ctxLen {
+		return generation{}, fmt.Errorf("prompt of %d tokens does not fit the model's context of %d", len(prompt), ctxLen)
+	}
+	res, err := m.LM.GenerateWith(ctx, prompt, lm.GenerateOptions{MaxNew: maxNew, Stop: m.stops, Constraint: c})
+	if err != nil {
+		return generation{}, err
+	}
+	g := generation{text: m.Tokenizer.DecodeSkipSpecial(res.Tokens), tokens: len(res.Logprobs), logprob: res.SumLogprob, finish: "length"}
+	if res.Finish == lm.FinishStop {
+		g.finish = "stop"
+	}
+	if i := firstStop(g.text, stop); i >= 0 {
+		g.text, g.finish = g.text[:i], "stop"
+	}
 	return g, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/model"
 	local "github.com/sqlforge/sqlforge/internal/model/local"
@@ -225,5 +226,56 @@ func TestLoadErrors(t *testing.T) {
 	long := strings.Repeat("albums artists tracks ", 200)
 	if _, err := b.Generate(context.Background(), model.Request{Messages: question(long)}); err == nil || !strings.Contains(err.Error(), "context") {
 		t.Fatalf("long prompt: got %v, want a context error", err)
+	}
+}
+
+// testNames are the tables and columns testRecords' queries use.
+var testNames = constrain.Names{Tables: map[string][]string{
+	"Album": {"AlbumId", "Title"}, "Artist": {"ArtistId", "Name"}, "Invoice": {"InvoiceId", "Total"},
+	"Track": {"Name", "Milliseconds"}}}
+
+// TestConstrainedDecoding checks schema-constrained decoding in the backend:
+// an untrained model's answers become valid SELECT prefixes over the names
+// (complete ones when it stopped), a trained model's memorised answers are
+// unchanged, and a zero Names turns the constraint off again.
+func TestConstrainedDecoding(t *testing.T) {
+	dir, m := writeTinyModel(t, 5)
+	b := openRef(t, "local:"+dir)
+	free := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 30})
+	b.Constrain(testNames)
+	for _, r := range testRecords {
+		ch := ask(t, b, model.Request{Messages: question(r.Question), MaxTokens: 30})
+		rec, ok := constrain.NewRecognizer(testNames).Feed(ch.Text)
+		if !ok {
+			t.Errorf("%q: constrained answer %q is not a valid prefix", r.Question, ch.Text)
+		}
+		if ch.FinishReason == "stop" && !rec.Complete() {
+			t.Errorf("%q: stopped on an incomplete query %q", r.Question, ch.Text)
+		}
+	}
+	b.Constrain(constrain.Names{})
+	if again := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 30}); again.Text != free.Text {
+		t.Errorf("unconstrained again: %q, want %q", again.Text, free.Text)
+	}
+
+	exs, _, err := b.Model().Examples(testRecords, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
+	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 60, 1e-2, 0, 0
+	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	tb := openRef(t, "local:"+dir)
+	tb.Constrain(testNames)
+	for _, r := range testRecords {
+		ch := ask(t, tb, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40})
+		if ch.Text != r.SQL || ch.FinishReason != "stop" {
+			t.Errorf("constrained %q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
+		}
 	}
 }
