@@ -27,11 +27,14 @@ const (
 	parallelMACs = 1 << 22
 )
 
-// kernel is a micro-kernel: C[mr×nr] += A·B over k packed steps.
+// kernel is a micro-kernel pair: C[mr×nr] += A·B over k steps of packed B,
+// with A packed or read in place transposed (fn: mr consecutive values per
+// step, then astep bytes on) or read in place from mr rows (rows).
 type kernel struct {
 	name string
 	nr   int
-	fn   func(k int, a, b, c *float32, ldc int)
+	fn   func(k int, a, b, c *float32, ldc, astep int)
+	rows func(k int, a *float32, lda int, b, c *float32, ldc int)
 }
 
 var kern kernel
@@ -95,6 +98,16 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 			run := func(blk int) {
 				ic := blk * mcb
 				mb := min(mcb, m-ic)
+				if alpha == 1 {
+					// Full panels of mr rows read A in place; only the
+					// last, partial one is packed.
+					full := mb / mr * mr
+					macroDirect(a, lda, transA, *bp, c, ldc, ic, pc, jc, full, nb, kb, nr)
+					if full == mb {
+						return
+					}
+					ic, mb = ic+full, mb-full
+				}
 				ap := getBuf(((mb + mr - 1) / mr) * mr * kb)
 				packA(*ap, a, lda, transA, ic, pc, mb, kb, alpha)
 				macro(*ap, *bp, c, ldc, ic, jc, mb, nb, kb, nr)
@@ -216,15 +229,53 @@ func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr int) {
 			apan := &ap[(i0/mr)*mr*kb]
 			rows := min(mr, mb-i0)
 			if rows == mr && cols == nr {
-				kern.fn(kb, apan, bpan, &c[(ic+i0)*ldc+jc+j0], ldc)
+				kern.fn(kb, apan, bpan, &c[(ic+i0)*ldc+jc+j0], ldc, 4*mr)
 				continue
 			}
 			clear(edge[:mr*nr])
-			kern.fn(kb, apan, bpan, &edge[0], nr)
+			kern.fn(kb, apan, bpan, &edge[0], nr, 4*mr)
 			for r := 0; r < rows; r++ {
 				dst := c[(ic+i0+r)*ldc+jc+j0 : (ic+i0+r)*ldc+jc+j0+cols]
 				for j, v := range edge[r*nr : r*nr+cols] {
 					dst[j] += v
+				}
+			}
+		}
+	}
+}
+
+// macroDirect is macro for mb (a multiple of mr) rows of A read in place
+// rather than packed: op(A)[ic:ic+mb, pc:pc+kb] with alpha 1. Packing A costs
+// as much as the product itself when n is small (attention's per-head
+// products have n = head size), so the kernels read it where it lies.
+func macroDirect(a []float32, lda int, transA bool, bp, c []float32, ldc, ic, pc, jc, mb, nb, kb, nr int) {
+	if mb == 0 {
+		return
+	}
+	var edge [mr * 32]float32
+	for j0 := 0; j0 < nb; j0 += nr {
+		bpan := &bp[(j0/nr)*nr*kb]
+		cols := min(nr, nb-j0)
+		for i0 := 0; i0 < mb; i0 += mr {
+			dst, ld := &c[(ic+i0)*ldc+jc+j0], ldc
+			if cols < nr {
+				clear(edge[:mr*nr])
+				dst, ld = &edge[0], nr
+			}
+			if transA {
+				// op(A)[i, p] = a[p·lda + i]: mr consecutive values per step.
+				_ = a[(pc+kb-1)*lda+ic+i0+mr-1]
+				kern.fn(kb, &a[pc*lda+ic+i0], bpan, dst, ld, 4*lda)
+			} else {
+				_ = a[(ic+i0+mr-1)*lda+pc+kb-1]
+				kern.rows(kb, &a[(ic+i0)*lda+pc], lda, bpan, dst, ld)
+			}
+			if cols < nr {
+				for r := 0; r < mr; r++ {
+					row := c[(ic+i0+r)*ldc+jc+j0 : (ic+i0+r)*ldc+jc+j0+cols]
+					for j, v := range edge[r*nr : r*nr+cols] {
+						row[j] += v
+					}
 				}
 			}
 		}

@@ -46,7 +46,7 @@ func kernels(t *testing.T, f func(t *testing.T)) {
 	defer func() { kern = saved }()
 	ks := []kernel{saved}
 	if saved.name == "avx512" {
-		ks = append(ks, kernel{name: "avx2", nr: 16, fn: kernel6x16})
+		ks = append(ks, avx2Kernel)
 	}
 	if saved.fn == nil {
 		t.Skip("no sgemm kernel on this machine")
@@ -65,7 +65,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 		for _, s := range shapes {
 			m, n, k := s[0], s[1], s[2]
 			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-				for _, ab := range [][2]float32{{1, 0}, {1, 1}, {0.5, -2}, {0, 3}} {
+				for _, ab := range [][2]float32{{1, 0}, {1, 1}, {0.5, -2}, {0, 3}, {-1, 0}} {
 					name := fmt.Sprintf("%dx%dx%d/tA=%v,tB=%v/alpha=%g,beta=%g", m, n, k, tr[0], tr[1], ab[0], ab[1])
 					lda, ldb, ldc := k+3, n+1, n+5
 					if tr[0] {
