@@ -198,7 +198,7 @@ func openPredictor(ctx context.Context, ref string, items []eval.Item, cacheDir 
 	}
 	if lb, ok := b.(*localmodel.Backend); ok {
 		// A local model is asked with the prompt it was trained on, as `sqlforge run` does.
-		return localPredictor{lb}, nil
+		return localPredictor{b: lb}, nil
 	}
 	return eval.NewModelPredictor(b, cacheDir), nil
 }
