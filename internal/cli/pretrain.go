@@ -49,6 +49,7 @@ results.csv, loss.svg and checkpoints to --run-dir (default OUT.run). Run it fro
 	f.StringVar(&opts.Out, "out", "", "model directory to write (required), e.g. models/sqlforge-tiny")
 	f.StringVar(&opts.RunDir, "run-dir", "", "training run directory (default OUT.run)")
 	f.IntVar(&opts.Steps, "steps", opts.Steps, "optimizer steps")
+	f.BoolVar(&opts.Resume, "resume", false, "continue the killed run in --run-dir from its last checkpoint (same flags)")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the corpus shuffle, initialisation and batches")
 	f.IntVar(&opts.Vocab, "vocab", opts.Vocab, "tokenizer vocabulary size")
 	f.StringVar(&opts.Corpus.SQLCreateContext, "sql-create-context", opts.Corpus.SQLCreateContext, "sql-create-context JSONL file (\"\" to skip)")

@@ -35,6 +35,10 @@ type Options struct {
 	// Train is the loop's configuration; Mode, MaxSteps, Seed, RunDir and
 	// PadID are set by Run.
 	Train local.Config
+	// Resume continues the killed run whose checkpoint is in RunDir (the
+	// same options are required: the corpus and tokenizer are rebuilt from
+	// them and checked against the checkpoint's fingerprint).
+	Resume bool
 }
 
 // DefaultOptions are sqlforge-tiny's settings.
@@ -107,7 +111,12 @@ func Run(ctx context.Context, opts Options, obs local.Observer) (Summary, error)
 	if pad, ok := tok.TokenID("<|pad|>"); ok {
 		cfg.PadID = pad
 	}
-	res, err := local.Train(ctx, m, data, cfg, obs)
+	var res local.Result
+	if opts.Resume {
+		res, err = local.Resume(ctx, m, data, opts.RunDir, obs)
+	} else {
+		res, err = local.Train(ctx, m, data, cfg, obs)
+	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("pretrain: %w", err)
 	}
