@@ -17,7 +17,8 @@ import (
 const DefaultMaxTokens = 256
 
 // Backend answers chat requests with a local model: it renders the messages
-// with the model's chat template, decodes greedily with a KV cache and stops
+// with the model's chat template, decodes with a KV cache (greedily unless a
+// temperature is given) and stops
 // at the end-of-turn token or a requested stop sequence. One request runs at
 // a time (the model's matrix products already use every core).
 type Backend struct {
@@ -71,8 +72,10 @@ func (b *Backend) Name() string { return b.name }
 // Model returns the loaded model.
 func (b *Backend) Model() *Model { return b.m }
 
-// Generate answers req greedily. Temperature, N and Seed are ignored (greedy
-// decoding has one answer); Logprobs fills MeanLogprob.
+// Generate answers req: greedily by default; with a Temperature above 0 by
+// sampling from a seeded RNG (Seed, default 0; choice i uses Seed+i), N
+// choices; under the schema constraint when Constrain was called. Logprobs
+// fills MeanLogprob.
 func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Response, error) {
 	start := time.Now()
 	if len(req.Messages) == 0 {
@@ -87,24 +90,41 @@ func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Respon
 	if maxNew <= 0 {
 		maxNew = DefaultMaxTokens
 	}
+	var temp float64
+	if req.Temperature != nil {
+		if temp = *req.Temperature; temp < 0 {
+			return model.Response{}, fmt.Errorf("local generate: negative temperature %g", temp)
+		}
+	}
+	var seed uint64
+	if req.Seed != nil {
+		seed = uint64(*req.Seed)
+	}
+	n := max(1, req.N)
+	resp := model.Response{Model: b.name, Usage: model.Usage{PromptTokens: len(ids)}}
 	b.mu.Lock()
-	var out generation
-	if b.constraint != nil {
-		out, err = b.m.generateConstrained(ctx, ids, maxNew, req.Stop, b.constraint)
-	} else {
-		out, err = b.m.generate(ctx, ids, maxNew, req.Stop)
+	defer b.mu.Unlock()
+	for i := range n {
+		var out generation
+		if temp == 0 && b.constraint == nil {
+			out, err = b.m.generate(ctx, ids, maxNew, req.Stop)
+		} else {
+			out, err = b.m.generateWith(ctx, ids, req.Stop, lm.GenerateOptions{MaxNew: maxNew, Temperature: temp,
+				Seed: seed + uint64(i), Constraint: b.constraint})
+		}
+		if err != nil {
+			return model.Response{}, fmt.Errorf("local generate: %w", err)
+		}
+		ch := model.Choice{Text: out.text, FinishReason: out.finish}
+		if req.Logprobs && out.tokens > 0 {
+			mean := out.logprob / float64(out.tokens)
+			ch.MeanLogprob = &mean
+		}
+		resp.Choices = append(resp.Choices, ch)
+		resp.Usage.CompletionTokens += out.tokens
 	}
-	b.mu.Unlock()
-	if err != nil {
-		return model.Response{}, fmt.Errorf("local generate: %w", err)
-	}
-	ch := model.Choice{Text: out.text, FinishReason: out.finish}
-	if req.Logprobs && out.tokens > 0 {
-		mean := out.logprob / float64(out.tokens)
-		ch.MeanLogprob = &mean
-	}
-	return model.Response{Choices: []model.Choice{ch}, Model: b.name, Latency: time.Since(start),
-		Usage: model.Usage{PromptTokens: len(ids), CompletionTokens: out.tokens}}, nil
+	resp.Latency = time.Since(start)
+	return resp, nil
 }
 
 // generation is the outcome of one greedy decode.
@@ -165,14 +185,16 @@ func (m *Model) generate(ctx context.Context, prompt []int, maxNew int, stop []s
 	return g, nil
 }
 
-// generateConstrained decodes greedily under c (lm.GenerateWith), stopping
-// at the model's stop tokens, and cuts the text at the first of stop.
-func (m *Model) generateConstrained(ctx context.Context, prompt []int, maxNew int, stop []string, c lm.Constraint) (generation, error) {
+// generateWith decodes with lm.GenerateWith (sampling, the schema
+// constraint), stopping at the model's stop tokens, and cuts the text at the
+// first of stop.
+func (m *Model) generateWith(ctx context.Context, prompt []int, stop []string, opts lm.GenerateOptions) (generation, error) {
 	ctxLen := m.LM.Config.MaxPositionEmbeddings
 	if ctxLen > 0 && len(prompt) >= ctxLen {
 		return generation{}, fmt.Errorf("prompt of %d tokens does not fit the model's context of %d", len(prompt), ctxLen)
 	}
-	res, err := m.LM.GenerateWith(ctx, prompt, lm.GenerateOptions{MaxNew: maxNew, Stop: m.stops, Constraint: c})
+	opts.Stop = m.stops
+	res, err := m.LM.GenerateWith(ctx, prompt, opts)
 	if err != nil {
 		return generation{}, err
 	}

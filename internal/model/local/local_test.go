@@ -279,3 +279,59 @@ func TestConstrainedDecoding(t *testing.T) {
 		}
 	}
 }
+
+// TestSampling checks temperature sampling in the backend: N choices, each
+// choice i equal to lm.GenerateWith's sample with seed Seed+i, reproducible
+// for a seed, and a negative temperature refused.
+func TestSampling(t *testing.T) {
+	dir, _ := writeTinyModel(t, 9)
+	b := openRef(t, "local:"+dir)
+	m := b.Model()
+	msgs := question("List the names of all artists.")
+	temp, seed := 1.5, 40
+	req := model.Request{Messages: msgs, MaxTokens: 10, Temperature: &temp, Seed: &seed, N: 3, Logprobs: true}
+	resp, err := b.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Choices) != 3 {
+		t.Fatalf("%d choices, want 3", len(resp.Choices))
+	}
+	p, err := m.Render(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := m.Tokenizer.Encode(p.Text)
+	end, _ := m.Tokenizer.TokenID("<|im_end|>")
+	distinct := map[string]bool{}
+	for i, ch := range resp.Choices {
+		want, err := m.LM.GenerateWith(context.Background(), ids, lm.GenerateOptions{MaxNew: 10, Temperature: temp,
+			Seed: uint64(seed + i), Stop: [][]int{{end}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := m.Tokenizer.DecodeSkipSpecial(want.Tokens); ch.Text != w {
+			t.Errorf("choice %d: %q, want %q", i, ch.Text, w)
+		}
+		if ch.MeanLogprob == nil || *ch.MeanLogprob > 0 {
+			t.Errorf("choice %d: mean logprob %v", i, ch.MeanLogprob)
+		}
+		distinct[ch.Text] = true
+	}
+	if len(distinct) < 2 {
+		t.Errorf("three samples at temperature %g are all %q", temp, resp.Choices[0].Text)
+	}
+	again, err := b.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again.Choices {
+		if again.Choices[i].Text != resp.Choices[i].Text {
+			t.Errorf("choice %d not reproducible: %q then %q", i, resp.Choices[i].Text, again.Choices[i].Text)
+		}
+	}
+	neg := -1.0
+	if _, err := b.Generate(context.Background(), model.Request{Messages: msgs, Temperature: &neg}); err == nil {
+		t.Error("negative temperature accepted")
+	}
+}
