@@ -29,3 +29,15 @@ func init() {
 		kern = avx2Kernel
 	}
 }
+
+// kernels lists the kernels this machine can run, the selected one first.
+func kernels() []kernel {
+	ks := []kernel{}
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
+		ks = append(ks, avx512Kernel)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return ks
+}

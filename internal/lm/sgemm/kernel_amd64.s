@@ -1,3 +1,5 @@
+//go:build !purego
+
 // The micro-kernels: a 6×16 (AVX2, Y registers) or 6×32 (AVX-512, Z
 // registers) block of C kept in twelve accumulators; each step broadcasts
 // six values of A and multiplies them with one packed row of B.
