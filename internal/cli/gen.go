@@ -20,6 +20,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/schema"
 )
 
@@ -60,7 +61,7 @@ func (a *app) newGenCmd() *cobra.Command {
 		dbRef, ontRef, formats, out string
 		seed                        uint64
 		size                        int
-		reasoning, val              bool
+		reasoning, val, evidence    bool
 		lf                          genLLMFlags
 	)
 	c := &cobra.Command{
@@ -127,6 +128,13 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 				}
 				all = mixLLM(recs, lres.Records())
 			}
+			if evidence {
+				for i := range all {
+					if all[i].Evidence == "" {
+						all[i].Evidence = prompt.Evidence(ont, all[i].Question)
+					}
+				}
+			}
 			kept, drep := dataset.Dedupe(all, dataset.DedupeOptions{})
 			// Balance caps template cells only: every verified LLM pair is kept.
 			templ, llmKept := bySource(kept)
@@ -184,6 +192,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")
 	f.BoolVar(&reasoning, "reasoning", false, "also write reasoning variants")
+	f.BoolVar(&evidence, "evidence", false, "attach the definitions of the ontology concepts each question mentions as its evidence (BIRD-style; prompts then carry them)")
 	f.StringVar(&formats, "formats", "openai,openai_reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
 	f.BoolVar(&val, "val", false, "name the third split val instead of inference")
 	f.StringVar(&out, "out", "", "output directory (required)")

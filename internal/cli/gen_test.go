@@ -61,3 +61,42 @@ func TestGenDefaultFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestGenEvidence checks gen --evidence: most records carry the definitions
+// of the concepts their question mentions, and the OpenAI export shows them
+// in the user message (the one prompt: what training sees, inference sees).
+func TestGenEvidence(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), []string{"gen", "--size", "150", "--out", dir, "--evidence", "--formats", "openai", "-q"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "train.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, with := 0, 0
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var r struct{ Question, Evidence string }
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if r.Evidence != "" {
+			with++
+			if !bytes.Contains([]byte(r.Evidence), []byte(" = ")) {
+				t.Errorf("%q: evidence %q is not name = definition", r.Question, r.Evidence)
+			}
+		}
+	}
+	if n == 0 || with < n*3/4 {
+		t.Fatalf("%d of %d records have evidence", with, n)
+	}
+	chat, err := os.ReadFile(filepath.Join(dir, "openai", "train.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(chat, []byte("Evidence: ")) {
+		t.Error("the OpenAI export does not show the evidence")
+	}
+}

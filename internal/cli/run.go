@@ -50,7 +50,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	var out string
 	var size, testN int
 	var split string
-	constrained := true
+	constrained, evidence := true, false
 	c := &cobra.Command{
 		Use:   "run --out DIR",
 		Short: "The main job: generate Northwind data, fine-tune the embedded model, evaluate, report",
@@ -66,7 +66,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 			if out == "" {
 				return userErr(fmt.Errorf("--out is required"))
 			}
-			return a.runMain(cmd.Context(), out, size, testN, split, constrained, o)
+			return a.runMain(cmd.Context(), out, size, testN, split, constrained, evidence, o)
 		},
 	}
 	f := c.Flags()
@@ -74,6 +74,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.IntVar(&size, "size", 3000, "pairs to generate before dedupe, balance and split")
 	f.IntVar(&testN, "test", 0, "evaluate a seeded sample of this many items of the split (0: all)")
 	f.BoolVar(&constrained, "constrain", constrained, "also evaluate the fine-tuned model with schema-constrained decoding")
+	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
 	f.BoolVar(&o.full, "full", o.full, "full fine-tuning (every weight) instead of LoRA")
@@ -88,7 +89,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	return c
 }
 
-func (a *app) runMain(ctx context.Context, out string, size, testN int, split string, constrained bool, o loraOptions) error {
+func (a *app) runMain(ctx context.Context, out string, size, testN int, split string, constrained, evidence bool, o loraOptions) error {
 	if split != "test" && split != "inference" {
 		return userErr(fmt.Errorf("--split must be test or inference"))
 	}
@@ -96,7 +97,11 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 	data := filepath.Join(out, "data")
 	a.step("1/4 generating Northwind data")
 	gen := a.newGenCmd()
-	gen.SetArgs([]string{"--out", data, "--size", strconv.Itoa(size), "--formats", ""})
+	genArgs := []string{"--out", data, "--size", strconv.Itoa(size), "--formats", ""}
+	if evidence {
+		genArgs = append(genArgs, "--evidence")
+	}
+	gen.SetArgs(genArgs)
 	gen.SetContext(ctx)
 	if err := gen.ExecuteContext(ctx); err != nil {
 		return fmt.Errorf("run: gen: %w", err)

@@ -207,3 +207,20 @@ func matchOntology(o *ontology.Ontology, q string) []matched {
 	}
 	return out
 }
+
+// Evidence renders the metrics and dimensions of o that question mentions as
+// BIRD-style evidence, one "name = SQL" definition per concept separated by
+// "; " (entities, which name tables rather than expressions, are left out).
+// It is what `gen --evidence` attaches to a record: knowledge any system with
+// the ontology can compute from the question alone, at training and at
+// inference. "" when nothing matches or o is nil.
+func Evidence(o *ontology.Ontology, question string) string {
+	var parts []string
+	for _, c := range MatchConcepts(o, question) {
+		if c.Kind == "entity" || c.Definition == "" {
+			continue
+		}
+		parts = append(parts, c.Name+" = "+c.Definition)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -164,3 +164,25 @@ func TestAssistant(t *testing.T) {
 		t.Errorf("ExtractSQL of the rendered answer: got %q, %q", sql, reasoning)
 	}
 }
+
+func TestEvidence(t *testing.T) {
+	o, err := ontology.LoadRef("northwind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := Evidence(o, "What was the gross profit by category in 2023?")
+	if !strings.Contains(ev, "Gross Profit = SUM(") || !strings.Contains(ev, "category = Categories.CategoryName") {
+		t.Errorf("evidence %q lacks the metric's formula or the dimension's column", ev)
+	}
+	if strings.Contains(ev, "tables ") {
+		t.Errorf("evidence %q names an entity", ev)
+	}
+	for _, q := range []string{"Hello there?", ""} {
+		if ev := Evidence(o, q); ev != "" {
+			t.Errorf("%q: evidence %q, want none", q, ev)
+		}
+	}
+	if ev := Evidence(nil, "gross profit"); ev != "" {
+		t.Errorf("nil ontology: %q", ev)
+	}
+}
