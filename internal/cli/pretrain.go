@@ -54,6 +54,7 @@ results.csv, loss.svg and checkpoints to --run-dir (default OUT.run). Run it fro
 	f.IntVar(&opts.Vocab, "vocab", opts.Vocab, "tokenizer vocabulary size")
 	f.StringVar(&opts.Corpus.SQLCreateContext, "sql-create-context", opts.Corpus.SQLCreateContext, "sql-create-context JSONL file (\"\" to skip)")
 	f.IntVar(&opts.Corpus.Chinook, "chinook", opts.Corpus.Chinook, "pairs to generate from the Chinook ontology")
+	f.BoolVar(&opts.Corpus.Evidence, "evidence", opts.Corpus.Evidence, "give the Chinook pairs evidence: the definitions of the concepts their questions mention")
 	f.Float64Var(&opts.Train.LearningRate, "lr", opts.Train.LearningRate, "peak learning rate")
 	return c
 }

@@ -180,8 +180,8 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 	for _, n := range notes {
 		fmt.Fprintln(a.stdout, "note:", n)
 	}
-	fmt.Fprintf(a.stdout, "\n%d test items, fine-tuning %d steps (loss %.3f -> %.3f), %.1f min in all\nreport: %s\nserve:  %s\n",
-		len(items), ts.Steps, ts.FirstLoss, ts.FinalLoss, s.Seconds/60, s.Report, s.Serve)
+	fmt.Fprintf(a.stdout, "\n%d %s items, fine-tuning %d steps (loss %.3f -> %.3f), %.1f min in all\nreport: %s\nserve:  %s\n",
+		len(items), split, ts.Steps, ts.FirstLoss, ts.FinalLoss, s.Seconds/60, s.Report, s.Serve)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/prompt"
 )
 
 // DefaultSQLCreateContext is the sql-create-context training file, relative
@@ -33,6 +34,10 @@ type CorpusOptions struct {
 	Valid int
 	// Seed drives generation and the shuffle.
 	Seed uint64
+	// Evidence attaches to the Chinook pairs the definitions of the
+	// ontology concepts their questions mention (prompt.Evidence, as
+	// `gen --evidence` does), so the model learns to use evidence.
+	Evidence bool
 }
 
 // Corpus is the pretraining data.
@@ -56,7 +61,7 @@ func BuildCorpus(ctx context.Context, opts CorpusOptions) (Corpus, error) {
 		all = append(all, recs...)
 	}
 	if opts.Chinook > 0 {
-		recs, err := chinookPairs(ctx, opts.Chinook, opts.Seed)
+		recs, err := chinookPairs(ctx, opts.Chinook, opts.Seed, opts.Evidence)
 		if err != nil {
 			return c, err
 		}
@@ -74,7 +79,7 @@ func BuildCorpus(ctx context.Context, opts CorpusOptions) (Corpus, error) {
 
 // chinookPairs generates n question/SQL pairs on the embedded Chinook
 // database from its ontology.
-func chinookPairs(ctx context.Context, n int, seed uint64) ([]dataset.Record, error) {
+func chinookPairs(ctx context.Context, n int, seed uint64, evidence bool) ([]dataset.Record, error) {
 	db, err := database.Open(ctx, "chinook")
 	if err != nil {
 		return nil, fmt.Errorf("pretraining corpus: %w", err)
@@ -87,6 +92,11 @@ func chinookPairs(ctx context.Context, n int, seed uint64) ([]dataset.Record, er
 	recs, _, err := datagen.Generate(ctx, db.DB, ont, datagen.Options{Seed: seed, Size: n, DB: db.Name})
 	if err != nil {
 		return nil, fmt.Errorf("pretraining corpus: chinook pairs: %w", err)
+	}
+	if evidence {
+		for i := range recs {
+			recs[i].Evidence = prompt.Evidence(ont, recs[i].Question)
+		}
 	}
 	return recs, nil
 }
