@@ -84,6 +84,8 @@ type loraOptions struct {
 	full bool
 	// packing packs several examples into each row of maxLen tokens.
 	packing bool
+	// noGroup turns off batching rows of similar length together.
+	noGroup bool
 }
 
 func defaultLoRAOptions() loraOptions {
@@ -148,6 +150,7 @@ Serve the result as local:BASE+RUNDIR/adapter.`,
 	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
 	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
 	f.BoolVar(&o.packing, "packing", false, "pack several examples into each row of --max-len tokens")
+	f.BoolVar(&o.noGroup, "no-group-by-length", false, "batch rows in plain shuffled order (default: rows of similar length together, less padding)")
 	return c
 }
 
@@ -202,6 +205,7 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 		cfg := local.DefaultConfig(mode)
 		cfg.WeightDecay = 0
 		cfg.Packing = o.packing
+		cfg.GroupByLength = !o.noGroup
 		cfg.LoRA = lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)}
 		cfg.BaseModel, cfg.RunDir, cfg.Seed = o.base, o.out, o.seed
 		cfg.MaxSteps, cfg.Epochs, cfg.LearningRate, cfg.BatchSize, cfg.MaxSeqLen = o.steps, o.epochs, o.lr, o.batch, maxLen

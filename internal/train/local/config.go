@@ -60,6 +60,10 @@ type Config struct {
 	GradAccum int  // micro-batches per optimizer step
 	MaxSeqLen int  // longer examples are truncated (padding), rows are this long (packing)
 	Packing   bool // pack several examples into each row instead of padding each one
+	// GroupByLength batches rows of similar length together (within chunks
+	// of 16 batches of the shuffled epoch), which cuts padding; without
+	// packing only.
+	GroupByLength bool
 	PadID     int  // token id of padding (its positions never count)
 
 	Epochs   int // passes over the training data, used when MaxSteps is 0
@@ -82,7 +86,7 @@ func DefaultConfig(mode Mode) Config {
 	c := Config{
 		Mode: mode, LoRA: lm.DefaultLoRAConfig(), LearningRate: 2e-4, MinLRRatio: 0.1, WarmupRatio: 0.03,
 		Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, MaxGradNorm: 1, BatchSize: 4, GradAccum: 1, MaxSeqLen: 512,
-		Epochs: 3, EvalEvery: 20, Patience: 5, SaveEvery: 50, Seed: 1,
+		Epochs: 3, EvalEvery: 20, Patience: 5, SaveEvery: 50, Seed: 1, GroupByLength: true,
 	}
 	if mode == ModeFull {
 		c.LearningRate, c.WeightDecay = 3e-4, 0.1

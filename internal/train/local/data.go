@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 )
 
 // Example is one tokenized training sequence: prompt and answer tokens in
@@ -135,14 +136,43 @@ type order struct {
 	seed  uint64
 	epoch int
 	perm  []int
+	// lengths and batch, when set, group rows of similar length into the
+	// same batch (Config.GroupByLength).
+	lengths []int
+	batch   int
 }
+
+// groupChunk is how many batches of a shuffled epoch are sorted by length
+// together when grouping by length.
+const groupChunk = 16
 
 func (o *order) at(p int) int {
 	if e := p / o.n; o.perm == nil || e != o.epoch {
 		o.epoch = e
-		o.perm = rand.New(rand.NewPCG(o.seed, uint64(e)+0x5fd)).Perm(o.n)
+		rng := rand.New(rand.NewPCG(o.seed, uint64(e)+0x5fd))
+		o.perm = rng.Perm(o.n)
+		if o.lengths != nil && o.batch > 1 {
+			o.group(rng)
+		}
 	}
 	return o.perm[p%o.n]
+}
+
+// group sorts each chunk of groupChunk batches of the shuffled epoch by row
+// length and then shuffles the chunk's batches, so a batch holds rows of
+// similar length (little padding) while batches still come in random order
+// (as Hugging Face's group_by_length does).
+func (o *order) group(rng *rand.Rand) {
+	size := groupChunk * o.batch
+	for from := 0; from < o.n; from += size {
+		chunk := o.perm[from:min(from+size, o.n)]
+		slices.SortStableFunc(chunk, func(a, b int) int { return o.lengths[a] - o.lengths[b] })
+		nb := len(chunk) / o.batch // a last partial batch stays last
+		sorted := slices.Clone(chunk[:nb*o.batch])
+		for i, j := range rng.Perm(nb) {
+			copy(chunk[i*o.batch:(i+1)*o.batch], sorted[j*o.batch:(j+1)*o.batch])
+		}
+	}
 }
 
 // fingerprint hashes the rows so Resume can refuse different data.

@@ -134,6 +134,12 @@ func newTrainer(model *lm.Model, data Dataset, cfg Config, obs Observer) (*train
 	t := &trainer{model: model, cfg: cfg, obs: obs, bestLoss: math.Inf(1),
 		train: makeRows(data.Train, cfg.MaxSeqLen, cfg.Packing), valid: makeRows(data.Valid, cfg.MaxSeqLen, false)}
 	t.order = order{n: len(t.train), seed: cfg.Seed}
+	if cfg.GroupByLength && !cfg.Packing {
+		t.order.lengths, t.order.batch = make([]int, len(t.train)), cfg.BatchSize*cfg.GradAccum
+		for i, r := range t.train {
+			t.order.lengths[i] = len(r.tokens)
+		}
+	}
 	t.fingerprint = fingerprint(t.train, t.valid)
 	t.params = model.TrainableParams()
 	t.opt = newAdamW(t.params, cfg.Beta1, cfg.Beta2, cfg.Eps, cfg.WeightDecay)
