@@ -25,12 +25,14 @@ type kernelBLAS struct{ gonum.Implementation }
 const smallRows = 4
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices.
-// Products of a few rows (decoding one token at a time) stay with gonum,
-// whose vector loops beat packing B for a single row (sqlforge-tiny decoding:
-// 584 tokens/s against 147).
+// Products of a few rows (decoding one token at a time) skip packing, which
+// costs more than the product for one row: sgemm.Small's AVX2 dot products
+// and axpys (gonum's loops where A is transposed).
 func (g kernelBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m < smallRows {
-		g.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		if !sgemm.Small(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+			g.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}
 		return
 	}
 	sgemm.Gemm(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

@@ -121,3 +121,38 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+func TestSmallMatchesNaive(t *testing.T) {
+	if !hasVec {
+		t.Skip("no AVX2 on this machine")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, s := range [][3]int{{1, 1, 1}, {1, 4096, 256}, {3, 17, 37}, {2, 33, 7}, {1, 5, 0}, {1, 100, 1000}} {
+		m, n, k := s[0], s[1], s[2]
+		for _, tB := range []bool{false, true} {
+			for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}} {
+				ldb := n + 3
+				if tB {
+					ldb = k + 3
+				}
+				a := randSlice(r, m*(k+2)+4)
+				b := randSlice(r, max(n, k)*ldb+4)
+				c := randSlice(r, m*(n+1))
+				want := append([]float32(nil), c...)
+				naive(false, tB, m, n, k, ab[0], a, k+2, b, ldb, ab[1], want, n+1)
+				if !Small(false, tB, m, n, k, ab[0], a, k+2, b, ldb, ab[1], c, n+1) {
+					t.Fatal("Small refused a non-transposed A")
+				}
+				tol := 1e-4 * (1 + math.Sqrt(float64(k)))
+				for i := range c {
+					if d := math.Abs(float64(c[i] - want[i])); !(d <= tol) {
+						t.Fatalf("%dx%dx%d tB=%v %v: c[%d] = %g, want %g", m, n, k, tB, ab, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	if Small(true, false, 1, 1, 1, 1, []float32{1}, 1, []float32{1}, 1, 0, []float32{0}, 1) {
+		t.Error("Small accepted a transposed A")
+	}
+}

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package sgemm
+
+var hasVec = false
+
+func dot(x, y *float32, n int) float32 { panic("sgemm: no vector kernel") }
+
+func axpy(a float32, x, y *float32, n int) { panic("sgemm: no vector kernel") }
