@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -103,7 +104,17 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 	}
 	gen.SetArgs(genArgs)
 	gen.SetContext(ctx)
-	if err := gen.ExecuteContext(ctx); err != nil {
+	// gen's own summary is progress here: it goes to stderr (or nowhere
+	// with -q), so stdout carries only run's summary (one JSON document
+	// with --json).
+	stdout := a.stdout
+	a.stdout = a.stderr
+	if a.quiet {
+		a.stdout = io.Discard
+	}
+	err := gen.ExecuteContext(ctx)
+	a.stdout = stdout
+	if err != nil {
 		return fmt.Errorf("run: gen: %w", err)
 	}
 	a.step("2/4 fine-tuning " + o.base)
