@@ -24,7 +24,7 @@ type evalFlags struct {
 	data, db, mode, reportDir, judge, cacheDir string
 	similarity                                 string
 	models                                     []string
-	keepDistinct                               bool
+	keepDistinct, constrain                    bool
 	tolerance                                  float64
 	limit, workers, vesRepeat                  int
 	timeout                                    time.Duration
@@ -92,6 +92,7 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "limit on each query")
 	fl.StringVar(&f.judge, "judge", "", "LLM judge model reference, asked about deterministic mismatches")
 	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")
+	fl.BoolVar(&f.constrain, "constrain", false, "local models decode under schema-constrained decoding over --db's tables and columns")
 }
 
 // runEval loads data and models and runs the evaluation; it also returns the
@@ -125,6 +126,15 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		p, err := openPredictor(ctx, ref, items, cacheDir)
 		if err != nil {
 			return nil, nil, err
+		}
+		if lp, ok := p.(localPredictor); ok && f.constrain {
+			names, err := schemaNames(ctx, f.db)
+			if err != nil {
+				return nil, nil, userErr(fmt.Errorf("--constrain: %w", err))
+			}
+			lp.b.Constrain(names)
+			lp.suffix = " (schema-constrained)"
+			p = lp
 		}
 		preds = append(preds, p)
 	}

@@ -51,7 +51,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	var out string
 	var size, testN int
 	var split string
-	constrained, evidence := true, false
+	constrained, evidence := false, false
 	c := &cobra.Command{
 		Use:   "run --out DIR",
 		Short: "The main job: generate Northwind data, fine-tune the embedded model, evaluate, report",
@@ -155,7 +155,7 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
-		names, err := northwindNames(ctx)
+		names, err := schemaNames(ctx, "northwind")
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
@@ -235,17 +235,17 @@ func sampleItems(items []eval.Item, n int) []eval.Item {
 	return out
 }
 
-// northwindNames are the embedded Northwind's tables and columns, the names
-// schema-constrained decoding allows.
-func northwindNames(ctx context.Context) (constrain.Names, error) {
-	db, err := database.Open(ctx, "northwind")
+// schemaNames are the tables and columns of a SQLite database (a shipped
+// name or a file), the names schema-constrained decoding allows.
+func schemaNames(ctx context.Context, ref string) (constrain.Names, error) {
+	db, err := database.Open(ctx, ref)
 	if err != nil {
 		return constrain.Names{}, err
 	}
 	defer db.Close()
 	s, err := schema.Introspect(ctx, db.DB)
 	if err != nil {
-		return constrain.Names{}, fmt.Errorf("northwind schema: %w", err)
+		return constrain.Names{}, fmt.Errorf("read schema of %s: %w", ref, err)
 	}
 	return constrain.FromSchema(s), nil
 }

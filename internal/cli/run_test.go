@@ -20,7 +20,7 @@ func TestRunMainJob(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"run", "--out", dir, "--size", "200", "--steps", "2", "--test", "5", "--evidence", "--json", "-q"}
+	args := []string{"run", "--out", dir, "--size", "200", "--steps", "2", "--test", "5", "--evidence", "--constrain", "--json", "-q"}
 	if code := Run(context.Background(), args, nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
