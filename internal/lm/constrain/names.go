@@ -31,6 +31,9 @@ var Functions = []string{
 	"ABS", "AVG", "COALESCE", "COUNT", "DATE", "DATETIME", "GROUP_CONCAT", "IFNULL", "IIF", "INSTR",
 	"JULIANDAY", "LENGTH", "LOWER", "LTRIM", "MAX", "MIN", "NULLIF", "PRINTF", "REPLACE", "ROUND", "RTRIM",
 	"STRFTIME", "SUBSTR", "SUBSTRING", "SUM", "TIME", "TOTAL", "TRIM", "UPPER",
+	// Window functions (any function call may be followed by OVER).
+	"ROW_NUMBER", "RANK", "DENSE_RANK", "NTILE", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE",
+	"PERCENT_RANK", "CUME_DIST",
 }
 
 // index is the upper-cased lookup built once per Names and shared,
@@ -83,7 +86,7 @@ var (
 	caseKeywords  = []string{"WHEN", "THEN", "ELSE", "END"}
 	notOpKeywords = []string{"IN", "LIKE", "GLOB", "BETWEEN", "NULL"}
 	allKeywords   = [][]string{operandKeywords, afterOperandKeywords, joinKeywords, tableKeywords, caseKeywords,
-		{"SELECT", "DISTINCT", "ALL", "FROM", "AS", "BY", "OUTER", "USING"}}
+		{"SELECT", "DISTINCT", "ALL", "FROM", "AS", "BY", "OUTER", "USING", "WITH", "OVER", "PARTITION"}}
 	keywordSet = func() map[string]bool {
 		m := map[string]bool{}
 		for _, ks := range allKeywords {

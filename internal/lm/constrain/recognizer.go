@@ -1,7 +1,8 @@
 // Package constrain restricts a language model's decoding to text that
 // stays a valid prefix of a SELECT over one schema: keywords, the schema's
-// tables and columns, aliases the query introduces, literals, operators,
-// parentheses and a whitelist of functions.
+// tables and columns, aliases and common tables (WITH) the query
+// introduces, literals, operators, parentheses and a whitelist of
+// functions, any of which may be a window function (OVER).
 //
 // Recognizer is an incremental SQL prefix recognizer fed character by
 // character; Constraint applies it to a tokenizer's vocabulary as an
@@ -34,6 +35,12 @@ const (
 	eJoin                       // JOIN or OUTER after LEFT, INNER, ...
 	eNotOp                      // IN, LIKE, GLOB, BETWEEN, NULL after NOT
 	eDone                       // after ';'
+	eCTEName                    // a new common table name after WITH or ','
+	eCTEAs                      // AS after a common table's name
+	eCTEOpen                    // '(' before a common table's SELECT
+	eAfterCTE                   // ',' (another common table) or the main SELECT
+	eOverOpen                   // '(' after OVER
+	eWindow                     // PARTITION, ORDER or ')' just inside OVER (
 )
 
 // lexState is where the character scanner is inside a token.
@@ -66,7 +73,7 @@ const (
 
 // frame is an open parenthesis and what to restore when it closes.
 type frame struct {
-	kind     byte // 'c' call, 'g' grouping/list/subquery, 's' FROM subquery, 'k' CAST
+	kind     byte // 'c' call, 'g' grouping/list/subquery, 's' FROM subquery, 'k' CAST, 'w' common table, 'o' OVER
 	clause   clause
 	fromSeen bool
 }
@@ -76,7 +83,12 @@ const (
 	fDot   = 1 << iota // a qualifier: '.' may follow
 	fCall              // a function: '(' may follow
 	fAfter             // a column: the operand may end here
+	fDefer             // an unknown bare name before FROM: checked once the query is complete
 )
+
+// lastCall is Recognizer.last right after a function call's ')': OVER may
+// follow.
+const lastCall = ")call"
 
 // MaxNameLen is the longest new name (an alias) a query may introduce: it
 // stops a model from rambling inside an identifier where any name fits.
@@ -110,7 +122,8 @@ type Recognizer struct {
 	stack     []frame  // open parentheses; copied on write
 	aliases   []string // pairs alias, table; copied on write
 	selAlias  []string // names given to select-list items with AS
-	deferred  []string // pairs qualifier, column read before FROM defined the qualifier
+	deferred  []string // pairs qualifier, column read before FROM defined the qualifier ("" for a bare name)
+	ctes      []string // common table names WITH defined; copied on write
 }
 
 // NewRecognizer returns the state before any text, for queries over names.
@@ -146,20 +159,9 @@ func (r Recognizer) Complete() bool {
 	if !r.selected || len(r.stack) > 0 || r.caseDepth > 0 {
 		return false
 	}
+	r.flushBare()
 	for i := 0; i < len(r.deferred); i += 2 {
-		t := r.aliasTable(r.deferred[i])
-		if r.ix.tables[r.deferred[i]] != nil {
-			t = r.deferred[i]
-		}
-		col := r.deferred[i+1]
-		switch {
-		case t == "":
-			return false
-		case t == subquery:
-			if !r.ix.columns[col] && !slices.Contains(r.selAlias, col) {
-				return false
-			}
-		case !slices.Contains(r.ix.tables[t], col):
+		if !r.deferredOK(r.deferred[i], r.deferred[i+1]) {
 			return false
 		}
 	}
@@ -170,6 +172,37 @@ func (r Recognizer) Complete() bool {
 		return r.flags&fAfter != 0
 	}
 	return false
+}
+
+// deferredOK reports whether col, qualified by qual (or bare when qual is
+// ""), names a column once the whole query is known. A bare name, or one
+// qualified by a FROM subquery or a common table (whose output columns are
+// not tracked), must be a schema column or a name some select list gave
+// with AS.
+func (r *Recognizer) deferredOK(qual, col string) bool {
+	t := r.aliasTable(qual)
+	switch {
+	case r.ix.tables[qual] != nil:
+		t = qual
+	case qual == "" || t == "" && slices.Contains(r.ctes, qual):
+		t = subquery
+	}
+	switch t {
+	case "":
+		return false
+	case subquery:
+		return r.ix.columns[col] || slices.Contains(r.selAlias, col)
+	}
+	return slices.Contains(r.ix.tables[t], col)
+}
+
+// flushBare records the unknown bare name just read as a deferred column
+// once what follows shows it is neither a qualifier nor a call.
+func (r *Recognizer) flushBare() {
+	if r.exp == eAfterWord && r.flags&fDefer != 0 {
+		r.deferred = append(slices.Clip(r.deferred), "", r.qual)
+		r.flags &^= fDefer
+	}
 }
 
 func isWordChar(c byte) bool {
@@ -250,6 +283,9 @@ func (r *Recognizer) after() bool {
 func (r *Recognizer) start(c byte) bool {
 	if !isSpace(c) {
 		r.spaces = 0
+		if c != '.' && c != '(' {
+			r.flushBare()
+		}
 	}
 	switch {
 	case isSpace(c):
@@ -367,6 +403,12 @@ func (r *Recognizer) open() bool {
 	case r.exp == eTable:
 		r.push('s')
 		r.exp = eSelect
+	case r.exp == eCTEOpen:
+		r.push('w')
+		r.exp = eSelect
+	case r.exp == eOverOpen:
+		r.push('o')
+		r.exp = eWindow
 	default:
 		return false
 	}
@@ -379,14 +421,20 @@ func (r *Recognizer) close() bool {
 	}
 	top := r.stack[len(r.stack)-1]
 	emptyCall := r.exp == eOperand && r.last == "(" && top.kind == 'c'
-	if !r.after() && r.exp != eAfterTable && r.exp != eAfterAlias && !emptyCall {
+	emptyOver := r.exp == eWindow && top.kind == 'o'
+	if !r.after() && r.exp != eAfterTable && r.exp != eAfterAlias && !emptyCall && !emptyOver {
 		return false
 	}
 	r.stack = r.stack[:len(r.stack)-1]
 	r.clause, r.fromSeen, r.last = top.clause, top.fromSeen, ")"
 	r.exp = eAfterOperand
-	if top.kind == 's' {
+	switch top.kind {
+	case 's':
 		r.exp, r.table = eAfterTable, subquery
+	case 'w':
+		r.exp = eAfterCTE
+	case 'c':
+		r.last = lastCall
 	}
 	return true
 }
@@ -397,6 +445,8 @@ func (r *Recognizer) comma() bool {
 		r.exp = eTable
 	case r.after() && (r.clause == clSelect || r.clause == clGroup || r.clause == clOrder || r.clause == clParen):
 		r.exp = eOperand
+	case r.exp == eAfterCTE:
+		r.exp = eCTEName
 	default:
 		return false
 	}
@@ -416,9 +466,21 @@ func (r *Recognizer) keywords(yield func(string) bool) {
 	}
 	switch {
 	case r.exp == eSelect:
-		if each("SELECT") && r.last == "UNION" {
+		if !each("SELECT") {
+			return
+		}
+		if r.last == "UNION" {
 			each("ALL")
 		}
+		if r.last == "" && !r.selected && len(r.stack) == 0 && len(r.ctes) == 0 {
+			each("WITH")
+		}
+	case r.exp == eCTEAs:
+		each("AS")
+	case r.exp == eAfterCTE:
+		each("SELECT")
+	case r.exp == eWindow:
+		each("PARTITION", "ORDER")
 	case r.exp == eOperand:
 		if !each(operandKeywords...) {
 			return
@@ -439,6 +501,9 @@ func (r *Recognizer) keywords(yield func(string) bool) {
 		}
 	case r.after():
 		if !each(afterOperandKeywords...) {
+			return
+		}
+		if r.exp == eAfterOperand && r.last == lastCall && !each("OVER") {
 			return
 		}
 		if r.clause == clSelect && !each("FROM", "AS") {
@@ -491,13 +556,15 @@ func (r *Recognizer) names(yield func(string) bool) (anyIdent bool) {
 	}
 	switch r.exp {
 	case eTable:
-		each(r.ix.tableList)
+		if each(r.ix.tableList) {
+			each(r.ctes)
+		}
 	case eColumn:
 		if t := r.qualTable(); t != "" {
 			each(r.ix.tables[t])
 			return false
 		}
-		if r.aliasTable(r.qual) == subquery {
+		if r.openTable(r.qual) {
 			// A subquery's column: a schema column or a name given with AS.
 			if each(r.ix.columnList) {
 				each(r.selAlias)
@@ -506,7 +573,8 @@ func (r *Recognizer) names(yield func(string) bool) (anyIdent bool) {
 		}
 		return true // a qualifier FROM defines later: checked at the end
 	case eOperand:
-		if !each(r.ix.columnList) || !each(r.ix.tableList) || !each(r.ix.functionList) || !each(r.selAlias) {
+		if !each(r.ix.columnList) || !each(r.ix.tableList) || !each(r.ix.functionList) || !each(r.selAlias) ||
+			!each(r.ctes) {
 			return false
 		}
 		for i := 0; i < len(r.aliases); i += 2 {
@@ -515,7 +583,7 @@ func (r *Recognizer) names(yield func(string) bool) (anyIdent bool) {
 			}
 		}
 		return !r.fromSeen
-	case eAfterTable, eAlias, eType:
+	case eAfterTable, eAlias, eType, eCTEName:
 		return true
 	}
 	return false
@@ -537,6 +605,18 @@ func (r *Recognizer) qualTable() string {
 	return ""
 }
 
+// openTable reports whether the qualifier q names a FROM subquery or a
+// common table: a source whose columns are not tracked.
+func (r *Recognizer) openTable(q string) bool {
+	if r.ix.tables[q] != nil {
+		return false
+	}
+	t := r.aliasTable(q)
+	return t == subquery || t == "" && slices.Contains(r.ctes, q)
+}
+
+// aliasTable is the table the FROM alias a stands for: subquery for a
+// FROM subquery or a common table, "" when a is no alias.
 func (r *Recognizer) aliasTable(a string) string {
 	for i := 0; i < len(r.aliases); i += 2 {
 		if r.aliases[i] == a {
@@ -590,6 +670,12 @@ func (r *Recognizer) keyword(k string) {
 	switch k {
 	case "SELECT":
 		r.selected, r.clause, r.fromSeen, r.exp = true, clSelect, false, eOperand
+	case "WITH":
+		r.exp = eCTEName
+	case "OVER":
+		r.exp = eOverOpen
+	case "PARTITION":
+		r.pendingBy, r.exp = clGroup, eBy
 	case "ALL":
 		if r.exp == eOperand {
 			r.last = "DISTINCT"
@@ -631,7 +717,9 @@ func (r *Recognizer) keyword(k string) {
 		r.caseDepth--
 		r.exp = eAfterOperand
 	case "AS":
-		if len(r.stack) > 0 && r.stack[len(r.stack)-1].kind == 'k' && r.after() {
+		if r.exp == eCTEAs {
+			r.exp = eCTEOpen
+		} else if len(r.stack) > 0 && r.stack[len(r.stack)-1].kind == 'k' && r.after() {
 			r.exp = eType
 		} else {
 			r.exp = eAlias
@@ -646,17 +734,28 @@ func (r *Recognizer) keyword(k string) {
 func (r *Recognizer) name(w string, quoted bool) bool {
 	switch r.exp {
 	case eTable:
-		if r.ix.tables[w] == nil {
+		switch {
+		case r.ix.tables[w] != nil:
+			r.table = w
+		case slices.Contains(r.ctes, w):
+			r.table = subquery
+		default:
 			return false
 		}
-		r.table, r.exp = w, eAfterTable
+		r.exp = eAfterTable
+	case eCTEName:
+		if !quoted && reserved(w) || slices.Contains(r.ctes, w) {
+			return false
+		}
+		r.ctes = append(slices.Clip(r.ctes), w)
+		r.exp = eCTEAs
 	case eColumn:
 		switch t := r.qualTable(); {
 		case t != "":
 			if !slices.Contains(r.ix.tables[t], w) {
 				return false
 			}
-		case r.aliasTable(r.qual) == subquery:
+		case r.openTable(r.qual):
 			if !r.ix.columns[w] && !slices.Contains(r.selAlias, w) {
 				return false
 			}
@@ -688,8 +787,14 @@ func (r *Recognizer) name(w string, quoted bool) bool {
 		if r.ix.columns[w] || slices.Contains(r.selAlias, w) {
 			f |= fAfter
 		}
-		if r.ix.tables[w] != nil || r.aliasTable(w) != "" || !r.fromSeen && (quoted || !reserved(w)) {
+		if r.ix.tables[w] != nil || r.aliasTable(w) != "" || slices.Contains(r.ctes, w) ||
+			!r.fromSeen && (quoted || !reserved(w)) {
 			f |= fDot
+		}
+		if f&fAfter == 0 && !r.fromSeen && (quoted || !reserved(w)) {
+			// A column of a FROM subquery not read yet, or a name an
+			// AS gives later: checked once the query is complete.
+			f |= fAfter | fDefer
 		}
 		if !quoted && r.ix.functions[w] {
 			f |= fCall
