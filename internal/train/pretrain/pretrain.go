@@ -52,8 +52,8 @@ func DefaultOptions(out string) Options {
 	tc.Patience = 0
 	tc.SaveEvery = 25
 	return Options{
-		Out: out, Steps: 300, Seed: 1, Vocab: 4096, Shape: TinyShape,
-		Corpus: CorpusOptions{SQLCreateContext: DefaultSQLCreateContext, Chinook: 3000, Valid: 200},
+		Out: out, Steps: 3000, Seed: 1, Vocab: 4096, Shape: TinyShape,
+		Corpus: CorpusOptions{SQLCreateContext: DefaultSQLCreateContext, Chinook: 8000, Valid: 200},
 		Train:  tc,
 	}
 }
