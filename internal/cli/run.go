@@ -44,10 +44,12 @@ type runModel struct {
 
 func (a *app) newRunCmd() *cobra.Command {
 	o := defaultLoRAOptions()
-	// LoRA on all seven projections, as the issue asks of the main job. On the test
-	// split it wrote valid SQL 33% of the time against 16% for 120 full fine-tuning
-	// steps (docs/local-model.md); --full --lr 1e-3 trains every weight instead.
-	o.steps, o.lr, o.full, o.targets = 150, 2e-3, false, "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
+	// Full fine-tuning by default: in the same budget (the inference split,
+	// docs/local-model.md) 1000 full steps reached EX 22% and 800 LoRA steps
+	// (r=16 on all seven projections, lr 2e-3) 7%; --lora selects LoRA.
+	// 800 full steps keep the whole job under 10 minutes on 2 cores.
+	o.steps, o.lr, o.full, o.targets = 800, 1e-3, true, "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
+	useLoRA := false
 	var out string
 	var size, testN int
 	var split string
@@ -57,8 +59,8 @@ func (a *app) newRunCmd() *cobra.Command {
 		Short: "The main job: generate Northwind data, fine-tune the embedded model, evaluate, report",
 		Long: `run does the whole life of a domain text-to-SQL model on this machine, with no key and no
 download: it generates execution-verified Northwind question/SQL pairs (DIR/data), fine-tunes the
-embedded sqlforge-tiny on the train split (DIR/train; LoRA adapters by default, --full to train
-every weight), evaluates the knn baseline, the base
+embedded sqlforge-tiny on the train split (DIR/train; every weight by default, LoRA adapters in
+PEFT's layout with --lora), evaluates the knn baseline, the base
 model and the fine-tuned model on the test split, writes the report (DIR/report) and prints the
 summary and the command that serves the fine-tuned model. --steps trades time for accuracy;
 --split inference evaluates on the inference split, to tune settings without touching test.`,
@@ -66,6 +68,12 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return userErr(fmt.Errorf("--out is required"))
+			}
+			if useLoRA {
+				o.full = false
+				if !cmd.Flags().Changed("lr") {
+					o.lr = 2e-3
+				}
 			}
 			return a.runMain(cmd.Context(), out, size, testN, split, constrained, evidence, o)
 		},
@@ -78,7 +86,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
-	f.BoolVar(&o.full, "full", o.full, "full fine-tuning (every weight) instead of LoRA")
+	f.BoolVar(&useLoRA, "lora", false, "LoRA adapters (--lora-r, --lora-alpha, --lora-targets; lr 2e-3 unless --lr) instead of full fine-tuning")
 	f.BoolVar(&o.packing, "packing", o.packing, "pack several examples into each row of --max-len tokens")
 	f.IntVar(&o.batch, "batch", o.batch, "sequences (rows) per step")
 	f.IntVar(&o.maxLen, "max-len", o.maxLen, "drop examples longer than this many tokens (0: the model's context)")

@@ -18,9 +18,22 @@ func TestRunMainJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole pipeline")
 	}
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		model string // the fine-tuned model's file that must exist
+	}{
+		{"full", nil, "train/model/model.safetensors"},
+		{"lora", []string{"--lora"}, "train/adapter/adapter_config.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { runMainJob(t, tc.flags, tc.model) })
+	}
+}
+
+func runMainJob(t *testing.T, flags []string, tuned string) {
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"run", "--out", dir, "--size", "200", "--steps", "2", "--test", "5", "--evidence", "--constrain", "--json", "-q"}
+	args := append([]string{"run", "--out", dir, "--size", "200", "--steps", "2", "--test", "5", "--evidence", "--constrain", "--json", "-q"}, flags...)
 	if code := Run(context.Background(), args, nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -28,7 +41,7 @@ func TestRunMainJob(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &s); err != nil {
 		t.Fatalf("summary is not JSON: %v\n%s", err, out.String())
 	}
-	if len(s.Models) != 4 || s.Train.Steps != 2 || s.Train.Adapter == "" {
+	if len(s.Models) != 4 || s.Train.Steps != 2 {
 		t.Fatalf("summary %+v", s)
 	}
 	names := map[string]bool{}
@@ -41,7 +54,7 @@ func TestRunMainJob(t *testing.T) {
 	if len(names) != 4 {
 		t.Errorf("models not told apart: %v", names)
 	}
-	for _, f := range []string{"data/train.jsonl", "train/adapter/adapter_config.json", "train/results.csv", "report/report.html", "report/report.json"} {
+	for _, f := range []string{"data/train.jsonl", tuned, "train/results.csv", "report/report.html", "report/report.json"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
