@@ -22,6 +22,9 @@ type Options struct {
 	Reasoning bool
 	// Samples adds each column's sample values to the schema context as comments.
 	Samples bool
+	// NoSchema leaves the schema context out: for a model fine-tuned on the database, which
+	// learnt its tables and was trained without them (the local models of `sqlforge run`).
+	NoSchema bool
 }
 
 // Builder assembles the Input for a question from a database's schema, an optional
@@ -45,7 +48,9 @@ func (b *Builder) Build(question string, history []Example) Input {
 	if b.Options.LinkTables {
 		opts.Tables = LinkTables(b.Schema, b.Ontology, question)
 	}
-	in.Schema = schema.CreateTable(b.Schema, opts)
+	if !b.Options.NoSchema {
+		in.Schema = schema.CreateTable(b.Schema, opts)
+	}
 	for _, h := range b.Examples.Search(question, b.Options.Shots) {
 		in.Examples = append(in.Examples, h.Example)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/model/knn"
+	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/schema"
@@ -27,7 +28,8 @@ type SetupOptions struct {
 	// GenSize is the number of pairs generated for the in-memory knn (default 1500).
 	GenSize int
 	// Prompt chooses the prompt's parts (default: linked tables, and for a model other
-	// than knn 3 shots from the dataset when there is one).
+	// than knn 3 shots from the dataset when there is one; for a local model the question
+	// alone, as it was trained).
 	Prompt *prompt.Options
 	// Service is copied into the service's configuration (Backend, Executor, Builder and
 	// SchemaHash are filled in by Setup).
@@ -119,6 +121,13 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		// as earlier turns), and no table linking or concept matching, which cost ~100 ms
 		// of CPU per question (prompt compiles a regexp per phrase) for a context knn ignores.
 		popts = prompt.Options{}
+		promptOnt = nil
+	}
+	if _, isLocal := backend.(*localmodel.Backend); isLocal {
+		// A local model is asked exactly as it was trained (local.Messages): the question
+		// alone — it learnt the database's tables and concepts in fine-tuning, and a
+		// schema, concepts or examples would neither match its training nor fit its context.
+		popts = prompt.Options{NoSchema: true}
 		promptOnt = nil
 	}
 	if o.Prompt != nil {
