@@ -154,13 +154,11 @@ func TestStopSequences(t *testing.T) {
 	}
 }
 
-// TestTrainedAnswer fully trains a tiny model on the records as `sqlforge
-// train` tokenizes them and checks that the backend then answers with their
-// SQL: training and inference render the same text.
-func TestTrainedAnswer(t *testing.T) {
-	dir, m := writeTinyModel(t, 7)
-	tb := openRef(t, "local:"+dir)
-	exs, _, err := tb.Model().Examples(testRecords, 0)
+// memorise fully trains m, the model in dir, on testRecords tokenized as
+// `sqlforge train` does, and saves it back to dir.
+func memorise(t *testing.T, dir string, m *lm.Model) {
+	t.Helper()
+	exs, _, err := openRef(t, "local:"+dir).Model().Examples(testRecords, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +170,14 @@ func TestTrainedAnswer(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTrainedAnswer fully trains a tiny model on the records as `sqlforge
+// train` tokenizes them and checks that the backend then answers with their
+// SQL: training and inference render the same text.
+func TestTrainedAnswer(t *testing.T) {
+	dir, m := writeTinyModel(t, 7)
+	memorise(t, dir, m)
 	b := openRef(t, "local:"+dir)
 	for _, r := range testRecords {
 		ch := ask(t, b, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40, Logprobs: true})
@@ -258,18 +264,7 @@ func TestConstrainedDecoding(t *testing.T) {
 		t.Errorf("unconstrained again: %q, want %q", again.Text, free.Text)
 	}
 
-	exs, _, err := b.Model().Examples(testRecords, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
-	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 60, 1e-2, 0, 0
-	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Save(dir); err != nil {
-		t.Fatal(err)
-	}
+	memorise(t, dir, m)
 	tb := openRef(t, "local:"+dir)
 	tb.Constrain(testNames)
 	for _, r := range testRecords {
