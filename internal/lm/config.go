@@ -36,8 +36,62 @@ type Config struct {
 	AttentionBias bool   `json:"attention_bias"`
 	HiddenAct     string `json:"hidden_act"`
 	TorchDtype    string `json:"torch_dtype,omitempty"`
-	// RopeScaling is kept only to refuse checkpoints that need it.
+	// RopeScaling is Hugging Face's rope_scaling object, kept as written:
+	// "linear" and "llama3" (Llama 3.1/3.2) are applied to the rotary
+	// frequencies (RopeScalingParams); other types are refused.
 	RopeScaling json.RawMessage `json:"rope_scaling,omitempty"`
+}
+
+// RopeScalingParams are the fields of rope_scaling the supported types use.
+type RopeScalingParams struct {
+	// Type is rope_type (or the older "type"): "", "default", "linear" or "llama3".
+	Type string
+	// Factor divides the frequencies (linear: all; llama3: the low ones).
+	Factor float64
+	// LowFreqFactor, HighFreqFactor and OriginalMaxPositionEmbeddings
+	// place llama3's band between scaled and unscaled frequencies.
+	LowFreqFactor, HighFreqFactor float64
+	OriginalMaxPositionEmbeddings int
+}
+
+// ParseRopeScaling decodes c.RopeScaling; a missing or null object gives
+// the zero value (no scaling).
+func (c Config) ParseRopeScaling() (RopeScalingParams, error) {
+	var p RopeScalingParams
+	if len(c.RopeScaling) == 0 || string(c.RopeScaling) == "null" {
+		return p, nil
+	}
+	var raw struct {
+		RopeType       string  `json:"rope_type"`
+		Type           string  `json:"type"`
+		Factor         float64 `json:"factor"`
+		LowFreqFactor  float64 `json:"low_freq_factor"`
+		HighFreqFactor float64 `json:"high_freq_factor"`
+		OriginalMax    int     `json:"original_max_position_embeddings"`
+	}
+	if err := json.Unmarshal(c.RopeScaling, &raw); err != nil {
+		return p, fmt.Errorf("rope_scaling %s: %w", c.RopeScaling, err)
+	}
+	p = RopeScalingParams{Type: raw.RopeType, Factor: raw.Factor, LowFreqFactor: raw.LowFreqFactor,
+		HighFreqFactor: raw.HighFreqFactor, OriginalMaxPositionEmbeddings: raw.OriginalMax}
+	if p.Type == "" {
+		p.Type = raw.Type
+	}
+	switch p.Type {
+	case "", "default":
+		return RopeScalingParams{}, nil
+	case "linear":
+		if p.Factor <= 0 {
+			return p, fmt.Errorf("rope_scaling %s: linear needs factor > 0", c.RopeScaling)
+		}
+	case "llama3":
+		if p.Factor <= 0 || p.LowFreqFactor <= 0 || p.HighFreqFactor <= p.LowFreqFactor || p.OriginalMaxPositionEmbeddings <= 0 {
+			return p, fmt.Errorf("rope_scaling %s: llama3 needs factor > 0, 0 < low_freq_factor < high_freq_factor and original_max_position_embeddings > 0", c.RopeScaling)
+		}
+	default:
+		return p, fmt.Errorf("rope_scaling type %q is not supported (linear, llama3)", p.Type)
+	}
+	return p, nil
 }
 
 // LoadConfig reads and validates a Hugging Face config.json.
@@ -109,8 +163,8 @@ func (c Config) Validate() error {
 	if c.HiddenAct != "silu" {
 		errs = append(errs, fmt.Errorf("hidden_act %q is not supported (only silu)", c.HiddenAct))
 	}
-	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" {
-		errs = append(errs, fmt.Errorf("rope_scaling %s is not supported", c.RopeScaling))
+	if _, err := c.ParseRopeScaling(); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.TorchDtype {
 	case "", "float32", "bfloat16", "float16":

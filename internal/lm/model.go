@@ -103,7 +103,11 @@ func NewModel(cfg Config) (*Model, error) {
 		}
 		m.Layers = append(m.Layers, l)
 	}
-	m.rope = newRope(cfg.HeadDim, cfg.RopeTheta)
+	sc, err := cfg.ParseRopeScaling()
+	if err != nil {
+		return nil, err
+	}
+	m.rope = newRope(cfg.HeadDim, cfg.RopeTheta, sc)
 	return m, nil
 }
 
@@ -202,16 +206,43 @@ func fill(x []float32, v float32) {
 }
 
 // rope holds Hugging Face's rotary frequencies: invFreq[i] = 1/θ^(2i/Dh)
-// for i < Dh/2, applied in the rotate-half layout.
+// for i < Dh/2 (scaled as rope_scaling says), applied in the rotate-half
+// layout.
 type rope struct {
 	half    int
 	invFreq []float32
 }
 
-func newRope(headDim int, theta float64) *rope {
+func newRope(headDim int, theta float64, sc RopeScalingParams) *rope {
 	r := &rope{half: headDim / 2, invFreq: make([]float32, headDim/2)}
 	for i := range r.invFreq {
-		r.invFreq[i] = float32(1 / math.Pow(theta, float64(2*i)/float64(headDim)))
+		r.invFreq[i] = float32(scaleFreq(1/math.Pow(theta, float64(2*i)/float64(headDim)), sc))
 	}
 	return r
+}
+
+// scaleFreq applies rope_scaling to one rotary frequency as Hugging Face's
+// _compute_linear_scaling / _compute_llama3_parameters do: linear divides
+// every frequency by factor; llama3 divides the low frequencies (wavelength
+// above original_max_position_embeddings / low_freq_factor), keeps the high
+// ones (wavelength below original / high_freq_factor) and interpolates
+// smoothly between the two.
+func scaleFreq(f float64, sc RopeScalingParams) float64 {
+	switch sc.Type {
+	case "linear":
+		return f / sc.Factor
+	case "llama3":
+		old := float64(sc.OriginalMaxPositionEmbeddings)
+		lowWavelen, highWavelen := old/sc.LowFreqFactor, old/sc.HighFreqFactor
+		wavelen := 2 * math.Pi / f
+		switch {
+		case wavelen > lowWavelen:
+			return f / sc.Factor
+		case wavelen < highWavelen:
+			return f
+		}
+		smooth := (old/wavelen - sc.LowFreqFactor) / (sc.HighFreqFactor - sc.LowFreqFactor)
+		return (1-smooth)*f/sc.Factor + smooth*f
+	}
+	return f
 }
