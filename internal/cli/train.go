@@ -258,7 +258,10 @@ func (a *app) printTrainSummary(s trainSummary) error {
 	if s.BestValidLoss != nil {
 		fmt.Fprintf(a.stdout, "best validation loss %.3f\n", *s.BestValidLoss)
 	}
-	fmt.Fprintf(a.stdout, "adapter: %s\nmodel:   %s\n", s.Adapter, s.Model)
+	if s.Adapter != "" {
+		fmt.Fprintf(a.stdout, "adapter: %s\n", s.Adapter)
+	}
+	fmt.Fprintf(a.stdout, "model:   %s\n", s.Model)
 	return nil
 }
 
