@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/sqlforge/sqlforge/internal/lm/vecmath"
 )
 
 // parallel runs f(i) for i in [0, n) on up to GOMAXPROCS goroutines, giving
@@ -72,12 +74,7 @@ func softmaxCausal(row []float32, n int) {
 	for _, x := range row[1:n] {
 		mx = max(mx, x)
 	}
-	var sum float64
-	for j := 0; j < n; j++ {
-		e := float32(math.Exp(float64(row[j] - mx)))
-		row[j] = e
-		sum += float64(e)
-	}
+	sum := vecmath.ExpShift(row[:n], row[:n], mx)
 	inv := float32(1 / sum)
 	for j := 0; j < n; j++ {
 		row[j] *= inv

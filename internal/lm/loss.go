@@ -3,6 +3,8 @@ package lm
 import (
 	"fmt"
 	"math"
+
+	"github.com/sqlforge/sqlforge/internal/lm/vecmath"
 )
 
 // CrossEntropy returns the mean negative log-likelihood of targets [N] under
@@ -50,12 +52,7 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 		for _, v := range row {
 			mx = max(mx, v)
 		}
-		var sum float64
-		for j, v := range row {
-			e := math.Exp(float64(v - mx))
-			d[j] = float32(e)
-			sum += e
-		}
+		sum := vecmath.ExpShift(d, row, mx)
 		nll[i] = float64(mx) + math.Log(sum) - float64(row[t])
 		scale := w / sum
 		for j, e := range d {
