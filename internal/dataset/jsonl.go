@@ -182,6 +182,9 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (string, error)
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // not CreateTemp's 0600
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}

@@ -25,6 +25,11 @@ func WriteTensorFile(path string, ps []*Param) error {
 		os.Remove(tmp.Name())
 		return err
 	}
+	// CreateTemp's 0600 would make a model unreadable to other users.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing tensors: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("writing tensors: %w", err)

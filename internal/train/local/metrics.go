@@ -107,6 +107,9 @@ func writeFileAtomic(path string, data []byte) error {
 		werr = cerr
 	}
 	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644) // not CreateTemp's 0600
+	}
+	if werr == nil {
 		werr = os.Rename(tmp.Name(), path)
 	}
 	if werr != nil {
