@@ -61,6 +61,9 @@ func openSafetensors(path string) (*safetensorsFile, error) {
 
 // parseSafetensors parses the header of a whole safetensors file in buf.
 func parseSafetensors(path string, buf []byte) (*safetensorsFile, error) {
+	if len(buf) < 8 {
+		return nil, fmt.Errorf("%s: file of %d bytes is too short for a safetensors header", path, len(buf))
+	}
 	n := binary.LittleEndian.Uint64(buf[:8])
 	if n > uint64(len(buf)-8) {
 		return nil, fmt.Errorf("%s: header length %d exceeds file size %d", path, n, len(buf))
@@ -84,6 +87,11 @@ func parseSafetensors(path string, buf []byte) (*safetensorsFile, error) {
 		}
 		want := int64(size)
 		for _, d := range ti.Shape {
+			// Dimensions are checked one by one, so a product cannot
+			// overflow past the data's size and wrap around to match it.
+			if d < 0 || (d > 0 && want > int64(len(sf.data))/int64(d)) {
+				return nil, fmt.Errorf("%s: tensor %q: shape %v does not fit in %d data bytes", path, name, ti.Shape, len(sf.data))
+			}
 			want *= int64(d)
 		}
 		b, e := ti.DataOffsets[0], ti.DataOffsets[1]
