@@ -87,10 +87,10 @@ func parseSafetensors(path string, buf []byte) (*safetensorsFile, error) {
 		}
 		want := int64(size)
 		for _, d := range ti.Shape {
-			// Dimensions are checked one by one, so a product cannot
-			// overflow past the data's size and wrap around to match it.
-			if d < 0 || (d > 0 && want > int64(len(sf.data))/int64(d)) {
-				return nil, fmt.Errorf("%s: tensor %q: shape %v does not fit in %d data bytes", path, name, ti.Shape, len(sf.data))
+			// A negative dimension, or a product that would overflow and
+			// wrap around to match the offsets, is refused here.
+			if d < 0 || (d > 0 && want > (1<<62)/int64(d)) {
+				return nil, fmt.Errorf("%s: tensor %q: shape %v is not a valid shape", path, name, ti.Shape)
 			}
 			want *= int64(d)
 		}
