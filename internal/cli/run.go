@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/datagen"
+	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
@@ -54,6 +56,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	var size, testN int
 	var split string
 	constrained, evidence := false, false
+	augment := 0
 	c := &cobra.Command{
 		Use:   "run --out DIR",
 		Short: "The main job: generate Northwind data, fine-tune the embedded model, evaluate, report",
@@ -75,7 +78,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 					o.lr = 2e-3
 				}
 			}
-			return a.runMain(cmd.Context(), out, size, testN, split, constrained, evidence, o)
+			return a.runMain(cmd.Context(), out, size, testN, split, constrained, evidence, augment, o)
 		},
 	}
 	f := c.Flags()
@@ -83,6 +86,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.IntVar(&size, "size", 3000, "pairs to generate before dedupe, balance and split")
 	f.IntVar(&testN, "test", 0, "evaluate a seeded sample of this many items of the split (0: all)")
 	f.BoolVar(&constrained, "constrain", constrained, "also evaluate the fine-tuned model with schema-constrained decoding")
+	f.IntVar(&augment, "augment", 0, "add up to N execution-verified copies of each train pair with its year swapped (question and SQL alike); 0: none")
 	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
@@ -98,7 +102,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	return c
 }
 
-func (a *app) runMain(ctx context.Context, out string, size, testN int, split string, constrained, evidence bool, o loraOptions) error {
+func (a *app) runMain(ctx context.Context, out string, size, testN int, split string, constrained, evidence bool, augment int, o loraOptions) error {
 	if split != "test" && split != "inference" {
 		return userErr(fmt.Errorf("--split must be test or inference"))
 	}
@@ -127,6 +131,13 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 	}
 	a.step("2/4 fine-tuning " + o.base)
 	o.data, o.out = filepath.Join(data, "train.jsonl"), filepath.Join(out, "train")
+	if augment > 0 {
+		aug, err := augmentYears(ctx, o.data, augment)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		o.data = aug
+	}
 	if _, err := os.Stat(filepath.Join(o.out, "checkpoint.gob")); err == nil {
 		o.resume = true
 	}
@@ -267,4 +278,29 @@ func (p localPredictor) Predict(ctx context.Context, it eval.Item, _ string) (ev
 	sql, _ := model.ExtractSQL(text)
 	return eval.Prediction{SQL: sql, Raw: text, Latency: resp.Latency,
 		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}, nil
+}
+
+// augmentYears writes train.jsonl's records plus their year-swapped copies
+// (datagen.AugmentYears, verified on the embedded Northwind) beside it, as
+// train_augmented.jsonl, and returns that path.
+func augmentYears(ctx context.Context, trainPath string, per int) (string, error) {
+	recs, _, err := dataset.ReadFile(ctx, trainPath, dataset.ReadOptions{})
+	if err != nil {
+		return "", err
+	}
+	db, err := database.Open(ctx, "northwind")
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	extra, err := datagen.AugmentYears(ctx, db.DB, recs, []int{2020, 2021, 2022, 2023, 2024}, per, 1)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(filepath.Dir(trainPath), "train_augmented.jsonl")
+	all := append(recs, extra...)
+	if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return dataset.WriteJSONL(w, all) }); err != nil {
+		return "", err
+	}
+	return path, nil
 }
