@@ -64,7 +64,7 @@ type Config struct {
 	// of 16 batches of the shuffled epoch), which cuts padding; without
 	// packing only.
 	GroupByLength bool
-	PadID     int  // token id of padding (its positions never count)
+	PadID         int // token id of padding (its positions never count)
 
 	Epochs   int // passes over the training data, used when MaxSteps is 0
 	MaxSteps int // optimizer steps; 0 means Epochs passes
