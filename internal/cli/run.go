@@ -93,14 +93,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
 	f.BoolVar(&useLoRA, "lora", false, "LoRA adapters (--lora-r, --lora-alpha, --lora-targets; lr 2e-3 unless --lr) instead of full fine-tuning")
-	f.BoolVar(&o.packing, "packing", o.packing, "pack several examples into each row of --max-len tokens")
-	f.IntVar(&o.batch, "batch", o.batch, "sequences (rows) per step")
-	f.IntVar(&o.maxLen, "max-len", o.maxLen, "drop examples longer than this many tokens (0: the model's context)")
-	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha")
-	f.Float64Var(&o.lr, "lr", o.lr, "peak learning rate")
-	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
-	f.StringVar(&o.targets, "lora-targets", o.targets, "adapted projections, comma-separated")
-	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
+	addTrainerFlags(f, &o)
 	return c
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
@@ -133,25 +134,31 @@ Serve the result as local:BASE+RUNDIR/adapter.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
 	f.StringVar(&o.data, "data", "", "training records JSONL, or a sqlforge gen directory (required)")
 	f.StringVar(&o.val, "val", "", "validation records JSONL (optional: validation loss and early stopping)")
 	f.StringVar(&o.out, "out", "", "run directory (required)")
 	f.IntVar(&o.steps, "steps", 0, "optimizer steps (0: --epochs passes)")
 	f.IntVar(&o.epochs, "epochs", o.epochs, "passes over the data when --steps is 0")
+	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
+	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
+	addTrainerFlags(f, &o)
+	return c
+}
+
+// addTrainerFlags declares the fine-tuning settings train and run share,
+// with o's current values as defaults.
+func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
+	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
 	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
 	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha (the update is alpha/r·B·A)")
 	f.Float64Var(&o.dropout, "lora-dropout", o.dropout, "LoRA dropout")
 	f.StringVar(&o.targets, "lora-targets", o.targets, "adapted projections, comma-separated")
 	f.Float64Var(&o.lr, "lr", o.lr, "peak learning rate")
-	f.IntVar(&o.batch, "batch", o.batch, "sequences per step")
-	f.IntVar(&o.maxLen, "max-len", 0, "drop examples longer than this many tokens (0: the model's context)")
+	f.IntVar(&o.batch, "batch", o.batch, "sequences (rows) per step")
+	f.IntVar(&o.maxLen, "max-len", o.maxLen, "drop examples longer than this many tokens (0: the model's context)")
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of shuffling, dropout and initialisation")
-	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
-	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
-	f.BoolVar(&o.packing, "packing", false, "pack several examples into each row of --max-len tokens")
-	f.BoolVar(&o.noGroup, "no-group-by-length", false, "batch rows in plain shuffled order (default: rows of similar length together, less padding)")
-	return c
+	f.BoolVar(&o.packing, "packing", o.packing, "pack several examples into each row of --max-len tokens")
+	f.BoolVar(&o.noGroup, "no-group-by-length", o.noGroup, "batch rows in plain shuffled order (default: rows of similar length together, less padding)")
 }
 
 // trainLoRA runs one LoRA fine-tuning job with a progress display.
