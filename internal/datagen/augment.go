@@ -17,11 +17,18 @@ var yearRe = regexp.MustCompile(`\b(19|20)\d\d\b`)
 // AugmentYears adds, for each record whose question names exactly one year
 // that its SQL uses too, up to per copies with that year replaced — in the
 // question and the SQL alike — by another of years (drawn from seed). A copy
-// is kept only when its SQL runs on db within a second and returns rows:
-// every pair stays execution-verified. It teaches a small model to copy the
-// year from the question instead of memorising one per template. The copies
-// carry Source "augment:year" and IDs derived from the original's.
+// is kept under the generator's own rules (verify.go's query: it runs, has
+// rows, no more than MaxRows, and not only NULLs), so every pair stays
+// execution-verified. It teaches a small model to copy the year from the
+// question instead of memorising one per template. The copies carry Source
+// "augment:year", IDs derived from the original's and their own row count;
+// ResultHash is left empty (the original's does not apply).
 func AugmentYears(ctx context.Context, db *sql.DB, recs []dataset.Record, years []int, per int, seed uint64) ([]dataset.Record, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("augment: %w", err)
+	}
+	defer conn.Close()
 	rng := rand.New(rand.NewPCG(seed, 0xa5a5))
 	var out []dataset.Record
 	for _, r := range recs {
@@ -36,10 +43,10 @@ func AugmentYears(ctx context.Context, db *sql.DB, recs []dataset.Record, years 
 		for k := range found {
 			y = k
 		}
-		if !yearRe.MatchString(r.SQL) || len(regexp.MustCompile(`\b`+y+`\b`).FindAllString(r.SQL, -1)) == 0 {
+		word := regexp.MustCompile(`\b` + y + `\b`)
+		if !word.MatchString(r.SQL) {
 			continue
 		}
-		word := regexp.MustCompile(`\b` + y + `\b`)
 		n := 0
 		for _, i := range rng.Perm(len(years)) {
 			if n == per {
@@ -51,33 +58,19 @@ func AugmentYears(ctx context.Context, db *sql.DB, recs []dataset.Record, years 
 			}
 			c := r
 			c.Question, c.SQL = word.ReplaceAllString(r.Question, ny), word.ReplaceAllString(r.SQL, ny)
-			ok, err := hasRows(ctx, db, c.SQL)
-			if err != nil {
-				return nil, err
+			qctx, cancel := context.WithTimeout(ctx, time.Second)
+			rows, err := query(qctx, conn, c.SQL)
+			cancel()
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("augment: %w", ctx.Err())
 			}
-			if !ok {
+			if err != nil || len(rows) == 0 || len(rows) > MaxRows || allNull(rows) {
 				continue
 			}
-			c.ID, c.Source, c.Rows, c.ResultHash = r.ID+"-y"+ny, "augment:year", 0, ""
+			c.ID, c.Source, c.Rows, c.ResultHash = r.ID+"-y"+ny, "augment:year", len(rows), ""
 			out = append(out, c)
 			n++
 		}
 	}
 	return out, nil
-}
-
-// hasRows reports whether query returns at least one row within a second;
-// a query error is a false, a cancelled ctx an error.
-func hasRows(ctx context.Context, db *sql.DB, query string) (bool, error) {
-	qctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	rows, err := db.QueryContext(qctx, query)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, fmt.Errorf("augment: %w", ctx.Err())
-		}
-		return false, nil
-	}
-	defer rows.Close()
-	return rows.Next(), nil
 }
