@@ -21,7 +21,7 @@ var BLASName = "gonum"
 // replaced by package sgemm.
 type kernelBLAS struct{ gonum.Implementation }
 
-// smallRows is the row count below which gonum's Sgemm is used.
+// smallRows is the row count below which products go to sgemm.Small.
 const smallRows = 4
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices.
