@@ -32,6 +32,9 @@ type Ontology struct {
 	Entities []Entity `yaml:"entities,omitempty" json:"entities,omitempty"`
 	// Joins are the allowed join paths between tables.
 	Joins []Join `yaml:"joins" json:"joins"`
+	// Segments are named row conditions people filter by ("late shipments", "discontinued
+	// products"); query plans refer to them by name.
+	Segments []Segment `yaml:"segments,omitempty" json:"segments,omitempty"`
 
 	// Path is the file the ontology was loaded from (not serialised).
 	Path string `yaml:"-" json:"-"`
@@ -111,7 +114,47 @@ type Dimension struct {
 	Synonyms []string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
 	// Values are example values; when empty they are sampled from the database.
 	Values []string `yaml:"values,omitempty" json:"values,omitempty"`
-	Line   int      `yaml:"-" json:"-"`
+	// ID is the qualified key column of what the dimension names (Products.ProductID), so that
+	// two things with the same name stay apart; a query plan may also show it.
+	ID string `yaml:"id,omitempty" json:"id,omitempty"`
+	// Labels are the qualified columns a result shows for the dimension, in order (first and
+	// last name for people); empty means Column alone.
+	Labels []string `yaml:"labels,omitempty" json:"labels,omitempty"`
+	// Grain makes a calendar dimension over the date Column: year, quarter (1-4), month
+	// (1-12), year_quarter ("2024-Q3") or year_month ("2024-03"). Query plans render it through
+	// the dialect; Expression, when also set, is what the older generator shapes use.
+	Grain string `yaml:"grain,omitempty" json:"grain,omitempty"`
+	Line  int    `yaml:"-" json:"-"`
+}
+
+// Calendar grains of a time dimension.
+const (
+	GrainYear        = "year"
+	GrainQuarter     = "quarter"
+	GrainMonth       = "month"
+	GrainYearQuarter = "year_quarter"
+	GrainYearMonth   = "year_month"
+)
+
+// LabelColumns returns the columns a result shows for d: Labels, or Column alone.
+func (d Dimension) LabelColumns() []string {
+	if len(d.Labels) > 0 {
+		return d.Labels
+	}
+	return []string{d.Column}
+}
+
+// Segment is a named row condition, e.g. late_shipment: Orders.ShippedDate > Orders.RequiredDate.
+type Segment struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Condition is an SQL predicate over qualified columns of Tables.
+	Condition string `yaml:"condition" json:"condition"`
+	// Tables the condition reads; they are joined in when a query uses the segment.
+	Tables []string `yaml:"tables" json:"tables"`
+	// Synonyms are other ways people say it ("late", "delayed", "shipped late").
+	Synonyms []string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
+	Line     int      `yaml:"-" json:"-"`
 }
 
 // Entity is a business object stored in one or more tables.
@@ -143,6 +186,45 @@ type Join struct {
 	LeftAlias  string `yaml:"left_alias,omitempty" json:"left_alias,omitempty"`
 	RightAlias string `yaml:"right_alias,omitempty" json:"right_alias,omitempty"`
 	Line       int    `yaml:"-" json:"-"`
+}
+
+// MetricID is the id a query plan uses for a metric name: lower case, runs of anything but
+// letters and digits as one underscore ("On-Time Delivery Rate" → on_time_delivery_rate).
+func MetricID(name string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if under && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			under = false
+			b.WriteRune(r)
+			continue
+		}
+		under = true
+	}
+	return b.String()
+}
+
+// MetricByID returns the metric whose MetricID is id, or nil.
+func (o *Ontology) MetricByID(id string) *Metric {
+	for i := range o.Metrics {
+		if MetricID(o.Metrics[i].Name) == id {
+			return &o.Metrics[i]
+		}
+	}
+	return nil
+}
+
+// Segment returns the segment called name (case-insensitive), or nil.
+func (o *Ontology) Segment(name string) *Segment {
+	for i := range o.Segments {
+		if strings.EqualFold(o.Segments[i].Name, name) {
+			return &o.Segments[i]
+		}
+	}
+	return nil
 }
 
 // Metric returns the metric called name (case-insensitive), or nil.

@@ -92,5 +92,6 @@ func (ps Problems) Warnings() Problems {
 func metricLabel(name string) string    { return fmt.Sprintf("metric %q", name) }
 func dimensionLabel(name string) string { return fmt.Sprintf("dimension %q", name) }
 func entityLabel(name string) string    { return fmt.Sprintf("entity %q", name) }
+func segmentLabel(name string) string   { return fmt.Sprintf("segment %q", name) }
 func tableLabel(name string) string     { return fmt.Sprintf("table %q", name) }
 func joinLabel(j Join) string           { return fmt.Sprintf("join %s-%s", j.Left, j.Right) }

@@ -29,6 +29,7 @@ func Validate(ctx context.Context, db *sql.DB, o *Ontology) []Problem {
 	v.dimensions()
 	v.entities()
 	v.metrics()
+	v.segments()
 	sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })
 	return v.problems
 }
@@ -230,6 +231,7 @@ func (v *validator) dimension(d Dimension, seen map[string]bool) {
 		if !v.column(d.Line, label, "column", d.Column) {
 			return
 		}
+		v.planFields(d)
 		from := QuoteIdent(d.Table())
 		if d.Expression != "" {
 			if err := prepare(v.ctx, v.db, fmt.Sprintf("SELECT %s FROM %s", d.Expression, from)); err != nil {

@@ -77,6 +77,16 @@ func TestBrokenCopies(t *testing.T) {
 			lineAt: "- name: Headcount", want: path + `:%d: metric "Headcount": field dimensions: unknown dimension "employee_age"`},
 		{name: "tables not joined", old: "  - {left: CustomerCustomerDemo, right: CustomerDemographics,", new: "  # - {left: CustomerCustomerDemo, right: CustomerDemographics,",
 			lineAt: "- name: Customer Segment", want: path + `:%d: entity "Customer Segment": field tables: join path: no join connects CustomerDemographics to CustomerCustomerDemo`},
+		{name: "segment condition column", old: `condition: "Orders.ShippedDate > Orders.RequiredDate"`, new: `condition: "Orders.ShippedDate > Orders.RequiredDat"`,
+			lineAt: "- {name: late_shipment,", want: path + `:%d: segment "late_shipment": field condition: no such column: Orders.RequiredDat`},
+		{name: "segment reads a table it does not list", old: `condition: "Products.UnitsInStock = 0", tables: [Products]`, new: `condition: "Products.UnitsInStock = 0", tables: [Orders]`,
+			lineAt: "- {name: out_of_stock,", want: path + `:%d: segment "out_of_stock": field condition: reads Products.UnitsInStock, which is not in tables`},
+		{name: "segment named like a dimension", old: "- {name: shipped, condition:", new: "- {name: shipper, condition:",
+			lineAt: "- {name: shipper, condition:", want: path + `:%d: segment "shipper": field name: a dimension or metric has the same name`},
+		{name: "label column missing", old: "labels: [Employees.FirstName, Employees.LastName]", new: "labels: [Employees.First, Employees.LastName]",
+			lineAt: "{name: employee, column:", want: path + `:%d: dimension "employee": field labels: no such column: Employees.First`},
+		{name: "bad grain", old: "grain: month, kind: time", new: "grain: week, kind: time",
+			lineAt: "{name: calendar_month,", want: path + `:%d: dimension "calendar_month": field grain: "week" is not year, quarter, month, year_quarter or year_month`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,7 @@ func loadYAML(path string, data []byte, top []*ast.MappingValueNode) (*Ontology,
 			for _, t := range entries {
 				tableLines[keyName(t)] = ix.addAt(line(t.Key), tableLabel(keyName(t)), t.Value)
 			}
-		case "metrics", "dimensions", "entities", "joins":
+		case "metrics", "dimensions", "entities", "joins", "segments":
 			items, _ := sequenceItems(e.Value)
 			for _, it := range items {
 				var label string
@@ -38,6 +38,8 @@ func loadYAML(path string, data []byte, top []*ast.MappingValueNode) (*Ontology,
 					label = entityLabel(scalarField(it, "name"))
 				case "joins":
 					label = joinLabel(Join{Left: scalarField(it, "left"), Right: scalarField(it, "right")})
+				case "segments":
+					label = segmentLabel(scalarField(it, "name"))
 				}
 				lines[key] = append(lines[key], ix.add(label, it))
 			}
@@ -69,6 +71,9 @@ func loadYAML(path string, data []byte, top []*ast.MappingValueNode) (*Ontology,
 	}
 	for i := range o.Joins {
 		o.Joins[i].Line = at("joins", i)
+	}
+	for i := range o.Segments {
+		o.Segments[i].Line = at("segments", i)
 	}
 	for name, t := range o.Tables {
 		t.Line = tableLines[name]
