@@ -211,3 +211,12 @@ func (ps *parser) period() (string, error) {
 	ps.i = j
 	return p, nil
 }
+
+// inList says whether the next word "in" opens a value list ("in ('a')") rather than the time
+// clause ("in 2024").
+func (ps *parser) inList() bool {
+	save := ps.i
+	defer func() { ps.i = save }()
+	ps.word()
+	return ps.punct("(")
+}

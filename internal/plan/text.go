@@ -334,7 +334,7 @@ func (ps *parser) conds() ([]Filter, []string, error) {
 			op, ps.i = OpNotEq, ps.i+2
 		case strings.HasPrefix(ps.s[ps.i:], "="):
 			op, ps.i = OpEq, ps.i+1
-		case ps.peekWord() == "in":
+		case ps.peekWord() == "in" && ps.inList():
 			ps.word()
 			op = OpIn
 		}
