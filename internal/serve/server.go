@@ -68,6 +68,7 @@ func New(cfg Config) (*Server, error) {
 		s.limiter = newLimiter(cfg.RatePerSecond, max(1, cfg.Burst), cfg.now)
 	}
 	cfg.Service.observe = s.metrics.observe
+	cfg.Service.evicted = s.metrics.evicted
 	return s, nil
 }
 
