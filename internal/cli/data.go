@@ -417,6 +417,9 @@ func (a *app) newDataImportCmd() *cobra.Command {
 			if !slices.Contains(dataset.ImportSources(), from) {
 				return userErr(fmt.Errorf("--from: unknown source %q (want one of %s)", from, strings.Join(dataset.ImportSources(), ", ")))
 			}
+			if err := a.sweepTemps(out, true); err != nil {
+				return err
+			}
 			recs, rep, err := dataset.ImportFile(ctx, from, args[0], dataset.ReadOptions{SkipBad: skipBad, ReplaceInvalidUTF8: replaceUTF8})
 			if err != nil {
 				return userErr(err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDataCommands(t *testing.T) {
@@ -115,5 +116,25 @@ func TestDataImportReplacesInvalidUTF8OnRequest(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "caf\uFFFD") {
 		t.Errorf("output %s lacks the replacement character", b)
+	}
+}
+
+// TestDataImportRemovesStaleTemps: the temporary file a killed import left beside its
+// output is removed by the next run.
+func TestDataImportRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	stale := filepath.Join(dir, ".out.jsonl.tmp-4242")
+	if err := os.WriteFile(stale, []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	_ = os.Chtimes(stale, old, old)
+	code, _, errs := runCLI(t, "data", "import", "--from", "spider", "../dataset/testdata/spider", "--out", out)
+	if code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
 	}
 }

@@ -50,6 +50,9 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 			if f.reportDir == "" {
 				return userErr(fmt.Errorf("--report: required"))
 			}
+			if err := a.sweepTemps(f.reportDir, false); err != nil {
+				return err
+			}
 			rep, _, err := a.runEval(cmd.Context(), f)
 			if err != nil {
 				return err
