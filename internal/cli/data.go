@@ -404,7 +404,7 @@ func (a *app) newDataExportCmd() *cobra.Command {
 
 func (a *app) newDataImportCmd() *cobra.Command {
 	var from, out string
-	var skipBad bool
+	var skipBad, replaceUTF8 bool
 	cmd := &cobra.Command{
 		Use:   "import --from SOURCE PATH --out FILE",
 		Short: "Convert another dataset into sqlforge records: " + strings.Join(dataset.ImportSources(), ", "),
@@ -417,7 +417,10 @@ func (a *app) newDataImportCmd() *cobra.Command {
 			if !slices.Contains(dataset.ImportSources(), from) {
 				return userErr(fmt.Errorf("--from: unknown source %q (want one of %s)", from, strings.Join(dataset.ImportSources(), ", ")))
 			}
-			recs, rep, err := dataset.ImportFile(ctx, from, args[0], dataset.ReadOptions{SkipBad: skipBad})
+			if err := a.sweepTemps(out, true); err != nil {
+				return err
+			}
+			recs, rep, err := dataset.ImportFile(ctx, from, args[0], dataset.ReadOptions{SkipBad: skipBad, ReplaceInvalidUTF8: replaceUTF8})
 			if err != nil {
 				return userErr(err)
 			}
@@ -427,12 +430,13 @@ func (a *app) newDataImportCmd() *cobra.Command {
 			if a.jsonOut {
 				return a.printJSON(map[string]any{"out": out, "records": len(recs), "read": rep})
 			}
-			_, err = fmt.Fprintf(a.stdout, "%s: %d records imported from %s (%d bad lines skipped)\n", out, len(recs), from, rep.Bad)
+			_, err = fmt.Fprintf(a.stdout, "%s: %d records imported from %s (%d bad lines skipped, %d invalid UTF-8 sequences replaced)\n", out, len(recs), from, rep.Bad, rep.Replaced)
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "source format: "+strings.Join(dataset.ImportSources(), ", "))
 	cmd.Flags().StringVar(&out, "out", "", "output records JSONL file")
 	cmd.Flags().BoolVar(&skipBad, "skip-bad", false, "skip and count bad lines instead of stopping at the first")
+	cmd.Flags().BoolVar(&replaceUTF8, "replace-invalid-utf8", false, "replace bytes that are not UTF-8 with U+FFFD instead of stopping at them")
 	return cmd
 }

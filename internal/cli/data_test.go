@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDataCommands(t *testing.T) {
@@ -63,6 +64,10 @@ func TestDataBadInput(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("{\"question\":\"q\",\"sql\":\"SELECT 1\"}\n{\"question\":\"q2\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	latin1 := filepath.Join(dir, "latin1.jsonl")
+	if err := os.WriteFile(latin1, []byte("{\"question\":\"caf\xe9\",\"answer\":\"SELECT 1\",\"context\":\"\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	nosuch := filepath.Join(dir, "nosuch.jsonl")
 	okFile := filepath.Join(dir, "ok.jsonl")
 	if err := os.WriteFile(okFile, []byte("{\"question\":\"q\",\"sql\":\"SELECT nope FROM nowhere\"}\n"), 0o644); err != nil {
@@ -81,6 +86,7 @@ func TestDataBadInput(t *testing.T) {
 		{"export missing file", []string{"data", "export", nosuch, "--format", "trl", "--out", filepath.Join(dir, "x")}, "nosuch.jsonl"},
 		{"import unknown source", []string{"data", "import", "--from", "bird", okFile, "--out", filepath.Join(dir, "y")}, `unknown source "bird"`},
 		{"import bad line", []string{"data", "import", "--from", "seed", bad, "--out", filepath.Join(dir, "z")}, "bad.jsonl:1: field user: missing"},
+		{"import invalid UTF-8", []string{"data", "import", "--from", "sql-create-context", latin1, "--out", filepath.Join(dir, "u")}, "latin1.jsonl:1: invalid UTF-8 at byte 17"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,9 +96,45 @@ func TestDataBadInput(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{"x", "y", "z"} {
+	for _, f := range []string{"x", "y", "z", "u"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			t.Errorf("output %s written despite the error", f)
 		}
+	}
+}
+
+func TestDataImportReplacesInvalidUTF8OnRequest(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "latin1.jsonl")
+	if err := os.WriteFile(in, []byte("{\"question\":\"caf\xe9\",\"answer\":\"SELECT 1\",\"context\":\"\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	code, stdout, errs := runCLI(t, "data", "import", "--from", "sql-create-context", "--replace-invalid-utf8", in, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "1 invalid UTF-8 sequences replaced") {
+		t.Fatalf("exit %d: %s%s", code, stdout, errs)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "caf\uFFFD") {
+		t.Errorf("output %s lacks the replacement character", b)
+	}
+}
+
+// TestDataImportRemovesStaleTemps: the temporary file a killed import left beside its
+// output is removed by the next run.
+func TestDataImportRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	stale := filepath.Join(dir, ".out.jsonl.tmp-4242")
+	if err := os.WriteFile(stale, []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	_ = os.Chtimes(stale, old, old)
+	code, _, errs := runCLI(t, "data", "import", "--from", "spider", "../dataset/testdata/spider", "--out", out)
+	if code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
 	}
 }

@@ -50,6 +50,9 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 			if f.reportDir == "" {
 				return userErr(fmt.Errorf("--report: required"))
 			}
+			if err := a.sweepTemps(f.reportDir, false); err != nil {
+				return err
+			}
 			rep, _, err := a.runEval(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -142,7 +145,7 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		items = items[:f.limit]
 	}
 	opts := eval.Options{Mode: mode, KeepDistinct: f.keepDistinct, Tolerance: f.tolerance, Workers: f.workers,
-		VESRepeat: f.vesRepeat, Query: sqlexec.Options{Timeout: f.timeout, MaxRows: 1_000_000}, Data: f.data, DB: f.db}
+		VESRepeat: f.vesRepeat, Query: sqlexec.Options{Timeout: f.timeout, MaxRows: 1_000_000, MaxResultBytes: 256 << 20}, Data: f.data, DB: f.db}
 	if f.judge != "" {
 		b, err := openBackend(ctx, f.judge)
 		if err != nil {

@@ -86,6 +86,9 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			if out == "" {
 				return userErr(fmt.Errorf("--out is required"))
 			}
+			if err := a.sweepTemps(out, false); err != nil {
+				return err
+			}
 			var fmts []dataset.Format
 			for _, f := range strings.Split(formats, ",") {
 				if f = strings.TrimSpace(f); f == "" {

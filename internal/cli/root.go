@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
 )
 
 // Exit statuses. Input errors (bad files, bad flags) exit 2, as the project's
@@ -102,4 +105,23 @@ func isFlagError(err error) bool {
 func (a *app) stderrIsTerminal() bool {
 	f, ok := a.stderr.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// sweepTemps removes the temporary files a killed earlier run left in the output dir (or,
+// for a file output, beside it), as the command starts; see dataset.RemoveStaleTemps.
+func (a *app) sweepTemps(out string, isFile bool) error {
+	var removed []string
+	var err error
+	if isFile {
+		removed, err = dataset.RemoveStaleTempsOf(out, time.Now())
+	} else {
+		removed, err = dataset.RemoveStaleTemps(out, time.Now())
+	}
+	if err != nil {
+		return err
+	}
+	if len(removed) > 0 && !a.quiet {
+		fmt.Fprintf(a.stderr, "removed %d temporary files left by an interrupted run in %s\n", len(removed), out)
+	}
+	return nil
 }

@@ -84,7 +84,7 @@ see docs/serving.md.`,
 			if err != nil {
 				return userErr(fmt.Errorf("listen on %s: %w", addr, err))
 			}
-			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			hs := srv.HTTPServer()
 			log.Info("serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("model", svc.Model()),
 				slog.Int("api_keys", len(keys)), slog.Float64("rate_per_s", rate))
 			fmt.Fprintf(a.stdout, "sqlforge serving %s on http://%s\n", svc.Model(), ln.Addr())

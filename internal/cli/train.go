@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -166,6 +168,18 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	start := time.Now()
 	if o.data == "" || o.out == "" {
 		return trainSummary{}, userErr(fmt.Errorf("--data and --out are required"))
+	}
+	if err := a.sweepTemps(o.out, false); err != nil {
+		return trainSummary{}, err
+	}
+	if o.resume {
+		if _, err := os.Stat(filepath.Join(o.out, local.CheckpointFile)); errors.Is(err, fs.ErrNotExist) {
+			// killed before its first checkpoint: nothing to continue, so start afresh
+			if !a.quiet {
+				fmt.Fprintf(a.stderr, "train: no checkpoint in %s yet; starting a fresh run\n", o.out)
+			}
+			o.resume = false
+		}
 	}
 	if !o.resume && (o.r < 1 || o.batch < 1 || o.steps < 0 || (o.steps == 0 && o.epochs < 1)) {
 		return trainSummary{}, userErr(fmt.Errorf("--lora-r, --batch and --steps or --epochs must be positive"))

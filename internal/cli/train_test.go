@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
@@ -125,5 +126,29 @@ func TestTrainBadInput(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 mentioning %q", code, errb.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestTrainResumeBeforeFirstCheckpoint: a run killed before its first checkpoint leaves no
+// checkpoint (and perhaps temporary files); --resume then starts a fresh run.
+func TestTrainResumeBeforeFirstCheckpoint(t *testing.T) {
+	base, data := tinyBase(t)
+	run := filepath.Join(t.TempDir(), "run")
+	stale := filepath.Join(run, "adapter", ".adapter_model.safetensors.tmp123")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	_ = os.Chtimes(stale, old, old)
+	code, out, errOut := runCLI(t, "train", "--base", base, "--data", data, "--out", run, "--resume", "--steps", "2",
+		"--batch", "2", "--lora-r", "4", "--json")
+	if code != 0 || !strings.Contains(out, `"steps": 2`) || !strings.Contains(errOut, "starting a fresh run") {
+		t.Fatalf("resume without a checkpoint: exit %d: %s %s", code, out, errOut)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
 	}
 }

@@ -65,6 +65,14 @@ func finish(r *Record, source, file string, line int, qField, sqlField string) e
 	if r.SQL == "" {
 		return &LineError{File: file, Line: line, Field: sqlField, Err: fmt.Errorf("no SQL")}
 	}
+	if f, err := checkLengths(r); err != nil {
+		if f == "question" {
+			f = qField
+		} else {
+			f = sqlField
+		}
+		return &LineError{File: file, Line: line, Field: f, Err: err}
+	}
 	r.ID = RecordID(r.Question, r.SQL)
 	if r.Group == "" {
 		r.Group = r.ID
@@ -80,7 +88,7 @@ func finish(r *Record, source, file string, line int, qField, sqlField string) e
 func ImportOpenAI(ctx context.Context, r io.Reader, name string, opts ReadOptions) ([]Record, ReadReport, error) {
 	var recs []Record
 	var rep ReadReport
-	err := eachLine(ctx, r, opts, &rep, func(line int, b []byte) error {
+	err := eachLine(ctx, r, name, opts, &rep, func(line int, b []byte) error {
 		var ex OpenAIChat
 		if err := decodeStrict(b, &ex); err != nil {
 			f, e := jsonFieldError(err)
@@ -168,7 +176,7 @@ type seedRecord struct {
 func ImportSeed(ctx context.Context, r io.Reader, name string, opts ReadOptions) ([]Record, ReadReport, error) {
 	var recs []Record
 	var rep ReadReport
-	err := eachLine(ctx, r, opts, &rep, func(line int, b []byte) error {
+	err := eachLine(ctx, r, name, opts, &rep, func(line int, b []byte) error {
 		var s seedRecord
 		if err := decodeStrict(b, &s); err != nil {
 			f, e := jsonFieldError(err)
@@ -206,7 +214,7 @@ type sqlCreateContextRecord struct {
 func ImportSQLCreateContext(ctx context.Context, r io.Reader, name string, opts ReadOptions) ([]Record, ReadReport, error) {
 	var recs []Record
 	var rep ReadReport
-	err := eachLine(ctx, r, opts, &rep, func(line int, b []byte) error {
+	err := eachLine(ctx, r, name, opts, &rep, func(line int, b []byte) error {
 		var s sqlCreateContextRecord
 		if err := decodeStrict(b, &s); err != nil {
 			f, e := jsonFieldError(err)

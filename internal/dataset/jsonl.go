@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxLine bounds one JSONL line (16 MiB): a record with a large schema context fits.
@@ -40,6 +41,62 @@ type ReadOptions struct {
 	// SkipBad skips bad lines instead of failing on the first one; they are counted
 	// in ReadReport.Bad and the first few kept in ReadReport.Errors.
 	SkipBad bool
+	// ReplaceInvalidUTF8 replaces bytes that are not UTF-8 with U+FFFD (counted in
+	// ReadReport.Replaced) instead of failing on them.
+	ReplaceInvalidUTF8 bool
+}
+
+// Field limits of every reader and importer: a longer value is a bad line.
+const (
+	// MaxQuestionBytes bounds a question.
+	MaxQuestionBytes = 8 << 10
+	// MaxSQLBytes bounds a SQL query (the statement guard's limit too).
+	MaxSQLBytes = 100_000
+)
+
+// checkLengths reports the first of r's question and SQL that is over its limit.
+func checkLengths(r *Record) (string, error) {
+	switch {
+	case len(r.Question) > MaxQuestionBytes:
+		return "question", fmt.Errorf("%d bytes, the limit is %d", len(r.Question), MaxQuestionBytes)
+	case len(r.SQL) > MaxSQLBytes:
+		return "sql", fmt.Errorf("%d bytes, the limit is %d", len(r.SQL), MaxSQLBytes)
+	}
+	return "", nil
+}
+
+// validUTF8 checks that data is UTF-8: with opts.ReplaceInvalidUTF8 it returns data with
+// invalid bytes replaced by U+FFFD and how many runs it replaced, else an error naming
+// the file, the line and the byte of the first invalid sequence (line is the line of
+// data's first byte in the file).
+func validUTF8(data []byte, name string, line int, opts ReadOptions) ([]byte, int, error) {
+	if utf8.Valid(data) {
+		return data, 0, nil
+	}
+	if opts.ReplaceInvalidUTF8 {
+		n, inBad := 0, false
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			bad := r == utf8.RuneError && size == 1
+			if bad && !inBad {
+				n++
+			}
+			inBad = bad
+			i += size
+		}
+		return bytes.ToValidUTF8(data, []byte("\uFFFD")), n, nil
+	}
+	off := 0
+	for off < len(data) {
+		r, size := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		off += size
+	}
+	nl := bytes.Count(data[:off], []byte("\n"))
+	col := off - (bytes.LastIndexByte(data[:off], '\n') + 1)
+	return nil, 0, &LineError{File: name, Line: line + nl, Err: fmt.Errorf("invalid UTF-8 at byte %d of the line (pass --replace-invalid-utf8 to replace such bytes with U+FFFD)", col+1)}
 }
 
 // ReadReport says what a reader saw.
@@ -50,6 +107,8 @@ type ReadReport struct {
 	Bad int `json:"bad"`
 	// Errors holds the first 20 bad-line errors (SkipBad only).
 	Errors []string `json:"errors,omitempty"`
+	// Replaced counts the runs of invalid UTF-8 replaced by U+FFFD (ReplaceInvalidUTF8 only).
+	Replaced int `json:"replaced_utf8,omitempty"`
 }
 
 func (rep *ReadReport) bad(err error) {
@@ -61,7 +120,7 @@ func (rep *ReadReport) bad(err error) {
 
 // eachLine calls fn for every non-blank line of r with its 1-based number. A non-nil
 // error from fn stops the scan unless opts.SkipBad, in which case it is counted.
-func eachLine(ctx context.Context, r io.Reader, opts ReadOptions, rep *ReadReport, fn func(line int, b []byte) error) error {
+func eachLine(ctx context.Context, r io.Reader, name string, opts ReadOptions, rep *ReadReport, fn func(line int, b []byte) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	n := 0
@@ -77,7 +136,12 @@ func eachLine(ctx context.Context, r io.Reader, opts ReadOptions, rep *ReadRepor
 			continue
 		}
 		rep.Lines++
-		if err := fn(n, b); err != nil {
+		b, replaced, err := validUTF8(b, name, n, opts)
+		rep.Replaced += replaced
+		if err == nil {
+			err = fn(n, b)
+		}
+		if err != nil {
 			if !opts.SkipBad {
 				return err
 			}
@@ -115,13 +179,16 @@ func jsonFieldError(err error) (string, error) {
 func ReadJSONL(ctx context.Context, r io.Reader, name string, opts ReadOptions) ([]Record, ReadReport, error) {
 	var recs []Record
 	var rep ReadReport
-	err := eachLine(ctx, r, opts, &rep, func(line int, b []byte) error {
+	err := eachLine(ctx, r, name, opts, &rep, func(line int, b []byte) error {
 		var rec Record
 		if err := decodeStrict(b, &rec); err != nil {
 			f, e := jsonFieldError(err)
 			return &LineError{File: name, Line: line, Field: f, Err: e}
 		}
 		if f, err := rec.Check(); err != nil {
+			return &LineError{File: name, Line: line, Field: f, Err: err}
+		}
+		if f, err := checkLengths(&rec); err != nil {
 			return &LineError{File: name, Line: line, Field: f, Err: err}
 		}
 		recs = append(recs, rec)

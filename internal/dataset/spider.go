@@ -172,6 +172,11 @@ func spiderCreateTables(d *spiderDB) (string, string, error) {
 // eachArrayItem calls fn for each element of a top-level JSON array with the 1-based line
 // on which the element starts.
 func eachArrayItem(ctx context.Context, data []byte, name string, opts ReadOptions, rep *ReadReport, fn func(line int, raw []byte) error) error {
+	data, replaced, err := validUTF8(data, name, 1, opts)
+	if err != nil {
+		return err
+	}
+	rep.Replaced += replaced
 	dec := json.NewDecoder(bytes.NewReader(data))
 	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'}) }
 	tok, err := dec.Token()

@@ -40,6 +40,13 @@ type Options struct {
 	Data, DB string
 }
 
+// goldOptions are the options of a dataset's gold query: trusted, so the statement
+// guard is skipped (the executor's authorizer and limits still apply).
+func goldOptions(o sqlexec.Options) sqlexec.Options {
+	o.Trusted = true
+	return o
+}
+
 // runner holds a run's shared state.
 type runner struct {
 	opts  Options
@@ -78,6 +85,9 @@ func Run(ctx context.Context, items []Item, preds []Predictor, dbs *Databases, o
 	if opts.ResultRows <= 0 {
 		opts.ResultRows = 20
 	}
+	// predictions are never trusted: they pass the statement guard (gold queries run
+	// with goldOptions)
+	opts.Query.Trusted = false
 	for _, it := range items {
 		if _, err := dbs.open(ctx, it); err != nil {
 			return nil, err
@@ -169,7 +179,7 @@ func (r *runner) gold(ctx context.Context, i int, it Item, e *dbEntry) ([]goldRu
 		}
 		for _, s := range sqls {
 			start := time.Now()
-			res, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, s, r.opts.KeepDistinct), r.opts.Query)
+			res, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, s, r.opts.KeepDistinct), goldOptions(r.opts.Query))
 			if err != nil {
 				g.err = fmt.Errorf("run gold: %w", err)
 				return

@@ -176,7 +176,7 @@ func (r *runner) timeRatios(ctx context.Context, e *dbEntry, gold, pred string) 
 			return nil
 		}
 		t1 := time.Now()
-		if _, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, gold, r.opts.KeepDistinct), r.opts.Query); err != nil {
+		if _, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, gold, r.opts.KeepDistinct), goldOptions(r.opts.Query)); err != nil {
 			return nil
 		}
 		pt, gt := t1.Sub(t0).Seconds(), time.Since(t1).Seconds()

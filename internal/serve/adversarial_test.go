@@ -1,85 +1,47 @@
 package serve
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/model"
 )
 
-// adversarial statements a model might return; none may change the database.
-var adversarial = []string{
-	"DROP TABLE Customers",
-	"DROP TABLE IF EXISTS Orders",
-	"DELETE FROM Orders",
-	"DELETE FROM Customers WHERE 1=1",
-	"UPDATE Products SET UnitPrice = 0",
-	"UPDATE Employees SET LastName = 'x' WHERE EmployeeID = 1",
-	"INSERT INTO Categories (CategoryName) VALUES ('evil')",
-	"INSERT INTO Shippers SELECT * FROM Shippers",
-	"REPLACE INTO Shippers (ShipperID, CompanyName) VALUES (1, 'x')",
-	"INSERT OR REPLACE INTO Shippers (ShipperID, CompanyName) VALUES (1, 'x')",
-	"UPSERT INTO Shippers VALUES (1)",
-	"CREATE TABLE evil (x)",
-	"CREATE TEMP TABLE t AS SELECT * FROM Orders",
-	"CREATE INDEX i ON Orders (Freight)",
-	"CREATE VIEW v AS SELECT 1",
-	"CREATE TRIGGER t AFTER INSERT ON Orders BEGIN DELETE FROM Orders; END",
-	"ALTER TABLE Orders ADD COLUMN evil TEXT",
-	"ALTER TABLE Orders RENAME TO o2",
-	"ATTACH DATABASE '/tmp/evil.db' AS evil",
-	"ATTACH '/tmp/evil.db' AS evil",
-	"DETACH DATABASE main",
-	"PRAGMA writable_schema = ON",
-	"PRAGMA journal_mode = DELETE",
-	"PRAGMA user_version = 7",
-	"PRAGMA query_only = 0",
-	"VACUUM",
-	"VACUUM INTO '/tmp/copy.db'",
-	"REINDEX",
-	"ANALYZE",
-	"BEGIN; DELETE FROM Orders; COMMIT",
-	"SELECT 1; DROP TABLE Customers",
-	"SELECT * FROM Orders; DELETE FROM Orders",
-	"SELECT 1;DELETE FROM Orders;",
-	"SELECT 1 -- comment\n; DROP TABLE Orders",
-	"/* harmless */ DELETE FROM Orders",
-	"SELECT 1 /* ; */ ; UPDATE Products SET UnitPrice = 1",
-	"-- SELECT\nDELETE FROM Orders",
-	"WITH x AS (SELECT 1) DELETE FROM Orders",
-	"WITH x AS (SELECT 1) UPDATE Products SET UnitPrice = 0",
-	"WITH x AS (SELECT 1) INSERT INTO Categories (CategoryName) SELECT 'e' FROM x",
-	"WITH d AS (DELETE FROM Orders RETURNING *) SELECT * FROM d",
-	"SELECT load_extension('/tmp/evil.so')",
-	"SELECT writefile('/tmp/evil.txt', 'x')",
-	"SELECT readfile('/etc/passwd')",
-	"SELECT edit('x', 'vi')",
-	"SELECT fts3_tokenizer('simple')",
-	"SELECT * FROM sqlite_dbpage",
-	"SELECT * INTO backup FROM Orders",
-	"SAVEPOINT s; DELETE FROM Orders; RELEASE s",
-	"ROLLBACK",
-	"COMMIT",
-	"EXPLAIN DELETE FROM Orders",
-	"DELETE FROM Orders RETURNING *",
-	"UPDATE Orders SET Freight = Freight RETURNING OrderID",
-	"SELECT 1 UNION SELECT 2; DROP TABLE Orders",
-	"select 1; drop table orders",
-	"SeLeCt 1; DeLeTe FrOm Orders",
-	"SELECT (SELECT 1); INSERT INTO Shippers (CompanyName) VALUES ('x')",
-	"```sql\nDROP TABLE Customers;\n```",
-	"Here is the query:\nDELETE FROM Orders;",
-	"###final_sql_query:\nUPDATE Products SET UnitPrice = 0\n###END",
-	"SELECT * FROM Orders WHERE 1=1 OR (SELECT 1); PRAGMA writable_schema=1",
-	"SELECT randomblob(1000000000)",
-	"SELECT length(zeroblob(2000000000))",
-	"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+// loadAdversarial reads the adversarial corpus (testdata/adversarial.jsonl: statements a
+// model might return, none of which may change the database, create a file or exhaust
+// memory), with {DIR} replaced by dir.
+func loadAdversarial(t *testing.T, dir string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "adversarial.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var stmt string
+		if err := json.Unmarshal([]byte(line), &stmt); err != nil {
+			t.Fatalf("testdata/adversarial.jsonl:%d: %v", i+1, err)
+		}
+		out = append(out, strings.ReplaceAll(stmt, "{DIR}", dir))
+	}
+	return out
 }
 
 // TestAdversarialStatementsLeaveDatabaseUnchanged sends every statement through the API's
-// execute path: each is refused by the guard or runs read-only, and the database file is
-// byte-identical afterwards.
+// execute path: each is refused by the guard or runs read-only, the database file is
+// byte-identical afterwards, no file is created, the heap stays bounded and the server
+// still answers.
 func TestAdversarialStatementsLeaveDatabaseUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	adversarial := loadAdversarial(t, dir)
 	if len(adversarial) < 50 {
 		t.Fatalf("only %d adversarial statements", len(adversarial))
 	}
@@ -108,6 +70,16 @@ func TestAdversarialStatementsLeaveDatabaseUnchanged(t *testing.T) {
 	if after := fileHash(t, f.dbPath); after != before {
 		t.Fatalf("database file changed: sha256 %s → %s", before, after)
 	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files created: %v", entries)
+	}
+	if heap := heapInUse(); heap > maxHeap {
+		t.Errorf("heap in use %d MiB after the corpus, want under %d MiB", heap>>20, maxHeap>>20)
+	}
+	f.backend.set(func(model.Request) (string, error) { return "SELECT count(*) FROM Orders", nil })
+	if status, resp, _ := f.post(t, GenerateRequest{Question: "how many orders", Execute: true}, nil); status != 200 || len(resp.Rows) != 1 {
+		t.Errorf("server after the corpus: status %d, rows %v, warnings %v", status, resp.Rows, resp.Warnings)
+	}
 	t.Logf("%d statements, %d refused or without SQL, the rest reduced to a SELECT by extraction and run read-only; file unchanged", len(adversarial), refused)
 	if refused < 45 {
 		t.Errorf("only %d of %d refused", refused, len(adversarial))
@@ -121,4 +93,66 @@ func guardAccepts(r GenerateResponse) bool {
 		}
 	}
 	return true
+}
+
+// maxHeap is the heap the server may hold under hostile answers.
+const maxHeap = 300 << 20
+
+// heapInUse is the heap in use after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+// TestHugeCellsRefused: four answers that each build a 100 MB cell come back as execution
+// failures naming the cell limit, each response well under 1 MiB, and nothing of them
+// stays on the heap (the answer cache is on, bounded in bytes).
+func TestHugeCellsRefused(t *testing.T) {
+	f := newFixture(t, Config{}, ServiceConfig{QueryTimeout: 2e9})
+	for i := range 4 {
+		sql := fmt.Sprintf("SELECT printf('%%.*c', 100000000, '%c')", 'a'+i)
+		f.backend.set(func(model.Request) (string, error) { return sql, nil })
+		body, _ := json.Marshal(GenerateRequest{Question: fmt.Sprintf("big %d", i), Execute: true})
+		res, err := f.srv.Client().Post(f.srv.URL+"/generate-sql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var resp GenerateResponse
+		if err := json.Unmarshal(data, &resp); err != nil || res.StatusCode != 200 {
+			t.Fatalf("status %d: %s", res.StatusCode, data)
+		}
+		if len(data) >= 1<<20 {
+			t.Errorf("answer %d is %d bytes", i, len(data))
+		}
+		if resp.Rows != nil || !slices.ContainsFunc(resp.Warnings, func(w string) bool { return strings.Contains(w, "cell limit") }) {
+			t.Errorf("answer %d: rows %d, warnings %v; want no rows and a warning naming the cell limit", i, len(resp.Rows), resp.Warnings)
+		}
+	}
+	heap := heapInUse()
+	t.Logf("heap in use afterwards: %.1f MiB", float64(heap)/(1<<20))
+	if heap > maxHeap {
+		t.Errorf("heap in use %d MiB, want under %d MiB", heap>>20, maxHeap>>20)
+	}
+}
+
+// TestLongConversationIDs: 1,500 requests with 60 KB conversation ids are refused with a
+// clear error and leave the heap bounded.
+func TestLongConversationIDs(t *testing.T) {
+	f := newFixture(t, Config{}, ServiceConfig{})
+	id := strings.Repeat("c", 60<<10)
+	for i := range 1500 {
+		status, _, errResp := f.post(t, GenerateRequest{Question: "how many orders", ConversationID: fmt.Sprintf("%d-%s", i, id)}, nil)
+		if status != 400 || !strings.Contains(errResp.Error.Message, "conversation_id is longer than") {
+			t.Fatalf("request %d: status %d %+v", i, status, errResp)
+		}
+	}
+	heap := heapInUse()
+	t.Logf("heap in use afterwards: %.1f MiB", float64(heap)/(1<<20))
+	if heap > maxHeap {
+		t.Errorf("heap in use %d MiB, want under %d MiB", heap>>20, maxHeap>>20)
+	}
 }

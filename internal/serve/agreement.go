@@ -20,10 +20,10 @@ func (s *Service) agreementByResult(ctx context.Context, sqls []string, chosen i
 		return nil
 	}
 	run := func(sql string) (*sqlexec.Result, bool) {
-		if sql == "" || guard(sql) != nil {
+		if sql == "" || sqlexec.Guard(sql) != nil {
 			return nil, false
 		}
-		res, err := s.cfg.Executor.Query(ctx, sql, sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows})
+		res, err := s.cfg.Executor.Query(ctx, sql, s.options(maxRows))
 		if err != nil || res.Truncated {
 			return nil, false
 		}

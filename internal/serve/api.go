@@ -64,8 +64,9 @@ type ErrorResponse struct {
 
 // ErrorBody is the error of an ErrorResponse.
 type ErrorBody struct {
-	// Code is a stable machine-readable code: bad_request, unauthorized, rate_limited,
-	// too_large, not_found, model_error, model_timeout, no_sql, internal.
+	// Code is a stable machine-readable code: bad_request, method_not_allowed,
+	// unauthorized, rate_limited, too_large, not_found, model_error, model_timeout, no_sql,
+	// internal.
 	Code string `json:"code"`
 	// Message says what went wrong, for people.
 	Message string `json:"message"`

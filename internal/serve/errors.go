@@ -10,15 +10,17 @@ import (
 
 // Error codes of ErrorBody.Code.
 const (
-	CodeBadRequest   = "bad_request"
-	CodeUnauthorized = "unauthorized"
-	CodeRateLimited  = "rate_limited"
-	CodeTooLarge     = "too_large"
-	CodeNotFound     = "not_found"
-	CodeModelError   = "model_error"
-	CodeModelTimeout = "model_timeout"
-	CodeNoSQL        = "no_sql"
-	CodeInternal     = "internal"
+	CodeBadRequest = "bad_request"
+	// CodeMethodNotAllowed answers a method a route does not take (405).
+	CodeMethodNotAllowed = "method_not_allowed"
+	CodeUnauthorized     = "unauthorized"
+	CodeRateLimited      = "rate_limited"
+	CodeTooLarge         = "too_large"
+	CodeNotFound         = "not_found"
+	CodeModelError       = "model_error"
+	CodeModelTimeout     = "model_timeout"
+	CodeNoSQL            = "no_sql"
+	CodeInternal         = "internal"
 )
 
 // Error is a failure with an HTTP status and an ErrorBody code.

@@ -61,7 +61,12 @@ type fixture struct {
 	srv     *httptest.Server
 	backend *scripted
 	dbPath  string
+	svc     *Service
 }
+
+func (f *fixture) service(*testing.T) *Service { return f.svc }
+
+func decodeJSON(res *http.Response, v any) error { return json.NewDecoder(res.Body).Decode(v) }
 
 func copyNorthwind(t *testing.T) string {
 	t.Helper()
@@ -121,7 +126,7 @@ func newFixture(t *testing.T, cfg Config, svcCfg ServiceConfig) *fixture {
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	return &fixture{srv: hs, backend: b, dbPath: path}
+	return &fixture{srv: hs, backend: b, dbPath: path, svc: svc}
 }
 
 // post sends body to /generate-sql and decodes the answer or the error.

@@ -17,6 +17,7 @@ type metrics struct {
 	duration     *prometheus.HistogramVec
 	answers      *prometheus.CounterVec
 	modelLatency prometheus.Histogram
+	evictions    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -30,8 +31,13 @@ func newMetrics() *metrics {
 			Help: "Answers by outcome: cached, refused (read-only guard), executed, failed (execution error), generated."}, []string{"outcome"}),
 		modelLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "sqlforge_model_latency_seconds",
 			Help: "Model call latency.", Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}),
+		evictions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sqlforge_evictions_total",
+			Help: "Entries evicted to keep a store within its entry and byte bounds, by store: answers (the answer cache), conversations."}, []string{"store"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.answers, m.modelLatency,
+	for _, store := range []string{"answers", "conversations"} {
+		m.evictions.WithLabelValues(store)
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.answers, m.modelLatency, m.evictions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -42,6 +48,8 @@ func (m *metrics) request(route string, code int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
+
+func (m *metrics) evicted(store string) { m.evictions.WithLabelValues(store).Inc() }
 
 func (m *metrics) observe(o outcome) {
 	switch {

@@ -29,6 +29,15 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 		if len(s.keys) > 0 {
 			id, ok := s.authenticate(r)
 			if !ok {
+				// failed attempts are limited per client address, so keys cannot be
+				// guessed at full speed
+				setClient(w, client)
+				if s.limiter != nil {
+					if ok, wait := s.limiter.allow("unauthenticated " + client); !ok {
+						s.tooMany(w, wait)
+						return
+					}
+				}
 				w.Header().Set("WWW-Authenticate", `Bearer realm="sqlforge"`)
 				writeError(w, errorf(http.StatusUnauthorized, CodeUnauthorized, "missing or unknown API key: send Authorization: Bearer KEY", nil))
 				return
@@ -38,8 +47,7 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 		setClient(w, client)
 		if s.limiter != nil {
 			if ok, wait := s.limiter.allow(client); !ok {
-				w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-				writeError(w, errorf(http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf("rate limit of %g requests/s exceeded; retry later", s.cfg.RatePerSecond), nil))
+				s.tooMany(w, wait)
 				return
 			}
 		}
@@ -52,10 +60,18 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 	})
 }
 
-// authenticate checks the bearer key in constant time and returns its log id.
+// tooMany answers 429 with a Retry-After of wait, rounded up to seconds.
+func (s *Server) tooMany(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+	writeError(w, errorf(http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf("rate limit of %g requests/s exceeded; retry later", s.cfg.RatePerSecond), nil))
+}
+
+// authenticate checks the bearer key in constant time and returns its log id. The scheme
+// name is case-insensitive (RFC 7235).
 func (s *Server) authenticate(r *http.Request) (string, bool) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return "", false
 	}
 	for k, id := range s.keys {

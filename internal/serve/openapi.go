@@ -36,7 +36,7 @@ var openAPI = map[string]any{
 			}),
 			"Error": object([]string{"error"}, map[string]any{
 				"error": object([]string{"code", "message"}, map[string]any{
-					"code":    prop("string", "bad_request, unauthorized, rate_limited, too_large, not_found, model_error, model_timeout, no_sql, internal."),
+					"code":    prop("string", "bad_request, method_not_allowed, unauthorized, rate_limited, too_large, not_found, model_error, model_timeout, no_sql, internal."),
 					"message": prop("string", "What went wrong."),
 				}),
 			}),

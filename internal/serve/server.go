@@ -28,6 +28,9 @@ type Config struct {
 	// CORSOrigins lists the origins allowed to call the API from a browser; "*" allows all;
 	// empty sends no CORS headers.
 	CORSOrigins []string
+	// ReadTimeout bounds reading a whole request, body included (default
+	// DefaultReadTimeout); HTTPServer applies it.
+	ReadTimeout time.Duration
 	// Logger receives one line per request (default: slog.Default()); it never logs keys.
 	Logger *slog.Logger
 	// now is the clock of the rate limiter (tests replace it).
@@ -57,6 +60,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
 	if cfg.now == nil {
 		cfg.now = time.Now
 	}
@@ -68,7 +74,26 @@ func New(cfg Config) (*Server, error) {
 		s.limiter = newLimiter(cfg.RatePerSecond, max(1, cfg.Burst), cfg.now)
 	}
 	cfg.Service.observe = s.metrics.observe
+	cfg.Service.evicted = s.metrics.evicted
 	return s, nil
+}
+
+// Timeouts of the http.Server that HTTPServer returns.
+const (
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout = 10 * time.Second
+	// DefaultReadTimeout bounds reading a whole request, body included, so a client that
+	// sends its body slowly does not hold a connection.
+	DefaultReadTimeout = 10 * time.Second
+	// IdleTimeout closes keep-alive connections idle this long.
+	IdleTimeout = 2 * time.Minute
+)
+
+// HTTPServer returns an http.Server for the handler with read timeouts set: headers
+// within ReadHeaderTimeout, the whole request within Config.ReadTimeout.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(ReadHeaderTimeout, s.cfg.ReadTimeout),
+		ReadTimeout: s.cfg.ReadTimeout, IdleTimeout: IdleTimeout}
 }
 
 // route is one entry of the route table.
@@ -173,5 +198,5 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "POST, OPTIONS")
-	writeError(w, errorf(http.StatusMethodNotAllowed, CodeBadRequest, r.Method+" is not allowed on "+r.URL.Path+"; use POST", nil))
+	writeError(w, errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; use POST", nil))
 }

@@ -40,8 +40,20 @@ type ServiceConfig struct {
 	// Samples asks the model for this many answers; above 1 their agreement is a
 	// confidence signal (default 1).
 	Samples int
+	// MaxCellBytes fails an execution when one value is longer (default
+	// sqlexec.DefaultMaxCellBytes, 1,000,000).
+	MaxCellBytes int
+	// MaxResultBytes truncates an executed result past this many bytes (default 1 MiB).
+	MaxResultBytes int
 	// CacheSize is the number of answers cached (default 10,000; negative disables).
 	CacheSize int
+	// CacheBytes bounds the answer cache in bytes (default DefaultCacheBytes, 64 MiB).
+	CacheBytes int
+	// Conversations is the number of conversations kept (default 10,000).
+	Conversations int
+	// ConversationBytes bounds the conversation store in bytes (default
+	// DefaultConversationBytes, 16 MiB).
+	ConversationBytes int
 	// Logger receives one line per answer (default: slog.Default()).
 	Logger *slog.Logger
 }
@@ -54,6 +66,9 @@ type Service struct {
 	convs *conversations
 	// observe, when set, is told about each answer (metrics).
 	observe func(o outcome)
+	// evicted, when set, is told of each entry evicted from the named store ("answers",
+	// "conversations") to keep within its bounds (metrics).
+	evicted func(store string)
 }
 
 // outcome is what one answer did, for metrics.
@@ -82,10 +97,28 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.CacheSize == 0 {
 		cfg.CacheSize = 10000
 	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	if cfg.Conversations <= 0 {
+		cfg.Conversations = 10000
+	}
+	if cfg.ConversationBytes <= 0 {
+		cfg.ConversationBytes = DefaultConversationBytes
+	}
+	if cfg.MaxCellBytes <= 0 {
+		cfg.MaxCellBytes = sqlexec.DefaultMaxCellBytes
+	}
+	if cfg.MaxResultBytes <= 0 {
+		cfg.MaxResultBytes = 1 << 20
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{cfg: cfg, cache: newCache(cfg.CacheSize), convs: newConversations(10000, 6)}, nil
+	s := &Service{cfg: cfg}
+	s.cache = newCache(cfg.CacheSize, cfg.CacheBytes, func() { s.notifyEvicted("answers") })
+	s.convs = newConversations(cfg.Conversations, cfg.ConversationBytes, 6, func() { s.notifyEvicted("conversations") })
+	return s, nil
 }
 
 // Model is the backend's name.
@@ -105,6 +138,8 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 		return nil, errorf(http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("question is longer than %d characters", MaxQuestionLen), nil)
 	case req.MaxRows < 0:
 		return nil, errorf(http.StatusBadRequest, CodeBadRequest, "max_rows must not be negative", nil)
+	case len(req.ConversationID) > MaxConversationIDLen:
+		return nil, errorf(http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("conversation_id is longer than %d bytes", MaxConversationIDLen), nil)
 	}
 	maxRows := s.cfg.MaxRows
 	if req.MaxRows > 0 && req.MaxRows < maxRows {
@@ -149,6 +184,17 @@ func (s *Service) notify(o outcome) {
 	}
 }
 
+func (s *Service) notifyEvicted(store string) {
+	if s.evicted != nil {
+		s.evicted(store)
+	}
+}
+
+// options are the execution bounds of one answer.
+func (s *Service) options(maxRows int) sqlexec.Options {
+	return sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows, MaxCellBytes: s.cfg.MaxCellBytes, MaxResultBytes: s.cfg.MaxResultBytes}
+}
+
 // answer asks the model, guards, executes and scores.
 func (s *Service) answer(ctx context.Context, q string, history []prompt.Example, execute bool, maxRows int) (*GenerateResponse, outcome, error) {
 	var o outcome
@@ -186,9 +232,9 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 		sig.Agreement = s.agreementByResult(ctx, sqls, chosen, maxRows)
 		recordDB(ctx, time.Since(astart))
 	}
-	if err := guard(sql); err != nil {
+	if err := sqlexec.Guard(sql); err != nil {
 		o.refused = true
-		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+err.Error())
+		resp.Warnings = append(resp.Warnings, "refused by the read-only guard, not executed: "+strings.TrimPrefix(err.Error(), sqlexec.ErrRefused.Error()+": "))
 		sig.Refused = true
 	} else {
 		cstart := time.Now()
@@ -211,7 +257,7 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 // execute runs sql read-only and fills the result, or a warning, into resp.
 func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *GenerateResponse, sig *confidence.Signals, o *outcome) {
 	qstart := time.Now()
-	res, err := s.cfg.Executor.Query(ctx, sql, sqlexec.Options{Timeout: s.cfg.QueryTimeout, MaxRows: maxRows})
+	res, err := s.cfg.Executor.Query(ctx, sql, s.options(maxRows))
 	recordDB(ctx, time.Since(qstart))
 	sig.Executed = true
 	if err != nil {
@@ -232,7 +278,10 @@ func (s *Service) execute(ctx context.Context, sql string, maxRows int, resp *Ge
 	if len(res.Rows) == 0 {
 		resp.Warnings = append(resp.Warnings, "the query returned no rows")
 	}
-	if res.Truncated {
+	switch {
+	case res.TruncatedBy == sqlexec.TruncatedByBytes:
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("result truncated to %d rows by the %d-byte result limit", len(res.Rows), s.cfg.MaxResultBytes))
+	case res.Truncated:
 		resp.Warnings = append(resp.Warnings, fmt.Sprintf("result truncated to %d rows", maxRows))
 	}
 }

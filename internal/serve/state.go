@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"container/list"
 	"encoding/json"
 	"strconv"
 	"sync"
@@ -17,24 +18,118 @@ type cacheKey struct {
 	maxRows                 int
 }
 
-// cache holds answers, evicting the oldest first. Entries are copies; rows are shared
-// read-only.
-type cache struct {
-	mu    sync.Mutex
-	max   int
-	items map[cacheKey]GenerateResponse
-	order []cacheKey
+func (k cacheKey) size() int { return len(k.question) + len(k.model) + len(k.schema) + 64 }
+
+// bounded is a map that evicts its oldest entries first once it holds more than max
+// entries or more than maxBytes bytes (as size counts them), calling evicted for each.
+// It is not safe for concurrent use; its owners lock around it.
+type bounded[K comparable, V any] struct {
+	max, maxBytes int
+	size          func(K, V) int
+	evicted       func()
+	items         map[K]*list.Element
+	order         *list.List // of *entry[K, V], oldest first
+	bytes         int
 }
 
-func newCache(max int) *cache { return &cache{max: max, items: map[cacheKey]GenerateResponse{}} }
+type entry[K comparable, V any] struct {
+	key  K
+	val  V
+	size int
+}
+
+func newBounded[K comparable, V any](max, maxBytes int, size func(K, V) int) *bounded[K, V] {
+	return &bounded[K, V]{max: max, maxBytes: maxBytes, size: size, items: map[K]*list.Element{}, order: list.New()}
+}
+
+func (b *bounded[K, V]) get(k K) (V, bool) {
+	if e, ok := b.items[k]; ok {
+		return e.Value.(*entry[K, V]).val, true
+	}
+	var zero V
+	return zero, false
+}
+
+// put stores v under k (as the newest entry when k is new); a value larger than the whole
+// byte budget is not stored, and k's older value is dropped.
+func (b *bounded[K, V]) put(k K, v V) {
+	n := b.size(k, v)
+	if e, ok := b.items[k]; ok {
+		b.remove(e)
+	}
+	if n > b.maxBytes {
+		return
+	}
+	b.items[k] = b.order.PushBack(&entry[K, V]{key: k, val: v, size: n})
+	b.bytes += n
+	for b.order.Len() > b.max || b.bytes > b.maxBytes {
+		b.remove(b.order.Front())
+		if b.evicted != nil {
+			b.evicted()
+		}
+	}
+}
+
+func (b *bounded[K, V]) remove(e *list.Element) {
+	en := e.Value.(*entry[K, V])
+	b.order.Remove(e)
+	delete(b.items, en.key)
+	b.bytes -= en.size
+}
+
+// Default bounds of the answer cache and the conversation store.
+const (
+	// DefaultCacheBytes bounds the answer cache (its entries' encoded size).
+	DefaultCacheBytes = 64 << 20
+	// DefaultConversationBytes bounds the conversation store (ids, questions and SQL).
+	DefaultConversationBytes = 16 << 20
+	// MaxConversationIDLen is the longest conversation id accepted, in bytes.
+	MaxConversationIDLen = 128
+)
+
+// cache holds answers, evicting the oldest first, bounded in entries and bytes. Entries
+// are copies; rows are shared read-only.
+type cache struct {
+	mu       sync.Mutex
+	disabled bool
+	m        *bounded[cacheKey, GenerateResponse]
+}
+
+func newCache(max, maxBytes int, evicted func()) *cache {
+	m := newBounded(max, maxBytes, func(k cacheKey, r GenerateResponse) int { return k.size() + responseSize(r) })
+	m.evicted = evicted
+	return &cache{disabled: max < 0, m: m}
+}
+
+// responseSize is about what r holds in memory: its encoding when it has one, else its
+// SQL, reasoning, warnings and cells.
+func responseSize(r GenerateResponse) int {
+	if r.encoded != nil {
+		// the encoding, and the rows and strings it was made from
+		return 2*len(r.encoded) + 256
+	}
+	n := len(r.SQL) + len(r.Reasoning) + 256
+	for _, w := range r.Warnings {
+		n += len(w) + 16
+	}
+	for _, row := range r.Rows {
+		for _, v := range row {
+			n += 16
+			if s, ok := v.(string); ok {
+				n += len(s)
+			}
+		}
+	}
+	return n
+}
 
 func (c *cache) get(k cacheKey) (GenerateResponse, bool) {
-	if c.max < 0 {
+	if c.disabled {
 		return GenerateResponse{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, ok := c.items[k]
+	r, ok := c.m.get(k)
 	if ok {
 		r.Warnings = append([]string{}, r.Warnings...)
 	}
@@ -42,59 +137,53 @@ func (c *cache) get(k cacheKey) (GenerateResponse, bool) {
 }
 
 func (c *cache) put(k cacheKey, r GenerateResponse) {
-	if c.max < 0 {
+	if c.disabled {
 		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[k]; !ok {
-		c.order = append(c.order, k)
 	}
 	r.Warnings = append([]string{}, r.Warnings...)
 	r.encoded = encodePrefix(r)
-	c.items[k] = r
-	for len(c.order) > c.max {
-		delete(c.items, c.order[0])
-		c.order = c.order[1:]
-	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m.put(k, r)
 }
 
 // conversations keep the last turns of each conversation, evicting the oldest
-// conversation first.
+// conversation first, bounded in conversations and bytes.
 type conversations struct {
 	mu       sync.Mutex
-	max      int
 	maxTurns int
-	turns    map[string][]prompt.Example
-	order    []string
+	m        *bounded[string, []prompt.Example]
 }
 
-func newConversations(max, maxTurns int) *conversations {
-	return &conversations{max: max, maxTurns: maxTurns, turns: map[string][]prompt.Example{}}
+func newConversations(max, maxBytes, maxTurns int, evicted func()) *conversations {
+	m := newBounded(max, maxBytes, func(id string, turns []prompt.Example) int {
+		n := len(id) + 64
+		for _, t := range turns {
+			n += len(t.Question) + len(t.SQL) + 32
+		}
+		return n
+	})
+	m.evicted = evicted
+	return &conversations{maxTurns: maxTurns, m: m}
 }
 
 func (c *conversations) history(id string) []prompt.Example {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]prompt.Example(nil), c.turns[id]...)
+	t, _ := c.m.get(id)
+	return append([]prompt.Example(nil), t...)
 }
 
+// add appends turn to conversation id, which becomes the newest.
 func (c *conversations) add(id string, turn prompt.Example) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t, ok := c.turns[id]
-	if !ok {
-		c.order = append(c.order, id)
-	}
-	t = append(t, turn)
+	t, _ := c.m.get(id)
+	t = append(append([]prompt.Example(nil), t...), turn)
 	if len(t) > c.maxTurns {
 		t = t[len(t)-c.maxTurns:]
 	}
-	c.turns[id] = t
-	for len(c.order) > c.max {
-		delete(c.turns, c.order[0])
-		c.order = c.order[1:]
-	}
+	c.m.put(id, t)
 }
 
 // encodedTail is how the JSON of a response with LatencyMS 0, no ConversationID and Cached

@@ -16,6 +16,10 @@ const (
 	ClassTimeout       = "timeout"
 	ClassCanceled      = "canceled"
 	ClassRuntime       = "runtime"
+	// ClassRefused is SQL the statement guard or the authorizer refused.
+	ClassRefused = "refused"
+	// ClassTooBig is a value over the cell byte limit.
+	ClassTooBig = "too_big"
 )
 
 // QueryError is a failed query: the class of the failure, an excerpt of the
@@ -38,7 +42,7 @@ func quote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") 
 
 // ErrorClass names the class of a query error for reports: ClassSyntax,
 // ClassUnknownTable, ClassUnknownColumn, ClassTimeout, ClassCanceled or
-// ClassRuntime; "" for nil.
+// ClassRuntime, ClassRefused or ClassTooBig; "" for nil.
 func ErrorClass(err error) string {
 	if err == nil {
 		return ""
@@ -72,6 +76,12 @@ func classify(ctx context.Context, err error) string {
 	if errors.Is(err, context.Canceled) {
 		return ClassCanceled
 	}
+	if errors.Is(err, ErrRefused) {
+		return ClassRefused
+	}
+	if errors.Is(err, ErrTooBig) {
+		return ClassTooBig
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
@@ -97,6 +107,11 @@ func classify(ctx context.Context, err error) string {
 		return ClassUnknownColumn
 	case strings.Contains(msg, "interrupted"):
 		return ClassTimeout
+	case strings.Contains(msg, "string or blob too big"):
+		return ClassTooBig
+	case strings.Contains(msg, "not authorized"), strings.Contains(msg, "authorization denied"),
+		strings.Contains(msg, "too many attached databases"):
+		return ClassRefused
 	}
 	return ClassRuntime
 }

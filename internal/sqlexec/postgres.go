@@ -72,8 +72,17 @@ func (p *Postgres) begin(ctx context.Context, timeout time.Duration) (pgx.Tx, er
 	return tx, nil
 }
 
-// Check prepares sql in a read-only transaction without running it.
+// Check guards sql and prepares it in a read-only transaction without running
+// it.
 func (p *Postgres) Check(ctx context.Context, query string) error {
+	if err := Guard(query); err != nil {
+		return refusal(ctx, query, err, p.prepare(ctx, query))
+	}
+	return p.prepare(ctx, query)
+}
+
+// prepare prepares sql in a read-only transaction without running it.
+func (p *Postgres) prepare(ctx context.Context, query string) error {
 	tx, err := p.begin(ctx, 0)
 	if err != nil {
 		return wrapErr(ctx, query, err)
@@ -85,11 +94,18 @@ func (p *Postgres) Check(ctx context.Context, query string) error {
 	return nil
 }
 
-// Query runs sql in a read-only transaction and reads up to opts.MaxRows rows.
-// Results are requested in text format and converted by column type, so dates
-// and timestamps come back as the server prints them (ISO: 2021-03-04,
-// 2021-03-04 00:00:00).
+// Query guards sql (unless opts.Trusted), runs it in a read-only transaction
+// and reads up to the row and byte caps of opts; a value longer than the cell
+// cap fails the query. Results are requested in text format and converted by
+// column type, so dates and timestamps come back as the server prints them
+// (ISO: 2021-03-04, 2021-03-04 00:00:00).
 func (p *Postgres) Query(ctx context.Context, query string, opts Options) (*Result, error) {
+	if !opts.Trusted {
+		if err := Guard(query); err != nil {
+			return nil, refusal(ctx, query, err, p.prepare(ctx, query))
+		}
+	}
+	b := boundsOf(opts)
 	qctx, cancel := withTimeout(ctx, withSlack(opts.Timeout))
 	defer cancel()
 	tx, err := p.begin(qctx, opts.Timeout)
@@ -107,19 +123,24 @@ func (p *Postgres) Query(ctx context.Context, query string, opts Options) (*Resu
 	for i, f := range fields {
 		res.Columns[i] = f.Name
 	}
+	rd := reader{b: b, res: res}
 	for rows.Next() {
-		if capReached(opts, len(res.Rows)) {
-			res.Truncated = true
+		if rd.full() {
 			break
 		}
 		raw := rows.RawValues()
 		row := make([]Value, len(fields))
-		for i, b := range raw {
-			if row[i], err = fromPGText(fields[i].DataTypeOID, b); err != nil {
+		for i, v := range raw {
+			if len(v) > b.maxCell {
+				return nil, wrapErr(qctx, query, fmt.Errorf("column %d (%s): %w", i+1, fields[i].Name, cellTooBig(len(v), b.maxCell)))
+			}
+			if row[i], err = fromPGText(fields[i].DataTypeOID, v); err != nil {
 				return nil, wrapErr(qctx, query, fmt.Errorf("column %d (%s): %w", i+1, fields[i].Name, err))
 			}
 		}
-		res.Rows = append(res.Rows, row)
+		if !rd.add(row) {
+			break
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

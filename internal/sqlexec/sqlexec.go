@@ -2,11 +2,18 @@
 // canonical typed values, so that results from SQLite and PostgreSQL, and from
 // gold and predicted queries, can be compared cell by cell.
 //
-// Every query is bounded: a timeout interrupts it inside the engine (the
-// executor stays usable afterwards), and a row cap stops reading early and
-// reports the truncation. Read-only enforcement lives here, not at call sites:
-// SQLite files are opened with mode=ro and PRAGMA query_only, PostgreSQL
-// queries run in READ ONLY transactions with a statement_timeout.
+// Every query is bounded by one execution policy (policy.go): a timeout
+// interrupts it inside the engine (the executor stays usable afterwards); each
+// value is capped in bytes (SQLITE_LIMIT_LENGTH in SQLite, so one function call
+// cannot allocate past it; a check while scanning in PostgreSQL); a row cap and
+// a byte cap stop reading early and report the truncation. SQL that sqlforge
+// did not write itself passes the statement guard (Guard) first. Read-only
+// enforcement lives here, not at call sites: SQLite files are opened with
+// mode=ro and PRAGMA query_only, and while a query is prepared and run an
+// authorizer admits only reading (no PRAGMA, ATTACH, transaction or file
+// function) and no database can be attached; both are removed and the limits
+// restored afterwards, so a pooled connection leaves each query as it entered.
+// PostgreSQL queries run in READ ONLY transactions with a statement_timeout.
 //
 // Errors carry a class (see ErrorClass) for reports: syntax error, unknown
 // table, unknown column, timeout, runtime error.
@@ -39,14 +46,23 @@ type Executor interface {
 	Close() error
 }
 
-// Options bound one query. The zero value means no timeout beyond ctx and no
-// row cap.
+// Options bound one query. The zero value means no timeout beyond ctx, no
+// row cap, the default cell and result byte caps, and the statement guard.
 type Options struct {
 	// Timeout interrupts the query after this long; 0 means only ctx bounds it.
 	Timeout time.Duration
 	// MaxRows stops reading after this many rows and sets Result.Truncated;
 	// 0 means no cap.
 	MaxRows int
+	// MaxCellBytes fails the query when one value (a result cell or any
+	// intermediate SQLite value) is longer; 0 means DefaultMaxCellBytes.
+	MaxCellBytes int
+	// MaxResultBytes stops reading once the result holds this many bytes and
+	// sets Result.Truncated; 0 means DefaultMaxResultBytes.
+	MaxResultBytes int
+	// Trusted skips the statement guard: for SQL sqlforge wrote itself or a
+	// dataset's gold query. The authorizer and the limits still apply.
+	Trusted bool
 }
 
 // Result is the outcome of a query: column names and rows of canonical values.
@@ -56,8 +72,12 @@ type Result struct {
 	Columns []string
 	// Rows hold len(Columns) values each, in the order the engine returned them.
 	Rows [][]Value
-	// Truncated reports that the query had more rows than Options.MaxRows.
+	// Truncated reports that the query had more rows than Options.MaxRows or
+	// more bytes than Options.MaxResultBytes.
 	Truncated bool
+	// TruncatedBy says which cap cut the result: TruncatedByRows or
+	// TruncatedByBytes ("" when not truncated).
+	TruncatedBy string
 }
 
 // Open opens an executor for target: a postgres:// or postgresql:// URL opens
@@ -88,7 +108,39 @@ func excerpt(sql string) string {
 	return s
 }
 
-// capReached reports whether reading one more row would exceed opts.MaxRows.
-func capReached(opts Options, n int) bool {
-	return opts.MaxRows > 0 && n >= opts.MaxRows
+// reader accumulates rows under the row and byte caps.
+type reader struct {
+	b     bounds
+	res   *Result
+	bytes int
+}
+
+// full reports whether reading one more row would exceed a cap, and marks the
+// result truncated when it would.
+func (r *reader) full() bool {
+	switch {
+	case r.b.maxRows > 0 && len(r.res.Rows) >= r.b.maxRows:
+		r.res.Truncated, r.res.TruncatedBy = true, TruncatedByRows
+	case r.bytes >= r.b.maxResult:
+		r.res.Truncated, r.res.TruncatedBy = true, TruncatedByBytes
+	default:
+		return false
+	}
+	return true
+}
+
+// add appends row unless it would take the result past the byte cap, in which
+// case the result is marked truncated; it reports whether row was added.
+func (r *reader) add(row []Value) bool {
+	n := 0
+	for _, v := range row {
+		n += valueBytes(v)
+	}
+	if len(r.res.Rows) > 0 && r.bytes+n > r.b.maxResult {
+		r.res.Truncated, r.res.TruncatedBy = true, TruncatedByBytes
+		return false
+	}
+	r.bytes += n
+	r.res.Rows = append(r.res.Rows, row)
+	return true
 }

@@ -58,20 +58,35 @@ func (s *SQLite) Close() error {
 	return s.db.Close()
 }
 
-// Check prepares sql on a connection without running it.
+// Check guards sql and prepares it on a connection without running it, under
+// the same authorizer and limits as Query.
 func (s *SQLite) Check(ctx context.Context, query string) error {
+	if err := Guard(query); err != nil {
+		return refusal(ctx, query, err, s.prepare(ctx, query))
+	}
+	return s.prepare(ctx, query)
+}
+
+// prepare prepares sql on a confined connection without running it.
+func (s *SQLite) prepare(ctx context.Context, query string) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return wrapErr(ctx, query, err)
 	}
 	defer conn.Close()
-	if _, err := columnInfo(conn, query); err != nil {
+	release, err := confine(conn, boundsOf(Options{}))
+	if err != nil {
 		return wrapErr(ctx, query, err)
+	}
+	defer release()
+	if _, err := columnInfo(conn, query); err != nil {
+		return wrapErr(ctx, query, sqliteErr(err, boundsOf(Options{})))
 	}
 	return nil
 }
 
-// Query runs sql read-only and reads up to opts.MaxRows rows.
+// Query guards sql (unless opts.Trusted), runs it read-only and reads up to
+// the row and byte caps of opts.
 //
 // modernc.org/sqlite turns TEXT values of columns declared DATE, DATETIME or
 // TIMESTAMP into time.Time, which loses the stored text. Query therefore
@@ -81,6 +96,12 @@ func (s *SQLite) Check(ctx context.Context, query string) error {
 // on every value but makes the column an expression, which has no declared
 // type, so the stored text comes back untouched, as Python's sqlite3 gives it.
 func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result, error) {
+	if !opts.Trusted {
+		if err := Guard(query); err != nil {
+			return nil, refusal(ctx, query, err, s.prepare(ctx, query))
+		}
+	}
+	b := boundsOf(opts)
 	ctx, cancel := withTimeout(ctx, opts.Timeout)
 	defer cancel()
 	conn, err := s.db.Conn(ctx)
@@ -95,9 +116,14 @@ func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result
 		}
 		defer restore()
 	}
-	info, err := columnInfo(conn, query)
+	release, err := confine(conn, b)
 	if err != nil {
 		return nil, wrapErr(ctx, query, err)
+	}
+	defer release()
+	info, err := columnInfo(conn, query)
+	if err != nil {
+		return nil, wrapErr(ctx, query, sqliteErr(err, b))
 	}
 	run := query
 	if hasDateColumn(info) {
@@ -105,14 +131,29 @@ func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result
 	}
 	rows, err := conn.QueryContext(ctx, run)
 	if err != nil {
-		return nil, wrapErr(ctx, query, err)
+		return nil, wrapErr(ctx, query, sqliteErr(err, b))
 	}
 	defer rows.Close()
-	res, err := readSQLRows(rows, opts)
+	res, err := readSQLRows(rows, b)
 	if err != nil {
-		return nil, wrapErr(ctx, query, err)
+		return nil, wrapErr(ctx, query, sqliteErr(err, b))
 	}
 	return res, nil
+}
+
+// sqliteErr explains SQLite's "string or blob too big" with the limit that
+// caused it, and marks the authorizer's and the attach limit's denials as
+// refusals.
+func sqliteErr(err error, b bounds) error {
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "string or blob too big"):
+		return fmt.Errorf("%w: a value exceeds the %d-byte cell limit (%v)", ErrTooBig, b.maxCell, err)
+	case strings.Contains(msg, "authorization denied"), strings.Contains(msg, "not authorized"),
+		strings.Contains(msg, "too many attached databases"):
+		return fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	return err
 }
 
 type columnInfoer interface {
@@ -190,21 +231,22 @@ func queryOnly(ctx context.Context, conn *sql.Conn) (func(), error) {
 	return func() { _, _ = conn.ExecContext(context.Background(), "PRAGMA query_only = 0") }, nil
 }
 
-// readSQLRows reads rows of database/sql values into canonical values.
-func readSQLRows(rows *sql.Rows, opts Options) (*Result, error) {
+// readSQLRows reads rows of database/sql values into canonical values, up to
+// the caps of b.
+func readSQLRows(rows *sql.Rows, b bounds) (*Result, error) {
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Columns: cols, Rows: [][]Value{}}
+	rd := reader{b: b, res: res}
 	raw := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range raw {
 		ptrs[i] = &raw[i]
 	}
 	for rows.Next() {
-		if capReached(opts, len(res.Rows)) {
-			res.Truncated = true
+		if rd.full() {
 			break
 		}
 		if err := rows.Scan(ptrs...); err != nil {
@@ -216,8 +258,13 @@ func readSQLRows(rows *sql.Rows, opts Options) (*Result, error) {
 			if err != nil {
 				return nil, fmt.Errorf("column %d (%s): %w", i+1, cols[i], err)
 			}
+			if len(row[i].Str) > b.maxCell {
+				return nil, fmt.Errorf("column %d (%s): %w", i+1, cols[i], cellTooBig(len(row[i].Str), b.maxCell))
+			}
 		}
-		res.Rows = append(res.Rows, row)
+		if !rd.add(row) {
+			break
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -44,7 +44,9 @@ func (o Outcome) BrokenGold() bool { return o.GoldErr != nil }
 func Evaluate(ctx context.Context, ex sqlexec.Executor, mode Mode, gold, pred string, opts Options) Outcome {
 	info := Info{GoldSQL: gold, Question: opts.Question, Category: opts.Category, Tolerance: opts.Tolerance}
 	var out Outcome
-	out.Pred, out.PredErr = ex.Query(ctx, ExecSQL(mode, pred, opts.KeepDistinct), opts.Query)
+	predOpts, goldOpts := opts.Query, opts.Query
+	predOpts.Trusted, goldOpts.Trusted = false, true
+	out.Pred, out.PredErr = ex.Query(ctx, ExecSQL(mode, pred, opts.KeepDistinct), predOpts)
 	out.PredClass = sqlexec.ErrorClass(out.PredErr)
 
 	golds := []string{gold}
@@ -56,7 +58,7 @@ func Evaluate(ctx context.Context, ex sqlexec.Executor, mode Mode, gold, pred st
 	}
 	subset := false
 	for _, g := range golds {
-		res, err := ex.Query(ctx, ExecSQL(mode, g, opts.KeepDistinct), opts.Query)
+		res, err := ex.Query(ctx, ExecSQL(mode, g, opts.KeepDistinct), goldOpts)
 		if err != nil {
 			out.GoldErr = fmt.Errorf("run gold: %w", err)
 			break
