@@ -235,7 +235,9 @@ func scanNumber(sql string, i int) int {
 }
 
 var operators3 = []string{"->>"}
-var operators2 = []string{"||", "->", "<<", ">>", "<=", ">=", "<>", "!=", "=="}
+
+// "::" is PostgreSQL's cast (x::date).
+var operators2 = []string{"||", "->", "<<", ">>", "<=", ">=", "<>", "!=", "==", "::"}
 
 // scanOperator returns the length of the operator s starts with, or 0.
 func scanOperator(s string) int {
