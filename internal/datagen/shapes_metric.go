@@ -59,8 +59,11 @@ func (q *mq) addFilter(dm *dim, v string) {
 func rankable(dm *dim) bool { return dm.kind != "flag" && len(dm.values) > 3 }
 
 // additive says whether the metric is a plain sum or count, so shares of a total make sense.
-func additive(m *metric) bool {
-	f := strings.ToUpper(strings.TrimSpace(m.formula))
+func additive(m *metric) bool { return additiveFormula(m.formula) }
+
+// additiveFormula says whether an aggregate formula is one SUM or COUNT call and nothing else.
+func additiveFormula(formula string) bool {
+	f := strings.ToUpper(strings.TrimSpace(formula))
 	if !(strings.HasPrefix(f, "SUM(") || strings.HasPrefix(f, "COUNT(")) || strings.Contains(f, "/") {
 		return false
 	}

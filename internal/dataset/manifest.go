@@ -34,6 +34,8 @@ type Manifest struct {
 	TokenEncoding string `json:"token_encoding,omitempty"`
 	// Cost estimates fine-tuning on the train split's tokens.
 	Cost *CostEstimate `json:"cost,omitempty"`
+	// Diversity measures the variety of all the questions (distinct word 3-grams per question).
+	Diversity *Diversity `json:"diversity,omitempty"`
 }
 
 // SplitStats counts one split's records.
@@ -82,6 +84,12 @@ func orUnknown(s string) string {
 // when costModel is a priced model.
 func NewManifest(parts []Part, tc *TokenCounter, opts ExportOptions, costModel string, epochs int) (*Manifest, error) {
 	m := &Manifest{Version: ManifestVersion, Files: map[string]string{}}
+	var all []Record
+	for _, p := range parts {
+		all = append(all, p.Records...)
+	}
+	d := MeasureDiversity(all)
+	m.Diversity = &d
 	for _, p := range parts {
 		s := Stats(p.Name, p.Records)
 		if tc != nil {

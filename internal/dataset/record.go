@@ -3,6 +3,8 @@
 // fine-tuning services and libraries read.
 package dataset
 
+import "encoding/json"
+
 // Record is one question/SQL pair, the unit of every dataset sqlforge writes (JSONL, one per line).
 type Record struct {
 	// ID is a stable content hash of the record (question + SQL).
@@ -39,4 +41,9 @@ type Record struct {
 	// ResultHash is a hash of the gold SQL's canonical result when verified; records with the
 	// same intent and the same result are duplicates even when their SQL text differs.
 	ResultHash string `json:"result_hash,omitempty"`
+	// PlanText is the query plan in its one-line text form (internal/plan) when the pair was
+	// made from a plan; SQL is then the plan compiler's output for it.
+	PlanText string `json:"plan_text,omitempty"`
+	// Plan is the same plan in its JSON form.
+	Plan json.RawMessage `json:"plan,omitempty"`
 }

@@ -370,3 +370,13 @@ func (c *Compiler) window(col string, w *plan.Window) (string, error) {
 func (c *Compiler) period(col, p string) (string, error) {
 	return c.window(col, &plan.Window{From: p})
 }
+
+// DimensionAllowed says whether a plan may group or filter metric m by dimension d.
+func (c *Compiler) DimensionAllowed(m *ontology.Metric, d *ontology.Dimension) bool {
+	return c.dimAllowed(m, d)
+}
+
+// SegmentAllowed says whether a plan may restrict metric m to segment s.
+func (c *Compiler) SegmentAllowed(m *ontology.Metric, s *ontology.Segment) bool {
+	return c.segAllowed(m, s)
+}

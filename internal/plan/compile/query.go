@@ -155,6 +155,23 @@ func outAliases(keys []col, prefix string) []string {
 	return out
 }
 
+// direct marks ORDER BY terms of the query that computes the groups itself: they name the
+// grouping expressions, since an unaliased label (Genre.Name) would be ambiguous by name.
+const direct = "\x00direct"
+
+func orderRefs(keys []col, prefix string) []string {
+	if prefix != direct {
+		return outAliases(keys, prefix)
+	}
+	var out []string
+	for _, k := range keys {
+		if k.out {
+			out = append(out, k.expr)
+		}
+	}
+	return out
+}
+
 // orderTerms returns the ORDER BY terms for the plan's order over named measure outputs.
 func orderTerms(r *resolved, keys []col, measureAlias func(id string) string, prefix string) []string {
 	o := r.p.Order
@@ -163,7 +180,7 @@ func orderTerms(r *resolved, keys []col, measureAlias func(id string) string, pr
 			return []string{"rank"}
 		}
 		if len(r.groups) > 0 && r.groups[0].Grain != "" && r.per == nil {
-			return outAliases(keys[:1], prefix)
+			return orderRefs(keys[:1], prefix)
 		}
 		return nil
 	}
@@ -173,7 +190,7 @@ func orderTerms(r *resolved, keys []col, measureAlias func(id string) string, pr
 	}
 	if o.By == plan.ByLabel {
 		var out []string
-		for _, a := range outAliases(keys, prefix) {
+		for _, a := range orderRefs(keys, prefix) {
 			out = append(out, a+dir)
 		}
 		return out
@@ -182,7 +199,12 @@ func orderTerms(r *resolved, keys []col, measureAlias func(id string) string, pr
 	if id == "" {
 		id = r.p.Measures[0]
 	}
-	return []string{measureAlias(id) + dir}
+	// The group labels break ties, so the order (and what a limit keeps) is deterministic.
+	terms := []string{measureAlias(id) + dir}
+	for _, a := range orderRefs(keys, prefix) {
+		terms = append(terms, a)
+	}
+	return terms
 }
 
 // simple: the measures by the breakdown, with group shares, running totals, ranks, order and limit.
@@ -213,7 +235,7 @@ func (c *Compiler) simple(r *resolved) (string, error) {
 	if r.p.Rank {
 		q.items = append(q.items, fmt.Sprintf("RANK() OVER (ORDER BY %s DESC) AS rank", f0))
 	}
-	q.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, "")
+	q.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, direct)
 	if len(q.orderBy) == 0 || !r.p.Ties {
 		q.limit = r.p.Limit
 		return q.String(), nil

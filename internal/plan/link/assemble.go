@@ -1,0 +1,290 @@
+package link
+
+import (
+	"math"
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/plan"
+)
+
+// maxChoices bounds the readings tried per question.
+const maxChoices = 24
+
+// readings builds the plans of every choice, in order of preference, keeping those that
+// compile; a plan that does not compile is retried with one mention left out at a time.
+func (l *Linker) readings(ls *Links) []Candidate {
+	var out []Candidate
+	for i, ch := range l.choices(ls) {
+		p, used, lost := l.build(ls, ch)
+		if sql, err := l.c.Compile(p); err == nil {
+			out = append(out, l.candidate(ls, ch, p, sql, used, lost, i))
+			continue
+		}
+		for k := range used {
+			if ls.Mentions[k].Kind == KindMetric {
+				continue
+			}
+			relaxed := ch
+			relaxed.drop = map[int]bool{k: true}
+			for d := range ch.drop {
+				relaxed.drop[d] = true
+			}
+			p, used, lost := l.build(ls, relaxed)
+			if sql, err := l.c.Compile(p); err == nil {
+				out = append(out, l.candidate(ls, relaxed, p, sql, used, lost, i))
+			}
+		}
+	}
+	return out
+}
+
+// candidate scores a plan by the share of the question's content words it accounts for,
+// halved when no metric was named, and lowered for each structure word left out.
+func (l *Linker) candidate(ls *Links, ch choice, p *plan.Plan, sql string, used map[int]bool, lost, rank int) Candidate {
+	covered := append([]bool(nil), ls.covered...)
+	for k, m := range ls.Mentions {
+		if !used[k] {
+			for i := m.Start; i < m.End; i++ {
+				covered[i] = false
+			}
+		}
+	}
+	miss, content := missing(ls.toks, covered)
+	uncovered := 0
+	for _, w := range miss {
+		uncovered += len(strings.Fields(w))
+	}
+	score := 1.0
+	if content > 0 {
+		score = float64(content-uncovered) / float64(content)
+	}
+	if ch.defaulted {
+		score *= 0.5
+	}
+	score *= math.Pow(0.7, float64(lost))
+	score = math.Max(0, score-0.001*float64(rank))
+	return Candidate{Plan: p, SQL: sql, Score: math.Round(score*1000) / 1000, Missing: miss}
+}
+
+// choices lists the readings to try, most likely first: the metrics named (all, then the
+// first alone, then with metrics that fit a period swapped in), then each other dimension an
+// ambiguous value may belong to.
+func (l *Linker) choices(ls *Links) []choice {
+	metrics, defaulted, inner := l.mainMetrics(ls)
+	var sets [][]string
+	if defaulted {
+		for _, m := range metrics {
+			sets = append(sets, []string{m})
+		}
+	} else {
+		sets = append(sets, metrics)
+		if len(metrics) > 1 {
+			sets = append(sets, metrics[:1])
+		}
+	}
+	for _, s := range sets[:len(sets):len(sets)] {
+		if alt := l.periodFit(ls, s); alt != nil {
+			sets = append(sets, alt)
+		}
+	}
+	var out []choice
+	for _, s := range sets {
+		out = append(out, choice{metrics: s, defaulted: defaulted, dimOf: map[int]int{}, inner: inner})
+	}
+	for k, m := range ls.Mentions {
+		for i := 1; i < len(m.Dims) && len(out) < maxChoices; i++ {
+			out = append(out, choice{metrics: sets[0], defaulted: defaulted, dimOf: map[int]int{k: i}, inner: inner})
+		}
+	}
+	if len(out) > maxChoices {
+		out = out[:maxChoices]
+	}
+	return out
+}
+
+// mainMetrics returns the measures the question names (not those only a threshold reads,
+// unless nothing else is named); failing that, a metric named inside another phrase ("late
+// orders" → order_count); failing that, the ontology's usual metrics, marked defaulted.
+func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
+	var main, thr []string
+	for _, m := range ls.Mentions {
+		switch {
+		case m.Kind != KindMetric:
+		case m.Threshold && ls.Having != nil:
+			if !contains(thr, m.ID) {
+				thr = append(thr, m.ID)
+			}
+		case !contains(main, m.ID):
+			main = append(main, m.ID)
+		}
+	}
+	if len(main) > 0 {
+		return main, false, nil
+	}
+	if len(thr) > 0 {
+		return thr, false, nil
+	}
+	if ids, at := l.innerMetrics(ls); len(ids) > 0 {
+		return ids, false, at
+	}
+	if id := l.segmentCount(ls); id != "" {
+		return []string{id}, false, nil
+	}
+	if id := l.verbMetric(ls); id != "" {
+		return []string{id}, false, nil
+	}
+	return l.defaultMetrics(), true, nil
+}
+
+// innerMetrics finds metric words inside other mentions: "late orders", "discontinued products".
+func (l *Linker) innerMetrics(ls *Links) ([]string, []int) {
+	var out []string
+	var at []int
+	for k, m := range ls.Mentions {
+		if m.Kind == KindMetric || m.By {
+			continue
+		}
+		for j := m.Start; j < m.End; j++ {
+			for _, probe := range [][]token{{ls.toks[j]}, {newToken("number", 0), newToken("of", 0), ls.toks[j]}} {
+				n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
+				if n == len(probe) && es[0].kind == KindMetric && topKind(es) == KindMetric && !contains(out, es[0].id) {
+					out = append(out, es[0].id)
+					at = append(at, k)
+				}
+			}
+		}
+	}
+	return out, at
+}
+
+// defaultMetrics are the guesses when no metric is named: revenue, then the first count
+// metrics with a time column.
+func (l *Linker) defaultMetrics() []string {
+	var out []string
+	if m := l.ont.MetricByID("revenue"); m != nil && !m.Descriptive {
+		out = append(out, "revenue")
+	}
+	for _, m := range l.ont.Metrics {
+		id := ontology.MetricID(m.Name)
+		if !m.Descriptive && m.Unit == "count" && m.TimeColumn != "" && !contains(out, id) && len(out) < 3 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// periodFit replaces metrics that cannot take the question's period: a metric with no time
+// column by a timed one of the same unit sharing a word of its name (customer_count →
+// active_customers), a fixed-period growth metric by revenue. nil when nothing changes.
+func (l *Linker) periodFit(ls *Links, ids []string) []string {
+	timed := ls.Time != nil || ls.Compare != nil
+	var out []string
+	changed := false
+	for _, id := range ids {
+		m := l.ont.MetricByID(id)
+		alt := id
+		switch {
+		case m == nil:
+		case m.Period != "" && timed && l.ont.MetricByID("revenue") != nil:
+			alt = "revenue"
+		case m.TimeColumn == "" && timed:
+			alt = l.timedTwin(m)
+		}
+		changed = changed || alt != id
+		if alt != "" && !contains(out, alt) {
+			out = append(out, alt)
+		}
+	}
+	if !changed || len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+var genericNameWords = setOf(`count number total average rate of per the`)
+
+func (l *Linker) timedTwin(m *ontology.Metric) string {
+	words := map[string]bool{}
+	for _, w := range strings.Fields(stems(m.Name)) {
+		if !genericNameWords[w] {
+			words[w] = true
+		}
+	}
+	for _, o := range l.ont.Metrics {
+		if o.TimeColumn == "" || o.Descriptive || o.Unit != m.Unit || o.Period != "" {
+			continue
+		}
+		for _, w := range strings.Fields(stems(o.Name)) {
+			if words[w] {
+				return ontology.MetricID(o.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// segmentCount is the count metric over a named segment's table ("the most late shipments" →
+// order_count): a count metric reading exactly the segment's tables, one named "... Count"
+// first.
+func (l *Linker) segmentCount(ls *Links) string {
+	for _, m := range ls.Mentions {
+		if m.Kind != KindSegment {
+			continue
+		}
+		var seg *ontology.Segment
+		for i := range l.ont.Segments {
+			if l.ont.Segments[i].Name == m.ID {
+				seg = &l.ont.Segments[i]
+			}
+		}
+		if seg == nil {
+			continue
+		}
+		best := ""
+		for _, mt := range l.ont.Metrics {
+			if mt.Descriptive || mt.Unit != "count" || !sameTables(mt.Tables, seg.Tables) {
+				continue
+			}
+			id := ontology.MetricID(mt.Name)
+			if strings.HasSuffix(id, "_count") {
+				return id
+			}
+			if best == "" {
+				best = id
+			}
+		}
+		if best != "" {
+			return best
+		}
+	}
+	return ""
+}
+
+func sameTables(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sellWords imply units sold when no metric is named ("the best-selling products").
+var sellWords = setOf(`selling sold sell sells seller sellers bestselling bestseller bestsellers`)
+
+func (l *Linker) verbMetric(ls *Links) string {
+	for _, t := range ls.toks {
+		if !sellWords[t.text] {
+			continue
+		}
+		probe := tokenize("units sold")
+		if n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); n == len(probe) && topKind(es) == KindMetric {
+			return es[0].id
+		}
+	}
+	return ""
+}

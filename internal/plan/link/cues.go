@@ -1,0 +1,253 @@
+package link
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/sqlforge/sqlforge/internal/plan"
+)
+
+const countRE = `(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)`
+
+var (
+	thresholdRE = regexp.MustCompile(`\b(more than|greater than|larger than|higher than|bigger than|over|above|exceeds?|exceeded|exceeding|in excess of|at least|no less than|not less than|a minimum of|minimum of|less than|lower than|smaller than|fewer than|under|below|at most|no more than|not more than|a maximum of|maximum of|up to)(?: (?:usd|eur|dollars))? (\d+(?:\.\d+)?)(k|m|bn)?(?: (thousand|million|billion))?(?: (%|percent))?(?: (?:dollars|usd|euros|eur|bucks))?`)
+	topRE       = regexp.MustCompile(`\b(top|best|bottom|worst|first|leading|highest|lowest|largest|biggest|smallest|greatest) ` + countRE + `\b`)
+	countTopRE  = regexp.MustCompile(`\b` + countRE + ` (best|top|worst|biggest|largest|highest|lowest|smallest|most|least|leading|greatest|fewest)\b`)
+)
+
+var thresholdOps = map[string]string{
+	"at least": ">=", "no less than": ">=", "not less than": ">=", "a minimum of": ">=", "minimum of": ">=",
+	"less than": "<", "lower than": "<", "smaller than": "<", "fewer than": "<", "under": "<", "below": "<",
+	"at most": "<=", "no more than": "<=", "not more than": "<=", "a maximum of": "<=", "maximum of": "<=", "up to": "<=",
+}
+
+// findThreshold reads "more than 10,000", "over 10k", "at least 5", "below 2 million".
+func findThreshold(ls *Links, used []bool) {
+	w := newWords(ls.toks)
+	for _, m := range w.findAll(thresholdRE, used) {
+		sub := func(k int) string {
+			if m[2*k] < 0 {
+				return ""
+			}
+			return w.s[m[2*k]:m[2*k+1]]
+		}
+		v, err := strconv.ParseFloat(sub(2), 64)
+		if err != nil {
+			continue
+		}
+		switch sub(3) + sub(4) {
+		case "k", "thousand":
+			v *= 1e3
+		case "m", "million":
+			v *= 1e6
+		case "bn", "billion":
+			v *= 1e9
+		}
+		op, ok := thresholdOps[sub(1)]
+		if !ok {
+			op = ">"
+		}
+		ls.Having = &plan.Threshold{Op: op, Value: v}
+		ls.thr = w.tokens(m[0], m[1])
+		mark(used, ls.thr)
+		return
+	}
+}
+
+// findTopK reads "top 5", "bottom three", "5 best", "the 3 largest".
+func findTopK(ls *Links, used []bool) {
+	w := newWords(ls.toks)
+	for k, re := range []*regexp.Regexp{topRE, countTopRE} {
+		for _, m := range w.findAll(re, used) {
+			word, num := w.s[m[2]:m[3]], w.s[m[4]:m[5]]
+			if k == 1 {
+				word, num = num, word
+			}
+			n := countOf(num)
+			if n <= 0 {
+				continue
+			}
+			ls.Limit, ls.Desc, ls.Direction = n, !ascWords[word], true
+			mark(used, w.tokens(m[0], m[1]))
+			return
+		}
+	}
+}
+
+var (
+	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest`)
+	byWords    = setOf(`by per each every across which what among`)
+	eachWords  = setOf(`each every per`)
+	countWords = setOf(`most fewest least more fewer`)
+	skipWords  = setOf(`the our all of its their different various individual`)
+	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
+)
+
+// findCues reads breakdowns, superlatives, sorting, share, running-total, rank and tie words.
+func findCues(ls *Links, used []bool) {
+	toks := ls.toks
+	for k := range ls.Mentions {
+		markBreakdown(ls, used, &ls.Mentions[k])
+	}
+	findFromTo(ls, used)
+	for i, t := range toks {
+		if used[i] {
+			continue
+		}
+		switch {
+		case descWords[t.text] || ascWords[t.text]:
+			if !ls.Direction {
+				ls.Desc, ls.Direction = descWords[t.text], true
+			}
+		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" ||
+			(t.text == "percent" || t.text == "%") && (i == 0 || !isNumber(toks[i-1].text)):
+			ls.Share, ls.ShareAt = true, i
+			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction"
+		case t.text == "cumulative" || t.text == "cumulatively" || t.text == "running" && i+1 < len(toks) && (toks[i+1].text == "total" || toks[i+1].text == "sum"):
+			ls.Running = true
+		case t.text == "rank" || t.text == "ranking" || t.text == "rankings" || t.text == "ranked":
+			ls.Rank = true
+		case t.text == "ties" || t.text == "tied" || t.text == "tie":
+			ls.Ties = true
+		default:
+			continue
+		}
+		used[i] = true
+	}
+	findOrder(ls, used)
+}
+
+// markBreakdown sets By (and Each) on a dimension or grain mention that a breakdown word,
+// a top-k or a count comes just before ("by country", "which product", "top 5 customers").
+func markBreakdown(ls *Links, used []bool, m *Mention) {
+	if m.Kind != KindDimension && m.Kind != KindGrain {
+		return
+	}
+	j, adjective := m.Start-1, false
+	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text]) {
+		adjective = adjective || adjWords[ls.toks[j].text]
+		j--
+	}
+	if j < 0 {
+		return
+	}
+	t := ls.toks[j].text
+	switch {
+	case countWords[t] && m.Plural && !adjective:
+		return // "the most customers": a count, not a breakdown
+	case byWords[t] || descWords[t] || ascWords[t]:
+		if (descWords[t] || ascWords[t]) && !ls.Direction {
+			ls.Desc, ls.Direction = descWords[t], true
+		}
+		m.By = true
+		m.Each = eachWords[t]
+		used[j] = true
+	case t == "many" && j > 0 && ls.toks[j-1].text == "how", t == "of" && m.Start-j == 1 && j > 0 && (ls.toks[j-1].text == "number" || ls.toks[j-1].text == "count"):
+		m.By = true
+	case (t == "and" || t == "&") && continuesBreakdown(ls, j):
+		m.By = true
+	case isCount(t) && !isYear(t):
+		m.By = true
+		if ls.Limit == 0 {
+			ls.Limit = countOf(t)
+		}
+		used[j] = true
+	case used[j] && j+1 == m.Start && ls.Limit > 0:
+		m.By = true // "top 5 products"
+	}
+}
+
+// continuesBreakdown: the mention just before token j is a breakdown ("by employee and year").
+func continuesBreakdown(ls *Links, j int) bool {
+	for _, m := range ls.Mentions {
+		if m.End == j && m.By && (m.Kind == KindDimension || m.Kind == KindGrain) {
+			return true
+		}
+	}
+	return false
+}
+
+func isYear(s string) bool { return len(s) == 4 && isNumber(s) && (s[:2] == "19" || s[:2] == "20") }
+
+var fromToRE = regexp.MustCompile(`\b(?:from )?(?:the )?(highest|largest|biggest|most|greatest|lowest|smallest|least|fewest) (?:to (?:the )?(?:highest|largest|biggest|most|greatest|lowest|smallest|least|fewest)|first)\b`)
+
+// findFromTo reads "from highest to lowest" and "largest first" as a sort.
+func findFromTo(ls *Links, used []bool) {
+	w := newWords(ls.toks)
+	for _, m := range w.findAll(fromToRE, used) {
+		mark(used, w.tokens(m[0], m[1]))
+		ls.Order = &plan.Order{Desc: descWords[w.s[m[2]:m[3]]]}
+		return
+	}
+}
+
+var orderRE = regexp.MustCompile(`\b(?:sorted|ordered|sort|order|arranged|listed|ranked) (?:them |it |results |the results )?(?:by|on|in)\b`)
+
+// findOrder reads "sorted by", "alphabetically", "from highest to lowest", "ascending".
+func findOrder(ls *Links, used []bool) {
+	w := newWords(ls.toks)
+	label, dir, asked := false, 0, false
+	for _, m := range w.findAll(orderRE, used) {
+		sp := w.tokens(m[0], m[1])
+		mark(used, sp)
+		asked = true
+		ls.orderAt = sp.to
+		if sp.to < len(ls.toks) && (ls.toks[sp.to].text == "name" || ls.toks[sp.to].text == "alphabetical") {
+			label = true
+			used[sp.to] = true
+		}
+	}
+	for i, t := range ls.toks {
+		switch t.text {
+		case "alphabetically", "alphabetical", "chronologically", "chronological":
+			label, asked = true, true
+		case "ascending", "increasing":
+			dir, asked = 1, true
+		case "descending", "decreasing":
+			dir, asked = -1, true
+		default:
+			continue
+		}
+		used[i] = true
+	}
+	if !asked || ls.Order != nil && !label && dir == 0 {
+		return
+	}
+	switch {
+	case label:
+		ls.Order = &plan.Order{By: plan.ByLabel, Desc: dir < 0}
+	case dir != 0:
+		ls.Order = &plan.Order{Desc: dir < 0}
+	default:
+		ls.Order = &plan.Order{Desc: !ls.Direction || ls.Desc}
+	}
+	if ls.Rank && ls.Order.By != plan.ByLabel {
+		ls.Rank = false // "ranked by revenue": a sort
+	}
+}
+
+// attachThreshold links the threshold to the metric written next to it: "more than 20
+// orders", "revenue over 10k", "whose revenue exceeds 5000".
+func attachThreshold(ls *Links) {
+	if ls.Having == nil {
+		return
+	}
+	best, bestD := -1, 4
+	for k, m := range ls.Mentions {
+		if m.Kind != KindMetric {
+			continue
+		}
+		d := m.Start - ls.thr.to // after: "more than 20 orders"
+		if m.Start < ls.thr.from {
+			d = ls.thr.from - m.End + 1 // before: "revenue over 10k"
+		}
+		if d >= 0 && d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best >= 0 {
+		ls.Mentions[best].Threshold = true
+		ls.Having.Measure = ls.Mentions[best].ID
+	}
+}

@@ -1,0 +1,249 @@
+package link
+
+import (
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/ontology"
+)
+
+// Kinds of lexicon entries, in the order a tie between phrases of the same length is broken.
+const (
+	KindMetric    = "metric"
+	KindSegment   = "segment"
+	KindDimension = "dimension"
+	KindGrain     = "grain"
+	KindValue     = "value"
+)
+
+var kindRank = map[string]int{KindMetric: 0, KindSegment: 1, KindDimension: 2, KindGrain: 2, KindValue: 3}
+
+// entry is one meaning of a phrase.
+type entry struct {
+	kind  string
+	id    string // metric, segment or dimension id; for a value, its dimension
+	grain string // calendar grain of a KindGrain entry
+	value string // the database value of a KindValue entry
+	// form, when set, is the phrase's tokens as they must be written (case-sensitive match).
+	form []string
+	// implicitBy marks grain words that are breakdowns on their own ("monthly").
+	implicitBy bool
+	order      int // ontology position, to prefer the earlier dimension for a shared value
+}
+
+// lexicon maps phrase stems ("late shipment rate") to their meanings.
+type lexicon struct {
+	phrases map[string][]entry
+	maxLen  int
+	vocab   map[string]bool // stems of words in case-insensitive phrases, for typo repair
+}
+
+func newLexicon() *lexicon {
+	return &lexicon{phrases: map[string][]entry{}, vocab: map[string]bool{}}
+}
+
+// add stores e under phrase unless the same meaning is already there.
+func (lx *lexicon) add(phrase string, e entry) {
+	key := stems(phrase)
+	if key == "" {
+		return
+	}
+	for i, old := range lx.phrases[key] {
+		if old.kind == e.kind && old.id == e.id && old.value == e.value && old.grain == e.grain {
+			if e.form == nil {
+				lx.phrases[key][i].form = nil // the looser way of writing it wins
+			}
+			return
+		}
+	}
+	lx.phrases[key] = append(lx.phrases[key], e)
+	words := strings.Fields(key)
+	lx.maxLen = max(lx.maxLen, len(words))
+	if e.form == nil {
+		for _, w := range words {
+			lx.vocab[w] = true
+		}
+	}
+}
+
+// metricExtras are common ways of naming metrics that ontologies often leave out; each applies
+// only where the ontology has a metric of that id.
+var metricExtras = map[string][]string{
+	"revenue":             {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent"},
+	"order_count":         {"order count", "orders placed", "order volume", "number of orders", "shipments", "number of shipments"},
+	"units_sold":          {"units", "quantity", "units sold", "quantity sold", "unit sales", "number of units", "volume sold"},
+	"average_order_value": {"aov", "average order value", "avg order value", "average order size", "revenue per order", "sales per order", "average revenue per order", "average sales per order", "average order amount"},
+	"total_freight":       {"freight", "shipping cost", "shipping costs", "freight cost", "freight charges", "total freight"},
+	"invoice_count":       {"invoices", "number of invoices", "purchases", "orders", "number of orders", "number of purchases"},
+	"tracks_sold":         {"tracks sold", "units sold", "songs sold", "number of tracks sold"},
+	"customer_count":      {"number of customers", "customer count", "count of customers"},
+	"product_count":       {"number of products", "product count"},
+	"late_shipment_rate":  {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},
+	"track_count":         {"number of tracks", "track count", "number of songs"},
+	"album_count":         {"number of albums"},
+	"headcount":           {"number of employees", "employee count", "headcount", "staff count"},
+}
+
+// segmentExtras are single words that name a segment on their own.
+var segmentExtras = map[string][]string{
+	"discontinued_product": {"discontinued"},
+	"late_shipment":        {"late", "shipped late", "delivered late", "delayed"},
+	"out_of_stock":         {"out of stock"},
+	"unshipped":            {"not yet shipped", "not shipped yet"},
+}
+
+// grainWords are calendar words that are breakdowns by themselves.
+var grainWords = map[string]string{
+	"yearly": ontology.GrainYear, "annual": ontology.GrainYear, "annually": ontology.GrainYear,
+	"year by year": ontology.GrainYear, "every year": ontology.GrainYear,
+	"quarterly": ontology.GrainYearQuarter, "quarter by quarter": ontology.GrainYearQuarter,
+	"monthly": ontology.GrainYearMonth, "month by month": ontology.GrainYearMonth, "month on month": ontology.GrainYearMonth,
+	"month of the year": ontology.GrainMonth, "calendar month": ontology.GrainMonth, "month of year": ontology.GrainMonth,
+	"quarter of the year": ontology.GrainQuarter, "calendar quarter": ontology.GrainQuarter,
+}
+
+// addOntology puts the ontology's names and synonyms in the lexicon.
+func (lx *lexicon) addOntology(ont *ontology.Ontology) {
+	for _, m := range ont.Metrics {
+		if m.Descriptive {
+			continue
+		}
+		id := ontology.MetricID(m.Name)
+		e := entry{kind: KindMetric, id: id}
+		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
+			lx.add(p, e)
+		}
+	}
+	for _, s := range ont.Segments {
+		e := entry{kind: KindSegment, id: s.Name}
+		for _, p := range append(append([]string{strings.ReplaceAll(s.Name, "_", " ")}, s.Synonyms...), segmentExtras[s.Name]...) {
+			lx.add(p, e)
+		}
+	}
+	for i, d := range ont.Dimensions {
+		e := entry{kind: KindDimension, id: d.Name, order: i}
+		if d.Grain != "" {
+			e = entry{kind: KindGrain, id: d.Name, grain: d.Grain, order: i}
+		}
+		for _, p := range append([]string{strings.ReplaceAll(d.Name, "_", " ")}, d.Synonyms...) {
+			lx.add(p, e)
+		}
+	}
+	for p, g := range grainWords {
+		lx.add(p, entry{kind: KindGrain, grain: g, implicitBy: !strings.Contains(p, " of ") && !strings.HasPrefix(p, "calendar")})
+	}
+	lx.addEntities(ont)
+}
+
+// addEntities names a dimension by the entity it labels ("goods" → product), where the
+// phrase means nothing else yet.
+func (lx *lexicon) addEntities(ont *ontology.Ontology) {
+	for _, en := range ont.Entities {
+		for i, d := range ont.Dimensions {
+			if d.Grain != "" || !(d.ID != "" && strings.EqualFold(d.ID, en.Key) || strings.EqualFold(d.Column, en.Label)) {
+				continue
+			}
+			for _, p := range append([]string{en.Name}, en.Synonyms...) {
+				if _, taken := lx.phrases[stems(p)]; !taken {
+					lx.add(p, entry{kind: KindDimension, id: d.Name, order: i})
+				}
+			}
+			break
+		}
+	}
+}
+
+// lookup returns the longest phrase starting at token i (none of its tokens used) and the
+// meanings that accept it as written. preferDim makes a dimension win over a longer value
+// (after "by", a breakdown is meant).
+func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int, []entry) {
+	var bestN int
+	var best []entry
+	for n := min(lx.maxLen, len(toks)-i); n >= 1; n-- {
+		if anyUsed(used, span{i, i + n}) {
+			continue
+		}
+		es := lx.accept(toks[i:i+n], lx.phrases[joinStems(toks[i:i+n])])
+		if len(es) == 0 {
+			continue
+		}
+		if !preferDim || topKind(es) != KindValue || hasKind(es, KindDimension, KindGrain) {
+			return n, es
+		}
+		if best == nil {
+			bestN, best = n, es
+		}
+	}
+	return bestN, best
+}
+
+func (lx *lexicon) accept(toks []token, es []entry) []entry {
+	var out []entry
+	for _, e := range es {
+		if e.form != nil && !sameForm(toks, e.form) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func sameForm(toks []token, form []string) bool {
+	if len(toks) != len(form) {
+		return false
+	}
+	for i, t := range toks {
+		if t.orig != form[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func joinStems(toks []token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.stem
+	}
+	return strings.Join(parts, " ")
+}
+
+func hasKind(es []entry, kinds ...string) bool {
+	for _, e := range es {
+		for _, k := range kinds {
+			if e.kind == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// repair replaces a word the lexicon does not know by the one known word one edit away
+// ("Germny" → "germany"), for words of five letters or more.
+func (lx *lexicon) repair(toks []token) {
+	for i, t := range toks {
+		if len(t.stem) < 5 || lx.vocab[t.stem] || stopwords[t.text] || stopwords[t.stem] || isNumber(t.stem) || commonWords[t.stem] {
+			continue
+		}
+		found, n := "", 0
+		for w := range lx.vocab {
+			if len(w) >= 5 && editDistance1(t.stem, w) {
+				if n == 0 || w < found {
+					found = w
+				}
+				n++
+			}
+		}
+		if n == 1 {
+			toks[i].stem = found
+		}
+	}
+}
+
+// commonWords are ordinary words never "repaired" into a name one letter away.
+var commonWords = setOf(`there where these those their about after before again being below
+	could every first great known large never other place right since small still three under
+	until while whole world would write years month quarter weekly daily shipped shipping
+	country countries customer customers product products order orders sales price prices
+	stock level items total value spent spend dollars euros share ratio phone email address
+	fax contact title names street postal region cities state states buyer buyers`)

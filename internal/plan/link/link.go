@@ -1,0 +1,72 @@
+// Package link turns an analyst's question into ranked query plans, deterministically and with
+// no model: it links the question's phrases to the ontology (metrics, dimensions, segments,
+// calendar grains) and to the database's categorical values, reads the structure words (top
+// 5, by, share, vs, more than, cumulative, ...), assembles a few readings as plans, keeps those
+// that compile and ranks them by how much of the question they account for.
+package link
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"time"
+
+	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/plan"
+	"github.com/sqlforge/sqlforge/internal/plan/compile"
+)
+
+// Linker links questions over one ontology and database. It is safe for concurrent use.
+type Linker struct {
+	ont    *ontology.Ontology
+	c      *compile.Compiler
+	lex    *lexicon
+	latest time.Time
+	dimSyn map[string][]string // dimension id → synonyms
+	dims   map[string]*ontology.Dimension
+}
+
+// Candidate is one reading of a question: its plan, the plan's SQL, how much of the question
+// it accounts for (0-1) and the content words nothing linked.
+type Candidate struct {
+	Plan    *plan.Plan
+	SQL     string
+	Score   float64
+	Missing []string
+}
+
+// New builds the lexicon from the ontology's names and synonyms and indexes the database's
+// categorical values (db may be nil: then only the ontology's example values are known). c
+// compiles candidate plans; call c.SetLatest first so that "last year" can be resolved.
+func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Compiler) (*Linker, error) {
+	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{}}
+	for i := range ont.Dimensions {
+		d := &ont.Dimensions[i]
+		l.dimSyn[d.Name] = d.Synonyms
+		l.dims[d.Name] = d
+	}
+	l.lex.addOntology(ont)
+	if err := l.lex.addValues(ctx, db, ont); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Plans assembles up to n candidate plans for the question, best first. Each compiles.
+func (l *Linker) Plans(question string, n int) []Candidate {
+	ls := l.Links(question)
+	var out []Candidate
+	seen := map[string]bool{}
+	for _, c := range l.readings(ls) {
+		text := plan.Format(c.Plan)
+		if !seen[text] {
+			seen[text] = true
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if n >= 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

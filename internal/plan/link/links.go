@@ -1,0 +1,146 @@
+package link
+
+import (
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/plan"
+)
+
+// Mention is one phrase of the question linked to the ontology or the data.
+type Mention struct {
+	// Kind is metric, segment, dimension, grain or value.
+	Kind string
+	// ID is the metric, segment or dimension id; for a value, its most likely dimension; for a
+	// grain, the dimension when the ontology names one ("" for "monthly").
+	ID string
+	// Dims lists every dimension a value may belong to, most likely first.
+	Dims []string
+	// Value is the database value a value mention stands for.
+	Value string
+	// Grain is the calendar grain of a grain mention (year, year_month, ...).
+	Grain string
+	// Text is the phrase as written; Start and End its token range.
+	Text       string
+	Start, End int
+	// By marks a breakdown ("by country", "which product", "top 5 customers", "monthly").
+	By bool
+	// Each marks a breakdown written "for each"/"in each": a partition for per-group top-k.
+	Each bool
+	// Negated marks an excluded value ("excluding Beverages").
+	Negated bool
+	// Plural says the dimension word was written in the plural ("which products").
+	Plural bool
+	// Threshold marks a metric a threshold reads ("more than 20 orders").
+	Threshold bool
+
+	vals []string // a value's database value in each of Dims
+}
+
+// Links is everything the linker found in one question.
+type Links struct {
+	Question string
+	Mentions []Mention
+	// Time is the period asked about; Compare two periods to compare (Growth for a change).
+	Time    *plan.Window
+	Compare *plan.Compare
+	// Limit is an explicit or implied top/bottom-k (0: none); Desc its direction. Direction
+	// says whether a superlative or order word gave the direction.
+	Limit     int
+	Desc      bool
+	Direction bool
+	// Order is a sort asked for in words ("sorted by", "alphabetically").
+	Order *plan.Order
+	// Having is a threshold; its Measure is "" until a metric is linked to it.
+	Having *plan.Threshold
+	// Share asks for a part of a total (Ratio: as a fraction); ShareAt is the cue's token.
+	Share   bool
+	Ratio   bool
+	ShareAt int
+	// HowMany is the dimension a "how many <things>" question counts ("" when none).
+	HowMany string
+	// Running, Rank and Ties are the cumulative, ranking and "including ties" cues.
+	Running, Rank, Ties bool
+	// Missing are content words no link covers.
+	Missing []string
+
+	toks    []token
+	covered []bool
+	thr     span // the threshold's words
+	orderAt int  // the token after "sorted by"
+	// howManyMetric is the mention of the count metric "how many <things>" named (-1: none).
+	howManyMetric int
+	content       int // number of content words
+}
+
+// Metrics returns the metric mentions' ids in order, without repeats.
+func (ls *Links) Metrics() []string { return ls.ids(KindMetric) }
+
+// Segments returns the segment mentions' ids in order, without repeats.
+func (ls *Links) Segments() []string { return ls.ids(KindSegment) }
+
+func (ls *Links) ids(kind string) []string {
+	var out []string
+	for _, m := range ls.Mentions {
+		if m.Kind == kind && !contains(out, m.ID) {
+			out = append(out, m.ID)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Links finds every mention in the question.
+func (l *Linker) Links(question string) *Links {
+	toks := tokenize(question)
+	l.lex.repair(toks)
+	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1}
+	used := make([]bool, len(toks))
+	l.findTime(ls, used)
+	findThreshold(ls, used)
+	findTopK(ls, used)
+	l.findPhrases(ls, used)
+	findCues(ls, used)
+	attachThreshold(ls)
+	l.rankValueDims(ls)
+	l.rankDimWords(ls)
+	ls.covered = used
+	ls.Missing, ls.content = missing(toks, used)
+	return ls
+}
+
+// missing groups the content words no link covers into phrases.
+func missing(toks []token, used []bool) ([]string, int) {
+	var out []string
+	content := 0
+	var run []string
+	flush := func() {
+		if len(run) > 0 {
+			out = append(out, strings.Join(run, " "))
+			run = nil
+		}
+	}
+	for i, t := range toks {
+		if isContent(t) {
+			content++
+			if !used[i] {
+				run = append(run, t.orig)
+				continue
+			}
+		}
+		flush()
+	}
+	flush()
+	return out, content
+}
+
+func isContent(t token) bool {
+	return !stopwords[t.text] && !stopwords[t.stem] && !isNumber(t.text) && len(t.text) > 1
+}

@@ -1,0 +1,244 @@
+package link
+
+import (
+	"sort"
+	"strings"
+)
+
+// negators before a value exclude it ("excluding Beverages", "other than Germany").
+// verbAfter: words after which a one-word segment ("shipped") is a verb.
+var verbAfter = setOf(`to via from by with on in`)
+
+var negators = setOf(`excluding exclude excludes except not non without besides outside ignoring`)
+
+// findPhrases links the longest known phrases, left to right, to metrics, segments,
+// dimensions, calendar grains and values.
+func (l *Linker) findPhrases(ls *Links, used []bool) {
+	toks := ls.toks
+	for i := 0; i < len(toks); {
+		if used[i] {
+			i++
+			continue
+		}
+		if i+1 < len(toks) && toks[i].text == "how" && toks[i+1].text == "many" {
+			i = l.howMany(ls, used, i)
+			continue
+		}
+		preferDim := i > 0 && (toks[i-1].text == "by" || toks[i-1].text == "per")
+		n, es := l.lex.lookup(toks, used, i, preferDim)
+		if n == 0 {
+			i++
+			continue
+		}
+		if n == 1 && topKind(es) == KindSegment && i+1 < len(toks) && verbAfter[toks[i+1].text] {
+			used[i] = true // "shipped to Germany": a verb, not the segment
+			i++
+			continue
+		}
+		l.addMention(ls, used, i, n, es)
+		i += n
+	}
+}
+
+// howMany reads "how many <things>" as "number of <things>" (a count metric when the ontology
+// has one) and remembers the dimension counted; it returns the next token to read.
+func (l *Linker) howMany(ls *Links, used []bool, i int) int {
+	toks := ls.toks
+	used[i], used[i+1] = true, true
+	if n, es := l.lex.lookup(toks, used, i+2, false); n > 0 && topKind(es) == KindDimension {
+		for _, e := range es {
+			if e.kind == KindDimension {
+				ls.HowMany = e.id
+				break
+			}
+		}
+	}
+	virtual := append([]token{newToken("number", 0), newToken("of", 0)}, toks[i+2:]...)
+	vused := append([]bool{false, false}, used[i+2:]...)
+	n, es := l.lex.lookup(virtual, vused, 0, false)
+	if n > 2 && hasKind(es, KindMetric) {
+		ls.howManyMetric = len(ls.Mentions)
+		l.addMention(ls, used, i+2, n-2, es)
+		return i + n
+	}
+	return i + 2
+}
+
+// topKind is the kind that wins among a phrase's meanings.
+func topKind(es []entry) string {
+	best := ""
+	for _, e := range es {
+		if best == "" || kindRank[e.kind] < kindRank[best] {
+			best = e.kind
+		}
+	}
+	return best
+}
+
+// addMention records the phrase toks[i:i+n] with its meanings es.
+func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
+	toks := ls.toks
+	sort.SliceStable(es, func(a, b int) bool {
+		if kindRank[es[a].kind] != kindRank[es[b].kind] {
+			return kindRank[es[a].kind] < kindRank[es[b].kind]
+		}
+		return es[a].order < es[b].order
+	})
+	e := es[0]
+	m := Mention{Kind: e.kind, ID: e.id, Grain: e.grain, Start: i, End: i + n, By: e.implicitBy, Text: phraseText(ls.Question, toks[i:i+n])}
+	switch e.kind {
+	case KindValue:
+		for _, x := range es {
+			if x.kind == KindValue && !contains(m.Dims, x.id) {
+				m.Dims = append(m.Dims, x.id)
+				m.vals = append(m.vals, x.value)
+			}
+		}
+		m.Value = m.vals[0]
+		m.Negated = negatedAt(toks, used, i)
+	case KindDimension, KindGrain:
+		last := toks[i+n-1]
+		m.Plural = last.text != last.stem && !strings.HasSuffix(last.text, "ss")
+		if i >= 2 && (toks[i-2].text == "number" || toks[i-2].text == "count") && toks[i-1].text == "of" && e.kind == KindDimension && ls.HowMany == "" {
+			ls.HowMany = e.id
+		}
+	}
+	mark(used, span{i, i + n})
+	ls.Mentions = append(ls.Mentions, m)
+}
+
+// negatedAt reports (and marks) a negator just before token i.
+func negatedAt(toks []token, used []bool, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-2; j-- {
+		t := toks[j].text
+		if negators[t] || t == "than" && j > 0 && toks[j-1].text == "other" || t == "from" && j > 0 && toks[j-1].text == "apart" {
+			used[j] = true
+			return true
+		}
+		if t != "the" && t != "and" && t != "or" {
+			break
+		}
+	}
+	return false
+}
+
+func phraseText(q string, toks []token) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	last := toks[len(toks)-1]
+	return q[toks[0].start : last.start+len(last.orig)]
+}
+
+// rankValueDims orders each value's possible dimensions by the words around it: "shipped to
+// Germany" → ship_country, "suppliers in Germany" → supplier_country, and otherwise the
+// ontology's order.
+func (l *Linker) rankValueDims(ls *Links) {
+	for k := range ls.Mentions {
+		m := &ls.Mentions[k]
+		if m.Kind != KindValue || len(m.Dims) < 2 {
+			continue
+		}
+		cues := l.dimCues(m.Dims)
+		score := make([]int, len(m.Dims))
+		for d, dim := range m.Dims {
+			for j := max(0, m.Start-5); j < min(len(ls.toks), m.End+2); j++ {
+				if j >= m.Start && j < m.End {
+					continue
+				}
+				if cueMatch(cues[dim], ls.toks[j].stem) {
+					score[d]++
+				}
+			}
+		}
+		idx := make([]int, len(m.Dims))
+		for d := range idx {
+			idx[d] = d
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+		dims, vals := make([]string, len(idx)), make([]string, len(idx))
+		for d, x := range idx {
+			dims[d], vals[d] = m.Dims[x], m.vals[x]
+		}
+		m.Dims, m.vals, m.ID, m.Value = dims, vals, dims[0], vals[0]
+	}
+}
+
+// dimCues returns, for each dimension, the words of its name and synonyms that the other
+// candidate dimensions do not share ("ship", "destination" for ship_country).
+func (l *Linker) dimCues(dims []string) map[string][]string {
+	words := map[string][]string{}
+	count := map[string]int{}
+	for _, d := range dims {
+		seen := map[string]bool{}
+		for _, p := range append([]string{strings.ReplaceAll(d, "_", " ")}, l.dimSyn[d]...) {
+			for _, w := range strings.Fields(stems(p)) {
+				if !seen[w] && !stopwords[w] {
+					seen[w] = true
+					words[d] = append(words[d], w)
+					count[w]++
+				}
+			}
+		}
+	}
+	out := map[string][]string{}
+	for _, d := range dims {
+		for _, w := range words[d] {
+			if count[w] < len(dims) {
+				out[d] = append(out[d], w)
+			}
+		}
+	}
+	return out
+}
+
+// cueMatch compares on the first four letters, so that "shipped" cues "ship".
+func cueMatch(cues []string, w string) bool {
+	for _, c := range cues {
+		if c == w || len(c) >= 4 && len(w) >= 4 && c[:4] == w[:4] {
+			return true
+		}
+	}
+	return false
+}
+
+// rankDimWords moves a generic dimension word to the sibling dimension the question's other
+// words point at: "city" with "shipped to" → ship_city, "country" with "suppliers" →
+// supplier_country. Siblings share the last part of their name (customer_city, ship_city).
+func (l *Linker) rankDimWords(ls *Links) {
+	for k := range ls.Mentions {
+		m := &ls.Mentions[k]
+		if m.Kind != KindDimension {
+			continue
+		}
+		last := m.ID[strings.LastIndex(m.ID, "_")+1:]
+		var sibs []string
+		for _, d := range l.ont.Dimensions {
+			if d.Grain == "" && (d.Name == last || strings.HasSuffix(d.Name, "_"+last)) {
+				sibs = append(sibs, d.Name)
+			}
+		}
+		if len(sibs) < 2 {
+			continue
+		}
+		cues := l.dimCues(sibs)
+		best, bestScore := m.ID, cueScore(ls, m, cues[m.ID])
+		for _, d := range sibs {
+			if sc := cueScore(ls, m, cues[d]); sc > bestScore {
+				best, bestScore = d, sc
+			}
+		}
+		m.ID = best
+	}
+}
+
+// cueScore counts the question's words outside m that match cues.
+func cueScore(ls *Links, m *Mention, cues []string) int {
+	n := 0
+	for j, t := range ls.toks {
+		if (j < m.Start || j >= m.End) && cueMatch(cues, t.stem) {
+			n++
+		}
+	}
+	return n
+}
