@@ -55,6 +55,9 @@ model, read-only guard, executor and confidence.`,
 
 // printAnswer writes the SQL, the confidence, the warnings and the result table.
 func printAnswer(w io.Writer, r *serve.GenerateResponse) {
+	if r.Explanation != "" {
+		fmt.Fprintf(w, "%s\nplan: %s\n\n", r.Explanation, r.PlanText)
+	}
 	fmt.Fprintf(w, "%s\n\nconfidence %.2f  model %s  %.1f ms\n", r.SQL, r.Confidence, r.Model, r.LatencyMS)
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)

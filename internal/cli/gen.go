@@ -40,6 +40,8 @@ type genSummary struct {
 	Formats   []dataset.Format      `json:"formats"`
 	// LLM reports the LLM-written pairs when --llm was given.
 	LLM *genLLMSummary `json:"llm,omitempty"`
+	// Diversity measures the kept questions' variety.
+	Diversity *dataset.Diversity `json:"diversity,omitempty"`
 }
 
 // genLLMSummary is the LLM part of the summary: the manifest's report and what this run sent.
@@ -63,12 +65,14 @@ func (a *app) newGenCmd() *cobra.Command {
 		size                        int
 		reasoning, val, evidence    bool
 		lf                          genLLMFlags
+		generator                   string
 	)
 	c := &cobra.Command{
 		Use:   "gen --out DIR",
 		Short: "Generate execution-verified question/SQL training data from an ontology",
-		Long: `gen composes questions and SQL from the ontology's metrics, dimensions and entities,
-runs every query on the database (kept only if it runs, returns rows and is deterministic),
+		Long: `gen composes questions and SQL from the ontology's metrics, dimensions and segments: it
+samples query plans feature by feature (docs/plans.md), compiles each to SQL, runs every query on
+the database (kept only if it runs, returns rows and is deterministic),
 removes duplicates, balances hardness and shape, splits 80/10/10 keeping every phrasing of a
 query in one split, and writes the splits, the export formats and a manifest to --out.
 
@@ -76,7 +80,7 @@ With --llm MODEL, a model also writes questions per ontology concept and combina
 --sql-model (default the same) writes their SQL, --k samples each; a pair is kept when it runs,
 returns rows, a majority of the samples agree by result, and the SQL written back as a question
 matches the original. --triplets N adds (question, CREATE TABLE context, SQL) triplets. Kept pairs
-are merged with the template pairs (Source "llm:MODEL" / "template") before the split; rejected
+are merged with the deterministic pairs (Source "llm:MODEL" / "plan") before the split; rejected
 pairs go to rejected.jsonl with the reason. Responses are cached and finished work journaled in
 --cache, so a re-run costs nothing and a killed run resumes. See docs/datagen-llm.md.`,
 		Args: cobra.NoArgs,
@@ -112,8 +116,16 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			if errs := ontology.Problems(ontology.Validate(ctx, db.DB, ont)).Errors(); len(errs) > 0 {
 				return userErr(fmt.Errorf("ontology %s does not fit database %s:\n%w", ont.Path, db.Name, errs))
 			}
+			generate, version := datagen.GeneratePlans, datagen.PlanVersion
+			switch generator {
+			case "plans":
+			case "templates":
+				generate, version = datagen.Generate, datagen.Version
+			default:
+				return userErr(fmt.Errorf("--generator must be plans or templates, not %q", generator))
+			}
 			progress := a.genProgress(size)
-			recs, st, err := datagen.Generate(ctx, db.DB, ont, datagen.Options{
+			recs, st, err := generate(ctx, db.DB, ont, datagen.Options{
 				Seed: seed, Size: size, Reasoning: reasoning, DB: db.Name, Progress: progress.update})
 			progress.finish()
 			if err != nil {
@@ -160,7 +172,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			if err != nil {
 				return fmt.Errorf("manifest: %w", err)
 			}
-			m.Generator, m.Seed, m.DB, m.Dedupe, m.Balance = datagen.Version, seed, db.Name, &drep, &brep
+			m.Generator, m.Seed, m.DB, m.Dedupe, m.Balance = version, seed, db.Name, &drep, &brep
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return fmt.Errorf("create %s: %w", out, err)
 			}
@@ -179,7 +191,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 				}
 			}
 			sum := genSummary{Out: out, DB: db.Name, Ontology: ont.Name, Seed: seed, Generated: len(recs), Kept: len(kept),
-				Stats: st, Dedupe: drep, Balance: brep, Seconds: time.Since(start).Seconds(), Formats: fmts}
+				Stats: st, Dedupe: drep, Balance: brep, Seconds: time.Since(start).Seconds(), Formats: fmts, Diversity: m.Diversity}
 			for _, p := range parts {
 				sum.Splits = append(sum.Splits, dataset.Stats(p.Name, p.Records))
 			}
@@ -192,6 +204,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	f := c.Flags()
 	f.StringVar(&dbRef, "db", "", "database: northwind (default), chinook or a SQLite file")
 	f.StringVar(&ontRef, "ontology", "northwind", "ontology: a shipped name or a YAML/JSON file")
+	f.StringVar(&generator, "generator", "plans", "plans: every pair from a query plan (plan text and JSON in each record, SQL from the plan compiler); templates: the older SQL templates (entity lookups, EXISTS, set operations), with no plans")
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")
 	f.BoolVar(&reasoning, "reasoning", false, "also write reasoning variants")
@@ -386,6 +399,10 @@ func (a *app) printGenSummary(s genSummary) error {
 	for _, sp := range s.Splits {
 		fmt.Fprintf(a.stdout, "  %-10s %5d  easy %d  medium %d  hard %d  extra %d\n", sp.Name, sp.Count,
 			sp.ByHardness["easy"], sp.ByHardness["medium"], sp.ByHardness["hard"], sp.ByHardness["extra"])
+	}
+	if d := s.Diversity; d != nil {
+		fmt.Fprintf(a.stdout, "  diversity: %d distinct word 3-grams (%.2f per question), %d distinct openings\n",
+			d.Distinct3Grams, d.PerQuestion, d.Openings)
 	}
 	if l := s.LLM; l != nil {
 		r := l.Report

@@ -17,9 +17,9 @@ import (
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
+	"github.com/sqlforge/sqlforge/internal/eval/match"
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
-	"github.com/sqlforge/sqlforge/internal/model/knn"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/schema"
@@ -28,13 +28,15 @@ import (
 
 // runSummary is what `sqlforge run` prints (as JSON with --json).
 type runSummary struct {
-	Out     string       `json:"out"`
-	Train   trainSummary `json:"train"`
-	Models  []runModel   `json:"models"`
-	Report  string       `json:"report"`
-	Serve   string       `json:"serve"`
-	Seconds float64      `json:"seconds"`
-	Notes   []string     `json:"notes,omitempty"`
+	Out    string       `json:"out"`
+	Train  trainSummary `json:"train"`
+	Models []runModel   `json:"models"`
+	Report string       `json:"report"`
+	// DevReport is the report on the hand-written dev set.
+	DevReport string   `json:"dev_report,omitempty"`
+	Serve     string   `json:"serve"`
+	Seconds   float64  `json:"seconds"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 type runModel struct {
@@ -42,6 +44,8 @@ type runModel struct {
 	EX    float64 `json:"ex"`
 	EM    float64 `json:"em"`
 	Valid float64 `json:"valid"`
+	// DevEX is the execution accuracy on the hand-written dev set (seed grader).
+	DevEX *float64 `json:"dev_ex,omitempty"`
 }
 
 func (a *app) newRunCmd() *cobra.Command {
@@ -51,6 +55,10 @@ func (a *app) newRunCmd() *cobra.Command {
 	// (r=16 on all seven projections, lr 2e-3) 7%; --lora selects LoRA.
 	// 800 full steps keep the whole job under 10 minutes on 2 cores.
 	o.steps, o.lr, o.full, o.targets = 800, 1e-3, true, "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
+	// The model learns to write query plans (plan:local), which the one compiler turns into SQL;
+	// --target sql trains the raw-SQL model instead.
+	o.target = "plan"
+	dev := filepath.Join("testdata", "realistic", "northwind.jsonl")
 	useLoRA := false
 	var out string
 	var size, testN int
@@ -80,7 +88,10 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 					o.lr = 2e-3
 				}
 			}
-			return a.runMain(cmd.Context(), out, size, testN, split, constrained, evidence, augment, o)
+			if o.target == "plan" && !cmd.Flags().Changed("augment") {
+				augment = 0 // year copies rewrite SQL, not plans; the plan generator varies years itself
+			}
+			return a.runMain(cmd.Context(), out, size, testN, split, dev, constrained, evidence, augment, o)
 		},
 	}
 	f := c.Flags()
@@ -91,13 +102,14 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.IntVar(&augment, "augment", augment, "add up to N execution-verified copies of each train pair with its year swapped (question and SQL alike); 0: none")
 	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
+	f.StringVar(&dev, "dev", dev, "hand-written questions (records JSONL) every model is also scored on, by the seed project's grader; empty: none")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
 	f.BoolVar(&useLoRA, "lora", false, "LoRA adapters (--lora-r, --lora-alpha, --lora-targets; lr 2e-3 unless --lr) instead of full fine-tuning")
 	addTrainerFlags(f, &o)
 	return c
 }
 
-func (a *app) runMain(ctx context.Context, out string, size, testN int, split string, constrained, evidence bool, augment int, o loraOptions) error {
+func (a *app) runMain(ctx context.Context, out string, size, testN int, split, dev string, constrained, evidence bool, augment int, o loraOptions) error {
 	if split != "test" && split != "inference" {
 		return userErr(fmt.Errorf("--split must be test or inference"))
 	}
@@ -146,67 +158,81 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split st
 		return fmt.Errorf("run: %w", err)
 	}
 	items = sampleItems(items, testN)
-	var notes []string
-	var preds []eval.Predictor
-	if kb, err := knn.Open(ctx, model.Ref{Scheme: model.SchemeKNN, Name: data}, model.OSEnv()); err != nil {
-		notes = append(notes, "knn baseline skipped: "+err.Error())
-	} else {
-		preds = append(preds, eval.NewModelPredictor(kb, ""))
+	preds, notes, closePreds, err := a.runPredictors(ctx, data, ts, o, constrained)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
-	tuned := model.Ref{Scheme: model.SchemeLocal, Name: o.base, Adapter: ts.Adapter}
-	if ts.Adapter == "" {
-		tuned = model.Ref{Scheme: model.SchemeLocal, Name: filepath.Join(o.out, "model")}
-	}
-	for _, ref := range []model.Ref{{Scheme: model.SchemeLocal, Name: o.base}, tuned} {
-		b, err := model.Open(ctx, ref, model.OSEnv())
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
+	defer closePreds()
+	var devItems []eval.Item
+	if dev != "" {
+		if devItems, err = eval.Load(ctx, dev); err != nil {
+			notes = append(notes, fmt.Sprintf("dev set %s skipped: %v", dev, err))
 		}
-		preds = append(preds, localPredictor{b: b.(*localmodel.Backend)})
-	}
-	if constrained {
-		b, err := model.Open(ctx, tuned, model.OSEnv())
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
-		names, err := schemaNames(ctx, "northwind")
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
-		lb := b.(*localmodel.Backend)
-		lb.Constrain(names)
-		preds = append(preds, localPredictor{b: lb, suffix: " (schema-constrained)"})
 	}
 	opts := eval.Options{Workers: 2, Query: sqlexec.Options{Timeout: 10 * time.Second, MaxRows: 1_000_000},
-		Data: filepath.Join(data, split+".jsonl"), DB: "northwind", Progress: a.evalProgress(len(items) * len(preds))}
+		Data: filepath.Join(data, split+".jsonl"), DB: "northwind", Progress: a.evalProgress((len(items) + len(devItems)) * len(preds))}
 	dbs := eval.NewDatabases("northwind")
 	defer dbs.Close()
 	rep, err := eval.Run(ctx, items, preds, dbs, opts)
 	if err != nil {
 		return fmt.Errorf("run: evaluate: %w", err)
 	}
+	var devRep *eval.Report
+	if len(devItems) > 0 {
+		// The hand-written questions are graded as the seed project grades (match seed).
+		dopts := opts
+		dopts.Mode, dopts.Data = match.Seed, dev
+		if devRep, err = eval.Run(ctx, devItems, preds, dbs, dopts); err != nil {
+			return fmt.Errorf("run: evaluate %s: %w", dev, err)
+		}
+	}
 	a.step("4/4 writing the report")
 	repDir := filepath.Join(out, "report")
 	if err := report.WriteDir(repDir, rep); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	serveRef := ts.Model
+	if o.target == "plan" {
+		serveRef = model.PlanPrefix + ts.Model
+	}
 	s := runSummary{Out: out, Train: ts, Report: filepath.Join(repDir, report.HTMLFile), Notes: notes,
-		Serve: "sqlforge serve --model " + ts.Model, Seconds: time.Since(start).Seconds()}
-	for _, m := range rep.Models {
-		s.Models = append(s.Models, runModel{Model: m.Model, EX: m.Summary.EX, EM: m.Summary.EM, Valid: m.Summary.Valid})
+		Serve: "sqlforge serve --model " + serveRef, Seconds: time.Since(start).Seconds()}
+	if devRep != nil {
+		devDir := filepath.Join(out, "report-dev")
+		if err := report.WriteDir(devDir, devRep); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		s.DevReport = filepath.Join(devDir, report.HTMLFile)
+	}
+	for i, m := range rep.Models {
+		rm := runModel{Model: m.Model, EX: m.Summary.EX, EM: m.Summary.EM, Valid: m.Summary.Valid}
+		if devRep != nil {
+			ex := devRep.Models[i].Summary.EX
+			rm.DevEX = &ex
+		}
+		s.Models = append(s.Models, rm)
 	}
 	if a.jsonOut {
 		return a.printJSON(s)
 	}
-	fmt.Fprintf(a.stdout, "\n%-60s %7s %7s %7s\n", "model", "EX", "EM", "valid")
+	fmt.Fprintf(a.stdout, "\n%-52s %7s %7s %7s %8s\n", "model", "EX", "EM", "valid", "dev EX")
 	for _, m := range s.Models {
-		fmt.Fprintf(a.stdout, "%-60s %6.1f%% %6.1f%% %6.1f%%\n", m.Model, 100*m.EX, 100*m.EM, 100*m.Valid)
+		devEX := "-"
+		if m.DevEX != nil {
+			devEX = fmt.Sprintf("%.1f%%", 100**m.DevEX)
+		}
+		fmt.Fprintf(a.stdout, "%-52s %6.1f%% %6.1f%% %6.1f%% %8s\n", m.Model, 100*m.EX, 100*m.EM, 100*m.Valid, devEX)
 	}
 	for _, n := range notes {
 		fmt.Fprintln(a.stdout, "note:", n)
 	}
-	fmt.Fprintf(a.stdout, "\n%d %s items, fine-tuning %d steps (loss %.3f -> %.3f), %.1f min in all\nreport: %s\nserve:  %s\n",
-		len(items), split, ts.Steps, ts.FirstLoss, ts.FinalLoss, s.Seconds/60, s.Report, s.Serve)
+	fmt.Fprintf(a.stdout, "\n%d %s items; dev EX: the %d hand-written questions of %s (seed grader)\n", len(items), split, len(devItems), dev)
+	fmt.Fprintf(a.stdout, "fine-tuning %d steps (loss %.3f -> %.3f), %.1f min in all\nreport: %s\n",
+		ts.Steps, ts.FirstLoss, ts.FinalLoss, s.Seconds/60, s.Report)
+	if s.DevReport != "" {
+		fmt.Fprintf(a.stdout, "dev:    %s\n", s.DevReport)
+	}
+	fmt.Fprintf(a.stdout, "serve:  %s\n", s.Serve)
 	return nil
 }
 

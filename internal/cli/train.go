@@ -89,6 +89,9 @@ type loraOptions struct {
 	packing bool
 	// noGroup turns off batching rows of similar length together.
 	noGroup bool
+	// target is what the model learns to answer: "sql" (default) or "plan" (the query
+	// plan's text form, for plan:local:PATH).
+	target string
 }
 
 func defaultLoRAOptions() loraOptions {
@@ -161,6 +164,7 @@ func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of shuffling, dropout and initialisation")
 	f.BoolVar(&o.packing, "packing", o.packing, "pack several examples into each row of --max-len tokens")
 	f.BoolVar(&o.noGroup, "no-group-by-length", o.noGroup, "batch rows in plain shuffled order (default: rows of similar length together, less padding)")
+	f.StringVar(&o.target, "target", o.target, "what the model learns to answer: sql, or plan (the records' query plans; serve the result as plan:local:RUNDIR/model)")
 }
 
 // trainLoRA runs one LoRA fine-tuning job with a progress display.
@@ -204,6 +208,15 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 		recs, err := readTrainRecords(ctx, sp.path)
 		if err != nil {
 			return trainSummary{}, userErr(err)
+		}
+		switch o.target {
+		case "", "sql":
+		case "plan":
+			if recs = localmodel.PlanTargets(recs); len(recs) == 0 {
+				return trainSummary{}, userErr(fmt.Errorf("%s: no record carries a query plan (generate with sqlforge gen --generator plans)", sp.path))
+			}
+		default:
+			return trainSummary{}, userErr(fmt.Errorf("--target must be sql or plan, not %q", o.target))
 		}
 		exs, d, err := m.Examples(recs, maxLen)
 		if err != nil {

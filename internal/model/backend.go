@@ -60,6 +60,17 @@ type Request struct {
 	Logprobs bool
 	// Seed asks for reproducible sampling where the server supports it.
 	Seed *int
+	// JSONSchema, when set, asks for an answer that is one JSON document following the
+	// schema (OpenAI's structured outputs, response_format json_schema).
+	JSONSchema *JSONSchema
+}
+
+// JSONSchema names a JSON Schema an answer must follow.
+type JSONSchema struct {
+	Name   string
+	Schema map[string]any
+	// Strict asks the server to enforce the schema exactly.
+	Strict bool
 }
 
 // Response is a Backend's answer to a Request.

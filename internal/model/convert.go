@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/shared"
 )
 
 // params translates a Request into the SDK's chat completion parameters.
@@ -44,6 +45,14 @@ func (c *Client) params(req Request) (openai.ChatCompletionNewParams, error) {
 	}
 	if req.Seed != nil {
 		p.Seed = openai.Int(int64(*req.Seed))
+	}
+	if s := req.JSONSchema; s != nil {
+		js := shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: s.Name, Schema: s.Schema}
+		if s.Strict {
+			js.Strict = openai.Bool(true)
+		}
+		p.ResponseFormat = openai.ChatCompletionNewParamsResponseFormatUnion{
+			OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{JSONSchema: js}}
 	}
 	return p, nil
 }

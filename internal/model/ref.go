@@ -31,17 +31,37 @@ type Ref struct {
 	BaseURL string
 	// Adapter is the LoRA adapter path of a local reference, if any.
 	Adapter string
+	// Plan marks a "plan:" reference: the model answers with a query plan over the
+	// ontology (internal/plan), which one compiler turns into SQL.
+	Plan bool
 }
+
+// PlanPrefix starts a plan reference: plan:knn:DATASET, plan:local:PATH, plan:openai:MODEL.
+const PlanPrefix = "plan:"
 
 // ParseRef parses a model reference:
 //
 //	openai:MODEL            azure:DEPLOYMENT         ollama:MODEL
 //	http://HOST:PORT/v1#MODEL (or https://)          knn:DATASET
 //	local:PATH[+ADAPTER]    file:PATH                gold
+//
+// and any of the model kinds behind "plan:" (plan:knn:DATASET, plan:local:PATH,
+// plan:openai:MODEL, ...), which answer with a query plan instead of SQL.
 func ParseRef(s string) (Ref, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Ref{}, fmt.Errorf("parsing model reference: empty")
+	}
+	if rest, ok := strings.CutPrefix(s, PlanPrefix); ok {
+		r, err := ParseRef(rest)
+		if err != nil {
+			return Ref{}, err
+		}
+		if r.Plan || r.Scheme == SchemeGold || r.Scheme == SchemeFile {
+			return Ref{}, fmt.Errorf("parsing model reference %q: %s takes knn, local or a chat model after it", s, PlanPrefix)
+		}
+		r.Plan = true
+		return r, nil
 	}
 	if s == SchemeGold {
 		return Ref{Scheme: SchemeGold}, nil
@@ -72,7 +92,7 @@ func ParseRef(s string) (Ref, error) {
 	return Ref{}, fmt.Errorf("parsing model reference %q: unknown scheme %q (schemes: %s)", s, scheme, knownSchemes)
 }
 
-const knownSchemes = "openai, azure, http(s), ollama, knn, local, gold, file"
+const knownSchemes = "openai, azure, http(s), ollama, knn, local, gold, file, and plan: before knn, local or a chat model"
 
 func parseHTTPRef(s string) (Ref, error) {
 	u, err := url.Parse(s)
@@ -95,6 +115,11 @@ func parseHTTPRef(s string) (Ref, error) {
 
 // String formats r back into reference syntax; ParseRef(r.String()) == r.
 func (r Ref) String() string {
+	if r.Plan {
+		inner := r
+		inner.Plan = false
+		return PlanPrefix + inner.String()
+	}
 	switch r.Scheme {
 	case SchemeGold:
 		return SchemeGold

@@ -12,6 +12,8 @@
 // Service holds the logic without HTTP, so `sqlforge ask` answers through the same code.
 package serve
 
+import "encoding/json"
+
 // GenerateRequest is the body of POST /generate-sql.
 type GenerateRequest struct {
 	// Question is the natural-language question; required, at most 2,000 characters.
@@ -34,6 +36,14 @@ type GenerateResponse struct {
 	Confidence float64 `json:"confidence"`
 	// Reasoning is the model's explanation, when it gave one.
 	Reasoning string `json:"reasoning,omitempty"`
+	// Plan is the query plan the SQL was compiled from (plan: models), in its JSON form.
+	Plan json.RawMessage `json:"plan,omitempty"`
+	// PlanText is the same plan in its one-line text form.
+	PlanText string `json:"plan_text,omitempty"`
+	// Explanation says in one line what the answer computes ("Revenue by product, top 5").
+	Explanation string `json:"explanation,omitempty"`
+	// Missing lists what the question asks that the plan does not cover (plan: models).
+	Missing []string `json:"missing,omitempty"`
 	// Columns are the result's column names, when executed.
 	Columns []string `json:"columns,omitempty"`
 	// Rows are the result rows (JSON numbers, strings or null), when executed.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
@@ -25,6 +26,9 @@ const MaxQuestionLen = 2000
 type ServiceConfig struct {
 	// Backend is the model.
 	Backend model.Backend
+	// Planner, when set, answers instead of Backend through query plans (plan: models);
+	// Backend and Builder are then not needed.
+	Planner planner.Planner
 	// Executor runs accepted SQL read-only.
 	Executor sqlexec.Executor
 	// Builder renders the prompt (schema context, concepts, few-shot examples).
@@ -79,8 +83,8 @@ type outcome struct {
 
 // NewService checks cfg and returns a Service.
 func NewService(cfg ServiceConfig) (*Service, error) {
-	if cfg.Backend == nil || cfg.Executor == nil || cfg.Builder == nil {
-		return nil, errors.New("serve: backend, executor and prompt builder are required")
+	if (cfg.Backend == nil && cfg.Planner == nil) || cfg.Executor == nil || (cfg.Builder == nil && cfg.Planner == nil) {
+		return nil, errors.New("serve: a backend or planner, an executor and (for a backend) a prompt builder are required")
 	}
 	if cfg.MaxRows <= 0 {
 		cfg.MaxRows = 1000
@@ -122,7 +126,12 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 }
 
 // Model is the backend's name.
-func (s *Service) Model() string { return s.cfg.Backend.Name() }
+func (s *Service) Model() string {
+	if s.cfg.Planner != nil {
+		return s.cfg.Planner.Name()
+	}
+	return s.cfg.Backend.Name()
+}
 
 // SchemaHash identifies the database structure the service answers for.
 func (s *Service) SchemaHash() string { return s.cfg.SchemaHash }
@@ -155,7 +164,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 		if hit, ok := s.cache.get(key); ok {
 			hit.ConversationID, hit.Cached = convID, true
 			hit.LatencyMS = ms(time.Since(start))
-			s.convs.add(convID, prompt.Example{Question: q, SQL: hit.SQL})
+			s.convs.add(convID, prompt.Example{Question: q, SQL: hit.SQL, Reasoning: hit.PlanText})
 			s.notify(outcome{cached: true})
 			return &hit, nil
 		}
@@ -166,7 +175,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 		return nil, err
 	}
 	resp.ConversationID = convID
-	s.convs.add(convID, prompt.Example{Question: q, SQL: resp.SQL})
+	s.convs.add(convID, prompt.Example{Question: q, SQL: resp.SQL, Reasoning: resp.PlanText})
 	if len(history) == 0 {
 		s.cache.put(key, *resp)
 	}
@@ -197,6 +206,9 @@ func (s *Service) options(maxRows int) sqlexec.Options {
 
 // answer asks the model, guards, executes and scores.
 func (s *Service) answer(ctx context.Context, q string, history []prompt.Example, execute bool, maxRows int) (*GenerateResponse, outcome, error) {
+	if s.cfg.Planner != nil {
+		return s.answerPlanned(ctx, q, history, execute, maxRows)
+	}
 	var o outcome
 	msgs := prompt.Messages(s.cfg.Builder.Build(q, history))
 	mctx, cancel := context.WithTimeout(ctx, s.cfg.ModelTimeout)

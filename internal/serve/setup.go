@@ -22,8 +22,9 @@ import (
 type SetupOptions struct {
 	// DB is the database reference (database.Open): "" is the embedded Northwind.
 	DB string
-	// Model is the model reference; "" or "knn" is knn over a dataset generated in memory
-	// at start from the database's shipped ontology.
+	// Model is the model reference; "" (or "plan:knn") is plan:knn over query plans
+	// generated from the database's shipped ontology (cached on disk); "knn" is the raw-SQL
+	// knn over a dataset generated in memory at start.
 	Model string
 	// GenSize is the number of pairs generated for the in-memory knn (default 1500).
 	GenSize int
@@ -70,10 +71,25 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 			ont, err = nil, nil
 		}
 	}
+	if ref := strings.TrimSpace(o.Model); isPlanRef(ref) {
+		p, perr := setupPlanner(ctx, o, db, sch, ont, ref)
+		if perr != nil {
+			return nil, nil, perr
+		}
+		cfg := o.Service
+		cfg.Planner, cfg.Executor, cfg.SchemaHash = p, sqlexec.NewSQLite(db.DB), sch.Hash()
+		if cfg.Logger == nil {
+			cfg.Logger = o.Logger
+		}
+		if svc, err = NewService(cfg); err != nil {
+			return nil, nil, err
+		}
+		return svc, closeAll, nil
+	}
 	var backend model.Backend
 	var examples []dataset.Record
 	switch ref := strings.TrimSpace(o.Model); {
-	case ref == "" || ref == model.SchemeKNN:
+	case ref == model.SchemeKNN:
 		if ont == nil {
 			return nil, nil, fmt.Errorf("the default knn model needs an ontology to generate its dataset; give --model knn:DATASET")
 		}

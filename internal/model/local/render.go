@@ -20,6 +20,20 @@ func Messages(question, evidence, schema string) []model.Message {
 	return prompt.Messages(prompt.Input{Question: question, Evidence: evidence, Schema: schema})
 }
 
+// PlanTargets returns the records that carry a query plan, each with its plan text as the
+// answer a plan decoder learns (in place of the SQL), for plan:local models.
+func PlanTargets(recs []dataset.Record) []dataset.Record {
+	var out []dataset.Record
+	for _, r := range recs {
+		if r.PlanText == "" {
+			continue
+		}
+		r.SQL, r.Reasoning = r.PlanText, ""
+		out = append(out, r)
+	}
+	return out
+}
+
 // TrainingMessages is r's prompt followed by its SQL as the assistant's answer.
 func TrainingMessages(r dataset.Record) []model.Message {
 	msgs := Messages(r.Question, r.Evidence, r.Context)

@@ -19,6 +19,18 @@ type ChatRequest struct {
 	Logprobs            *bool         `json:"logprobs,omitempty"`
 	Seed                *int          `json:"seed,omitempty"`
 	Stream              bool          `json:"stream,omitempty"`
+	// ResponseFormat is {"type":"text"|"json_object"|"json_schema", "json_schema":{"name","schema","strict"}}.
+	ResponseFormat *ResponseFormat `json:"response_format,omitempty"`
+}
+
+// ResponseFormat is a request's response_format.
+type ResponseFormat struct {
+	Type       string `json:"type"`
+	JSONSchema *struct {
+		Name   string         `json:"name"`
+		Schema map[string]any `json:"schema"`
+		Strict *bool          `json:"strict"`
+	} `json:"json_schema"`
 }
 
 // ChatMessage is one message of a request or a choice.
@@ -120,6 +132,16 @@ func (r ChatRequest) validate(azure bool) (msg, param string) {
 		return "max_tokens and max_completion_tokens cannot both be set", "max_tokens"
 	case r.Stream:
 		return "this test server does not stream", "stream"
+	}
+	if f := r.ResponseFormat; f != nil {
+		switch {
+		case f.Type != "text" && f.Type != "json_object" && f.Type != "json_schema":
+			return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'text', 'json_object' and 'json_schema'.", f.Type), "response_format.type"
+		case f.Type == "json_schema" && (f.JSONSchema == nil || f.JSONSchema.Name == ""):
+			return "Missing required parameter: 'response_format.json_schema.name'.", "response_format.json_schema.name"
+		case f.Type == "json_schema" && f.JSONSchema.Schema["type"] != "object":
+			return "Invalid schema for response_format: the root must be an object.", "response_format.json_schema.schema"
+		}
 	}
 	for i, m := range r.Messages {
 		if !validRoles[m.Role] {

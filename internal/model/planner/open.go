@@ -1,0 +1,52 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/model"
+	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+)
+
+// Open opens the planner a plan: reference names, over env. Records, when not nil, are the
+// plan:knn dataset already in memory (else it is read from ref.Name).
+func Open(ctx context.Context, ref model.Ref, env *Env, menv model.Env, records []dataset.Record) (Planner, error) {
+	if !ref.Plan {
+		return nil, fmt.Errorf("open planner: %s is not a plan: reference", ref)
+	}
+	switch ref.Scheme {
+	case model.SchemeKNN:
+		if records == nil {
+			path := ref.Name
+			if st, err := os.Stat(path); err == nil && st.IsDir() {
+				path = filepath.Join(path, "train.jsonl")
+			}
+			recs, _, err := dataset.ReadFile(ctx, path, dataset.ReadOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("plan:knn: read dataset: %w", err)
+			}
+			records = recs
+		}
+		return NewKNN(env, ref.String(), records)
+	case model.SchemeLocal:
+		inner := ref
+		inner.Plan = false
+		b, err := model.Open(ctx, inner, menv)
+		if err != nil {
+			return nil, err
+		}
+		return NewLocal(env, b, ref.String(), func(q string) []model.Message { return localmodel.Messages(q, "", "") }), nil
+	case model.SchemeOpenAI, model.SchemeAzure, model.SchemeOllama, model.SchemeHTTP:
+		inner := ref
+		inner.Plan = false
+		b, err := model.Open(ctx, inner, menv)
+		if err != nil {
+			return nil, err
+		}
+		return NewChat(env, b, ref.String()), nil
+	}
+	return nil, fmt.Errorf("open planner: %s: plan: takes knn, local or a chat model", ref)
+}
