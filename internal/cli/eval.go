@@ -24,7 +24,7 @@ type evalFlags struct {
 	data, db, mode, reportDir, judge, cacheDir string
 	similarity                                 string
 	models                                     []string
-	keepDistinct, constrain                    bool
+	keepDistinct, constrain, withValues        bool
 	tolerance                                  float64
 	limit, workers, vesRepeat                  int
 	timeout                                    time.Duration
@@ -88,6 +88,7 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.StringVar(&f.db, "db", "northwind", "database for items that name none: northwind, chinook, a SQLite path or a postgres:// URL")
 	fl.StringVar(&f.mode, "match", string(match.Default), "comparison mode: spider, bird, defog or seed")
 	fl.BoolVar(&f.keepDistinct, "keep-distinct", false, "keep DISTINCT in spider mode")
+	fl.BoolVar(&f.withValues, "with-values", false, "Spider data: exact-set match compares values (Spider's exact match with values)")
 	fl.Float64Var(&f.tolerance, "tolerance", 0, "relative tolerance for comparing numbers")
 	fl.IntVar(&f.limit, "limit", 0, "evaluate only the first N items (0: all)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU)")
@@ -144,7 +145,7 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 	if f.limit > 0 && f.limit < len(items) {
 		items = items[:f.limit]
 	}
-	opts := eval.Options{Mode: mode, KeepDistinct: f.keepDistinct, Tolerance: f.tolerance, Workers: f.workers,
+	opts := eval.Options{Mode: mode, KeepDistinct: f.keepDistinct, WithValues: f.withValues, Tolerance: f.tolerance, Workers: f.workers,
 		VESRepeat: f.vesRepeat, Query: sqlexec.Options{Timeout: f.timeout, MaxRows: 1_000_000, MaxResultBytes: 256 << 20}, Data: f.data, DB: f.db}
 	if f.judge != "" {
 		b, err := openBackend(ctx, f.judge)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/eval/spider"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
@@ -36,6 +37,10 @@ type Item struct {
 	// Difficulty is BIRD's class of the question (simple, moderate,
 	// challenging), for BIRD items.
 	Difficulty string
+	// Spider is the item's database in Spider's tables.json (spider:DIR
+	// data): exact-set match then follows the official evaluator, foreign
+	// keys included (package spider).
+	Spider *spider.DB
 }
 
 // Data formats Load understands, as prefixes of the reference.
@@ -83,6 +88,12 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s data: %w", kind, err)
 	}
+	var tables map[string]*spider.DB
+	if kind == DataSpider {
+		if tables, err = spider.ReadTables(filepath.Join(path, "tables.json")); err != nil {
+			return nil, fmt.Errorf("load spider data: %w", err)
+		}
+	}
 	items := make([]Item, len(recs))
 	for i, r := range recs {
 		it := Item{Index: i, ID: r.ID, Question: r.Question, Gold: r.SQL, Evidence: r.Evidence,
@@ -93,6 +104,7 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 			if _, err := os.Stat(it.DB); err != nil {
 				return nil, fmt.Errorf("load spider data: item %d (%q): database %q: %w", i, r.DB, r.DB, err)
 			}
+			it.Spider = tables[r.DB] // ImportSpider has checked that every db_id is in tables.json
 		case DataBIRD:
 			it.Difficulty = difficulty[i]
 			it.DB = dataset.BIRDDatabase(path, r.DB)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -189,5 +190,44 @@ func TestModelPredictorCacheAndJudge(t *testing.T) {
 	}
 	if judgeCalls.Load() != 22 {
 		t.Errorf("judge calls = %d, want 22 (11 mismatches per run, none after a match)", judgeCalls.Load())
+	}
+}
+
+// TestSpiderExactSetMatch checks that Spider data is scored by the official
+// evaluator's exact-set match: aliases and bare columns resolve to their
+// tables, values are ignored unless WithValues.
+func TestSpiderExactSetMatch(t *testing.T) {
+	ctx := context.Background()
+	items, err := Load(ctx, "spider:testdata/spider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := filepath.Join(t.TempDir(), "pred.txt")
+	lines := "select count(*) from item;\nselect T1.name from animal as T1 where T1.legs = 99\n" +
+		"SELECT name FROM item ORDER BY price LIMIT 1\nSELECT avg(legs) FROM animals\n"
+	if err := os.WriteFile(pred, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := OpenFile(pred, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		values bool
+		want   string
+	}{{false, "true true false false"}, {true, "true false false false"}} {
+		dbs := NewDatabases("")
+		rep, err := Run(ctx, items, []Predictor{p}, dbs, Options{Workers: 1, WithValues: tt.values})
+		dbs.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range rep.Models[0].Items {
+			got = append(got, fmt.Sprint(*it.Metrics.ESM))
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("with values %v: ESM %v, want %s", tt.values, got, tt.want)
+		}
 	}
 }

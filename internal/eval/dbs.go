@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/eval/spider"
 	"github.com/sqlforge/sqlforge/internal/schema"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 
@@ -33,6 +34,9 @@ type dbEntry struct {
 
 	schemaOnce sync.Once
 	schema     string
+
+	spiderOnce sync.Once
+	spider     *spider.Schema
 }
 
 // NewDatabases returns a set whose default database is defaultRef ("" is

@@ -35,14 +35,16 @@ const (
 
 // Report is the outcome of a run: settings and, per model, items and summaries.
 type Report struct {
-	Version      int     `json:"version"`
-	Data         string  `json:"data"`
-	DB           string  `json:"db,omitempty"`
-	Mode         string  `json:"mode"`
-	KeepDistinct bool    `json:"keep_distinct"`
-	Tolerance    float64 `json:"tolerance"`
-	VESRepeat    int     `json:"ves_repeat"`
-	Judge        string  `json:"judge,omitempty"`
+	Version      int    `json:"version"`
+	Data         string `json:"data"`
+	DB           string `json:"db,omitempty"`
+	Mode         string `json:"mode"`
+	KeepDistinct bool   `json:"keep_distinct"`
+	// WithValues: Spider's exact-set match compared condition values.
+	WithValues bool    `json:"with_values,omitempty"`
+	Tolerance  float64 `json:"tolerance"`
+	VESRepeat  int     `json:"ves_repeat"`
+	Judge      string  `json:"judge,omitempty"`
 	// Similarity names how metrics.sim was computed: "" for the local
 	// token vector, "embeddings:REF" for an embedding model's cosine.
 	Similarity string        `json:"similarity,omitempty"`

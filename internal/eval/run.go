@@ -17,7 +17,11 @@ type Options struct {
 	// Mode is the comparison mode for EX (match.Default when empty).
 	Mode         match.Mode
 	KeepDistinct bool
-	Tolerance    float64
+	// WithValues makes Spider's exact-set match compare condition values
+	// (Spider's "exact match with values"); by default they are ignored, as
+	// the official evaluator does.
+	WithValues bool
+	Tolerance  float64
 	// Query bounds each query (timeout, row cap).
 	Query sqlexec.Options
 	// Workers is the size of the worker pool (runtime.NumCPU when 0).
@@ -52,6 +56,7 @@ type runner struct {
 	opts  Options
 	dbs   *Databases
 	golds []goldCache
+	esm   []esmGold
 }
 
 // goldCache is an item's gold results, computed once for all models.
@@ -93,7 +98,7 @@ func Run(ctx context.Context, items []Item, preds []Predictor, dbs *Databases, o
 			return nil, err
 		}
 	}
-	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items))}
+	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)), esm: make([]esmGold, len(items))}
 	results := make([][]ItemResult, len(preds))
 	timings := make([][]Timing, len(preds))
 	for i := range preds {
@@ -148,7 +153,7 @@ feed:
 	}
 
 	rep := &Report{Version: ReportVersion, Data: opts.Data, DB: opts.DB, Mode: string(opts.Mode),
-		KeepDistinct: opts.KeepDistinct, Tolerance: opts.Tolerance, VESRepeat: opts.VESRepeat,
+		KeepDistinct: opts.KeepDistinct, WithValues: opts.WithValues, Tolerance: opts.Tolerance, VESRepeat: opts.VESRepeat,
 		Judge: opts.JudgeName, Similarity: simName, Items: len(items)}
 	for p, pr := range preds {
 		mr := ModelReport{Model: pr.Name(), Items: results[p]}

@@ -64,8 +64,15 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	if pred.Raw != pred.SQL {
 		res.Raw = pred.Raw
 	}
-	text := ScoreText(it.Gold, pred.SQL)
+	text := scoreText(it.Gold, pred.SQL, it.Spider == nil)
 	res.Metrics.EM, res.Metrics.ESM, res.Metrics.Sim = text.EM, text.ESM, round(text.Sim, 4)
+	if it.Spider != nil {
+		var h string
+		res.Metrics.ESM, h = r.spiderESM(ctx, i, it, e, pred.SQL)
+		if h != "" {
+			res.Hardness = h
+		}
+	}
 	if res.Hardness == "" {
 		res.Hardness = text.Hardness
 	}
