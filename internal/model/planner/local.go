@@ -51,6 +51,7 @@ func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 		}
 	}
 	names := l.env.Compiler.Names()
+	links := l.env.Linker.Links(question)
 	var cands []Candidate
 	var raw []string
 	for i, ch := range choices {
@@ -69,6 +70,12 @@ func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 			continue
 		}
 		cands = append(cands, Candidate{Plan: p, Score: score})
+		// A small model learns the plan's shape better than the values it copies: the same
+		// plan with the question's own values, periods and numbers (the linker's) is a
+		// slightly stronger candidate.
+		if f := l.env.Linker.Fill(p, links); f != nil {
+			cands = append(cands, Candidate{Plan: f, Score: math.Min(1, score*1.1)})
+		}
 	}
 	var missing []string
 	for i, c := range l.env.Linker.Plans(question, 3) {

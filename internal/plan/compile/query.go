@@ -176,13 +176,17 @@ func orderRefs(keys []col, prefix string) []string {
 func orderTerms(r *resolved, keys []col, measureAlias func(id string) string, prefix string) []string {
 	o := r.p.Order
 	if o == nil {
-		if r.p.Rank {
+		switch {
+		case r.p.Rank:
 			return []string{"rank"}
+		case len(r.groups) > 0 && r.groups[0].Grain != "" && r.per == nil:
+			return orderRefs(keys[:1], prefix) // time in its own order
+		case len(r.groups) > 0 && r.per == nil:
+			// A breakdown with no order asked for reads best largest first, as reports show it.
+			o = &plan.Order{Desc: true}
+		default:
+			return nil
 		}
-		if len(r.groups) > 0 && r.groups[0].Grain != "" && r.per == nil {
-			return orderRefs(keys[:1], prefix)
-		}
-		return nil
 	}
 	dir := " ASC"
 	if o.Desc {

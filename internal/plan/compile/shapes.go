@@ -83,13 +83,13 @@ func (c *Compiler) compare(r *resolved) (string, error) {
 	q := selectQ{with: ctes, from: joinOn("base", "cur", keys, "JOIN"), items: prefixedOuts(keys, "base.")}
 	alias := map[string]string{}
 	for i, id := range r.p.Measures {
+		// Both periods' values, and for growth the percent change from the first to the second.
+		alias[id] = id + "_" + tag(cmp.Current)
+		q.items = append(q.items, fmt.Sprintf("base.v%d AS %s_%s", i, id, tag(cmp.Base)), fmt.Sprintf("cur.v%d AS %s", i, alias[id]))
 		if cmp.Growth {
 			alias[id] = id + "_growth"
 			q.items = append(q.items, fmt.Sprintf("(cur.v%d - base.v%d) * 100.0 / NULLIF(base.v%d, 0) AS %s", i, i, i, alias[id]))
-			continue
 		}
-		alias[id] = id + "_" + tag(cmp.Current)
-		q.items = append(q.items, fmt.Sprintf("base.v%d AS %s_%s", i, id, tag(cmp.Base)), fmt.Sprintf("cur.v%d AS %s", i, alias[id]))
 	}
 	q.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, "base.")
 	q.limit = r.p.Limit

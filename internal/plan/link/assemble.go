@@ -119,6 +119,9 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 			main = append(main, m.ID)
 		}
 	}
+	if len(main) > 1 {
+		main = l.dropEntityNouns(ls, main)
+	}
 	if len(main) > 0 {
 		return main, false, nil
 	}
@@ -287,4 +290,46 @@ func (l *Linker) verbMetric(ls *Links) string {
 		}
 	}
 	return ""
+}
+
+// dropEntityNouns removes, when several metrics are named, a count metric named only by a bare
+// noun that is not listed with the others ("sales ... for orders shipped via X", "freight per
+// order"): there the noun names the rows, not a measure. "revenue and orders by country" keeps it.
+func (l *Linker) dropEntityNouns(ls *Links, main []string) []string {
+	var out []string
+	for _, id := range main {
+		if !l.entityNounOnly(ls, id) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return main
+	}
+	return out
+}
+
+func (l *Linker) entityNounOnly(ls *Links, id string) bool {
+	m := l.ont.MetricByID(id)
+	if m == nil || m.Unit != "count" {
+		return false
+	}
+	listed := func(j int) bool {
+		if j < 0 || j >= len(ls.toks) {
+			return false
+		}
+		t := ls.toks[j].text
+		return t == "and" || t == "&" || t == "," || t == "plus" || t == "vs" || t == "versus"
+	}
+	for _, mn := range ls.Mentions {
+		if mn.Kind != KindMetric || mn.ID != id {
+			continue
+		}
+		if mn.End-mn.Start != 1 || listed(mn.Start-1) || listed(mn.End) {
+			return false
+		}
+		if p := mn.Start - 1; p >= 0 && (ls.toks[p].text == "of" || ls.toks[p].text == "many") {
+			return false // "number of orders", "how many orders"
+		}
+	}
+	return true
 }

@@ -152,6 +152,9 @@ func (l *Linker) grainDim(grain, id string, measures []string) string {
 // category", "shipper Speedy Express") names the value's kind, not a breakdown.
 func absorbed(ls *Links, k int) bool {
 	d := ls.Mentions[k]
+	if p := d.Start - 1; p >= 0 && (ls.toks[p].text == "by" || ls.toks[p].text == "per" || ls.toks[p].text == "each") {
+		return false // "by category excluding Seafood" breaks down by category
+	}
 	for _, v := range ls.Mentions {
 		if v.Kind == KindValue && v.ID == d.ID && (v.Start-d.End <= 1 && v.Start >= d.End || d.Start-v.End <= 1 && d.Start >= v.End) {
 			return true

@@ -38,6 +38,11 @@ var northwindCases = []planCase{
 	{"Revenue from suppliers in Japan", "revenue where supplier_country = 'Japan'"},
 	{"Revenue of the Confections category in Q1 2024", "revenue where category = 'Confections' in 2024-Q1"},
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
+	// a bare noun for the rows is not a second measure
+	{"Average freight per order by shipper", "average_freight_per_order by shipper"},
+	{"Sales by ship country for orders shipped via Speedy Express", "revenue by ship_country where shipper = 'Speedy Express'"},
+	{"Revenue and orders by country in 2023", "revenue,order_count by customer_country in 2023"},
+	{"Units sold by category excluding Seafood", "units_sold by category where category != 'Seafood'"},
 	{"Orders shipped to Germany by shipper", "order_count by shipper where ship_country = 'Germany'"},
 	{"Revenue from 2020-2024 for Speedy Express", "revenue where shipper = 'Speedy Express' in 2020..2024"},
 	// segments
