@@ -163,27 +163,87 @@ func TestEndpoints(t *testing.T) {
 // TestPageInChromium loads the page with ?q= in headless Chromium and checks the rendered
 // SQL, result table and chart.
 func TestPageInChromium(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
+	bin := chromium(t)
 	f := newFixture(t, Config{}, ServiceConfig{})
 	f.backend.set(func(model.Request) (string, error) {
 		return "SELECT CategoryName, COUNT(*) AS n FROM Categories JOIN Products USING (CategoryID) GROUP BY CategoryName", nil
 	})
+	dom := dumpDOM(t, bin, f.srv.URL+"/?q=products+per+category")
+	for _, want := range []string{`id="sql"`, "GROUP BY CategoryName", `id="result"`, "<td>Beverages</td>", `id="chart"`, "<rect"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered page lacks %s", want)
+		}
+	}
+	if strings.Contains(dom, `id="plan"`) {
+		t.Errorf("a SQL model's answer shows a plan line")
+	}
+}
+
+// TestPlannedPageInChromium: a plan model's answer shows its explanation and plan text above
+// the SQL, and a low-confidence answer is marked.
+func TestPlannedPageInChromium(t *testing.T) {
+	bin := chromium(t)
+	f := newFixture(t, Config{}, ServiceConfig{Planner: northwindKNN(t)})
+	cases := []struct {
+		q         string
+		want      []string
+		wantOrder []string // substrings that appear in this order
+	}{
+		{"Top+5+products+by+revenue",
+			[]string{`<p id="plan">Plan: Revenue by product, top 5 <code id="plan-text">revenue by product top 5</code></p>`, `<p id="confidence">Confidence`, `id="result"`},
+			[]string{`id="plan"`, `id="sql"`, `id="confidence"`}},
+		{"What+is+the+phone+number+of+Speedy+Express%3F",
+			[]string{`id="plan-text"`, `<p id="confidence" class="low">⚠ Low confidence`, "phone"},
+			nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.q, func(t *testing.T) {
+			dom := dumpDOM(t, bin, f.srv.URL+"/?q="+tc.q)
+			for _, want := range tc.want {
+				if !strings.Contains(dom, want) {
+					t.Errorf("rendered page lacks %s", want)
+				}
+			}
+			at := -1
+			for _, want := range tc.wantOrder {
+				i := strings.Index(dom, want)
+				if i <= at {
+					t.Errorf("%s is not after the previous part", want)
+				}
+				at = i
+			}
+		})
+	}
+}
+
+// chromium is the headless browser's path; the test is skipped without one.
+func chromium(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed")
+	}
+	return bin
+}
+
+// dumpDOM loads url in headless Chromium and returns the DOM after its scripts ran; on a
+// test failure the DOM is kept in the test's temporary folder.
+func dumpDOM(t *testing.T, bin, url string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=5000", "--dump-dom", f.srv.URL+"/?q=products+per+category").Output()
+		"--virtual-time-budget=5000", "--dump-dom", url).Output()
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	dom := string(out)
-	for _, want := range []string{`id="sql"`, "GROUP BY CategoryName", `id="result"`, "<td>Beverages</td>", `id="chart"`, "<rect"} {
-		if !strings.Contains(dom, want) {
-			os.WriteFile(t.TempDir()+"/dom.html", out, 0o644)
-			t.Errorf("rendered page lacks %s", want)
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		if t.Failed() {
+			_ = os.WriteFile(dir+"/dom.html", out, 0o644)
+			t.Logf("DOM kept in %s/dom.html", dir)
 		}
-	}
+	})
+	return string(out)
 }

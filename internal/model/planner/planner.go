@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Planner interface {
 
 // ErrNoPlan: no candidate plan compiled and returned rows.
 var ErrNoPlan = errors.New("no plan answers the question")
+
+// MinScore is the least score a plan needs to be an answer: below it the plan accounts for
+// almost nothing the question says (a greeting, a question about something else).
+const MinScore = 0.05
 
 // Answer is a question answered through a plan.
 type Answer struct {
@@ -133,9 +138,20 @@ func (e *Env) Choose(ctx context.Context, cands []Candidate) (Answer, error) {
 		case len(res.Rows) == 0:
 			ans.Rejected = append(ans.Rejected, Rejection{Plan: text, Reason: "the SQL returned no rows"})
 			continue
+		case allNull(res):
+			ans.Rejected = append(ans.Rejected, Rejection{Plan: text, Reason: "the SQL returned only NULL (nothing matched)"})
+			continue
 		}
 		ok = append(ok, survivor{c: c, sql: q, hash: resultHash(res)})
 	}
+	// A plan that accounts for almost nothing of the question is no answer.
+	ok = slices.DeleteFunc(ok, func(s survivor) bool {
+		if s.c.Score < MinScore {
+			ans.Rejected = append(ans.Rejected, Rejection{Plan: plan.Format(s.c.Plan), Reason: fmt.Sprintf("accounts for too little of the question (score %.2f)", s.c.Score)})
+			return true
+		}
+		return false
+	})
 	if len(ok) == 0 {
 		for _, c := range cands {
 			ans.Missing = append(ans.Missing, c.Missing...)
@@ -212,6 +228,19 @@ func resultHash(r *sqlexec.Result) string {
 	sort.Strings(rows)
 	sum := sha256.Sum256([]byte(strings.Join(rows, "\x1e")))
 	return hex.EncodeToString(sum[:8])
+}
+
+// allNull: one row of NULLs, an aggregate over no rows.
+func allNull(r *sqlexec.Result) bool {
+	if len(r.Rows) != 1 {
+		return false
+	}
+	for _, v := range r.Rows[0] {
+		if v.Kind != sqlexec.Null {
+			return false
+		}
+	}
+	return true
 }
 
 func dedupe(xs []string) []string {

@@ -3,8 +3,10 @@ package planner
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/sqlforge/sqlforge/internal/plan"
+	"github.com/sqlforge/sqlforge/internal/plan/link"
 )
 
 // Refiner answers a follow-up question by refining the previous answer's plan: what the new
@@ -14,11 +16,17 @@ type Refiner interface {
 	Refine(ctx context.Context, prev *plan.Plan, question string) (Answer, error)
 }
 
-// refine tries the previous plan filled with the follow-up's links; when that yields no
-// answer the follow-up is answered as a new question.
+// refine tries the previous plan filled with the follow-up's links (a follow-up that names a
+// breakdown), then the previous plan with the follow-up's parts carried into it (one that
+// only adds a filter, a period or a limit); when neither yields an answer the follow-up is
+// answered as a new question.
 func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question string) (Answer, error) {
-	if filled := e.Linker.Fill(prev, e.Linker.Links(question)); filled != nil {
-		ans, err := e.Choose(ctx, []Candidate{{Plan: filled, Score: 0.85}})
+	ls := e.Linker.Links(question)
+	for _, next := range []*plan.Plan{e.Linker.Fill(prev, ls), carry(e, prev, ls)} {
+		if next == nil {
+			continue
+		}
+		ans, err := e.Choose(ctx, []Candidate{{Plan: next, Score: 0.85}})
 		if err == nil {
 			return ans, nil
 		}
@@ -27,6 +35,49 @@ func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question st
 		}
 	}
 	return p.Answer(ctx, question)
+}
+
+// carry is prev with what the follow-up's best reading mentions: its filters and segments
+// join prev's (a filter on the same dimension is replaced), its period and top-k replace
+// prev's, and its metrics replace prev's measures when the follow-up names any. nil when the
+// follow-up has no reading or changes nothing.
+func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
+	readings := e.Linker.Plans(ls.Question, 1)
+	if len(readings) == 0 {
+		return nil
+	}
+	r := readings[0].Plan
+	next := clonePlan(prev)
+	if len(ls.Metrics()) > 0 {
+		next.Measures = slices.Clone(r.Measures)
+	}
+	for _, f := range r.Filters {
+		next.Filters = slices.DeleteFunc(next.Filters, func(g plan.Filter) bool { return g.Dim == f.Dim })
+		next.Filters = append(next.Filters, f)
+	}
+	for _, s := range r.Segments {
+		if !slices.Contains(next.Segments, s) {
+			next.Segments = append(next.Segments, s)
+		}
+	}
+	if r.Time != nil {
+		next.Time, next.Compare = r.Time, nil
+	}
+	if ls.Limit > 0 && len(next.GroupBy) > 0 {
+		next.Limit, next.Order = ls.Limit, &plan.Order{Desc: !ls.Direction || ls.Desc}
+	}
+	if plan.Format(next) == plan.Format(prev) {
+		return nil
+	}
+	return next
+}
+
+// clonePlan copies p's lists, so that carrying a follow-up into it leaves p as it was.
+func clonePlan(p *plan.Plan) *plan.Plan {
+	c := *p
+	c.Measures, c.GroupBy = slices.Clone(p.Measures), slices.Clone(p.GroupBy)
+	c.Filters, c.Segments = slices.Clone(p.Filters), slices.Clone(p.Segments)
+	return &c
 }
 
 func (k *KNN) Refine(ctx context.Context, prev *plan.Plan, q string) (Answer, error) {

@@ -26,7 +26,7 @@ func (l *Linker) Fill(sk *plan.Plan, ls *Links) *plan.Plan {
 	if !l.fillGroups(sk, ls, q, p) || !fillShare(sk, q, p) || !fillHaving(sk, ls, p) || !fillCompare(sk, q, p) {
 		return nil
 	}
-	fillOrder(sk, ls, p)
+	fillOrder(sk, ls, q, p)
 	if _, err := l.c.Compile(p); err != nil {
 		return nil
 	}
@@ -141,8 +141,9 @@ func fillCompare(sk *plan.Plan, q, p *plan.Plan) bool {
 	return true
 }
 
-// fillOrder takes the question's top-k and sort, else the skeleton's.
-func fillOrder(sk *plan.Plan, ls *Links, p *plan.Plan) {
+// fillOrder takes the question's top-k and sort (q is the question's own reading, whose
+// limit a superlative implies: "which shipper ... the most" is a top 1), else the skeleton's.
+func fillOrder(sk *plan.Plan, ls *Links, q, p *plan.Plan) {
 	if p.Count || len(p.GroupBy) == 0 {
 		return
 	}
@@ -150,6 +151,9 @@ func fillOrder(sk *plan.Plan, ls *Links, p *plan.Plan) {
 	case ls.Limit > 0:
 		p.Limit = ls.Limit
 		p.Order = &plan.Order{Desc: !ls.Direction || ls.Desc}
+	case ls.Direction && q.Limit > 0:
+		p.Limit = q.Limit
+		p.Order = &plan.Order{Desc: ls.Desc}
 	case sk.Limit > 0:
 		p.Limit = sk.Limit
 		desc := sk.Order == nil || sk.Order.Desc
@@ -159,7 +163,7 @@ func fillOrder(sk *plan.Plan, ls *Links, p *plan.Plan) {
 		p.Order = &plan.Order{Desc: desc}
 	}
 	o := ls.Order
-	if o == nil && sk.Order != nil && (sk.Limit == 0 || sk.Order.By != "") {
+	if o == nil && !ls.Direction && sk.Order != nil && (sk.Limit == 0 || sk.Order.By != "") {
 		o = sk.Order
 	}
 	if o != nil {
