@@ -15,6 +15,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/eval/match"
 	"github.com/sqlforge/sqlforge/internal/model"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
@@ -22,6 +23,7 @@ import (
 // evalFlags are the settings shared by eval and bench eval.
 type evalFlags struct {
 	data, db, mode, reportDir, judge, cacheDir string
+	ontology                                   string
 	similarity                                 string
 	models                                     []string
 	keepDistinct, constrain, withValues        bool
@@ -40,8 +42,10 @@ under --match (spider, bird, defog, seed), exact match, Spider exact-set match a
 BIRD soft-F1 and R-VES, similarity, error class, and an optional LLM --judge on mismatches.
 
 Data: FILE (records JSONL), seed:FILE, spider:DIR, bird:DIR, sql-create-context:FILE.
-Models: gold, file:PATH (JSONL {"index"|"id","sql"} or Spider pred.txt), openai:MODEL,
-azure:DEPLOYMENT, http://HOST/v1#MODEL.
+Models: gold, file:PATH (JSONL {"index"|"id","sql"} or Spider pred.txt), knn:DATASET,
+local:PATH[+ADAPTER], openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL, and
+plan:knn:DATASET, plan:local:PATH or plan:<chat model> (answers through query plans over the
+--db's ontology, docs/plans.md).
 Similarity: tokens (a local vector of SQL token counts, the default) or embeddings:REF, the
 cosine of an OpenAI-compatible embedding model's vectors (openai:text-embedding-3-small,
 azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
@@ -97,6 +101,7 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.StringVar(&f.judge, "judge", "", "LLM judge model reference, asked about deterministic mismatches")
 	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")
 	fl.BoolVar(&f.constrain, "constrain", false, "local models decode under schema-constrained decoding over --db's tables and columns")
+	fl.StringVar(&f.ontology, "ontology", "", "ontology of plan: models (default: the shipped one of an embedded --db)")
 }
 
 // runEval loads data and models and runs the evaluation; it also returns the
@@ -126,7 +131,24 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		}
 	}
 	var preds []eval.Predictor
+	var env *planner.Env
 	for _, ref := range f.models {
+		if strings.HasPrefix(ref, model.PlanPrefix) {
+			if env == nil {
+				e, closeEnv, err := plannerEnv(ctx, f.db, f.ontology)
+				if err != nil {
+					return nil, nil, userErr(fmt.Errorf("--model %s: %w", ref, err))
+				}
+				defer closeEnv()
+				env = e
+			}
+			pl, err := openPlanner(ctx, ref, env)
+			if err != nil {
+				return nil, nil, err
+			}
+			preds = append(preds, eval.PlanPredictor{P: pl})
+			continue
+		}
 		p, err := openPredictor(ctx, ref, items, cacheDir)
 		if err != nil {
 			return nil, nil, err

@@ -65,8 +65,12 @@ func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o
 	}
 	if o.target == "plan" {
 		tuned.Plan = true
-		preds = append(preds, eval.PlanPredictor{P: planner.NewLocal(env, b, tuned.String(),
-			func(q string) []model.Message { return localmodel.Messages(q, "", "") })})
+		pl, err := planner.Open(ctx, tuned, env, model.OSEnv(), nil)
+		if err != nil {
+			closeAll()
+			return nil, nil, nil, err
+		}
+		preds = append(preds, eval.PlanPredictor{P: pl})
 		if constrained {
 			notes = append(notes, "--constrain applies to raw-SQL models (--target sql)")
 		}

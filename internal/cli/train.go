@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 	"github.com/sqlforge/sqlforge/models"
@@ -198,6 +200,7 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	}
 	var data local.Dataset
 	var dropped int
+	var planMemory []dataset.Record // a plan decoder's training plans, kept with it
 	for _, sp := range []struct {
 		path string
 		out  *[]local.Example
@@ -212,6 +215,9 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 		switch o.target {
 		case "", "sql":
 		case "plan":
+			if sp.path == o.data {
+				planMemory = recs
+			}
 			if recs = localmodel.PlanTargets(recs); len(recs) == 0 {
 				return trainSummary{}, userErr(fmt.Errorf("%s: no record carries a query plan (generate with sqlforge gen --generator plans)", sp.path))
 			}
@@ -264,6 +270,18 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 			return trainSummary{}, fmt.Errorf("train: %w", err)
 		}
 		ref = "local:" + dir
+	}
+	if planMemory != nil {
+		// A plan decoder keeps the plans it learnt beside its weights: plan:local retrieves
+		// them too (planner.PlanMemoryFile), as plan:knn does.
+		dir := adapter
+		if dir == "" {
+			dir = filepath.Join(o.out, "model")
+		}
+		path := filepath.Join(dir, planner.PlanMemoryFile)
+		if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return dataset.WriteJSONL(w, planMemory) }); err != nil {
+			return trainSummary{}, fmt.Errorf("train: %w", err)
+		}
 	}
 	s := trainSummary{Base: o.base, RunDir: o.out, Adapter: adapter, Examples: len(data.Train), Dropped: dropped,
 		Steps: res.Steps, FinalLoss: res.FinalTrainLoss, Tokens: res.Tokens, TokensPerSecond: res.TokensPerSecond,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/plan"
+	"github.com/sqlforge/sqlforge/internal/plan/link"
 )
 
 // Local is plan:local:PATH: a local model fine-tuned to write the plan text for a question
@@ -20,16 +21,28 @@ type Local struct {
 	env  *Env
 	b    model.Backend
 	name string
+	// memory, when set, retrieves the plans the model was trained on (PlanMemoryFile), as
+	// plan:knn does: its candidates join the model's.
+	memory *KNN
 	// Messages renders the question as the model was trained (the question alone).
 	Messages func(question string) []model.Message
 	// Samples beyond the greedy answer (default 4), at Temperature (default 0.7).
 	Samples     int
 	Temperature float64
+	// ModelWeight scales the decoded plans' scores against the retrieved and linked ones.
+	ModelWeight float64
 }
+
+// PlanMemoryFile is the file beside a plan decoder's weights (or adapter) that holds the
+// records it was trained on; `sqlforge train --target plan` writes it.
+const PlanMemoryFile = "plans.jsonl"
+
+// WithMemory makes l also retrieve from the plans it was trained on.
+func (l *Local) WithMemory(k *KNN) *Local { l.memory = k; return l }
 
 // NewLocal wraps a local backend trained on plan texts.
 func NewLocal(env *Env, b model.Backend, name string, messages func(string) []model.Message) *Local {
-	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7}
+	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight}
 }
 
 func (l *Local) Name() string { return l.name }
@@ -69,20 +82,30 @@ func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 			cands = append(cands, Candidate{Text: text, Score: score, Err: err})
 			continue
 		}
-		cands = append(cands, Candidate{Plan: p, Score: score})
-		// A small model learns the plan's shape better than the values it copies: the same
-		// plan with the question's own values, periods and numbers (the linker's) is a
-		// slightly stronger candidate.
+		// The model's belief counts, but so does how well the plan agrees with what the
+		// question explicitly says (its values, periods, numbers, named metrics): a small
+		// model learns the plan's shape better than the values it copies.
+		cands = append(cands, Candidate{Plan: p, Score: l.ModelWeight * blend(score, link.Agreement(p, links))})
 		if f := l.env.Linker.Fill(p, links); f != nil {
-			cands = append(cands, Candidate{Plan: f, Score: math.Min(1, score*1.1)})
+			cands = append(cands, Candidate{Plan: f, Score: l.ModelWeight * blend(score, link.Agreement(f, links))})
 		}
 	}
 	var missing []string
-	for i, c := range l.env.Linker.Plans(question, 3) {
-		if i == 0 {
-			missing = c.Missing
+	if l.memory != nil {
+		mc := l.memory.Candidates(question)
+		for _, c := range mc {
+			if c.Missing != nil && missing == nil {
+				missing = c.Missing
+			}
 		}
-		cands = append(cands, Candidate{Plan: c.Plan, Score: 0.5 * c.Score, Missing: c.Missing})
+		cands = append(cands, mc...)
+	} else {
+		for i, c := range l.env.Linker.Plans(question, 3) {
+			if i == 0 {
+				missing = c.Missing
+			}
+			cands = append(cands, Candidate{Plan: c.Plan, Score: 0.8 * c.Score, Missing: c.Missing})
+		}
 	}
 	for i := range cands {
 		if cands[i].Missing == nil {
@@ -93,3 +116,11 @@ func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 	ans.Raw = strings.Join(raw, "\n")
 	return ans, err
 }
+
+// blend is a decoded plan's score: the model's probability and the plan's agreement with the
+// question's links, the agreement weighing more.
+func blend(prob, agree float64) float64 { return math.Min(1, 0.35*prob+0.65*agree) }
+
+// DefaultModelWeight is Local.ModelWeight's default, chosen on the inference split of the main
+// job (docs/plans.md): the decoded plans count a little less than the retrieved and linked ones.
+const DefaultModelWeight = 0.5

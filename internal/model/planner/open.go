@@ -38,7 +38,19 @@ func Open(ctx context.Context, ref model.Ref, env *Env, menv model.Env, records 
 		if err != nil {
 			return nil, err
 		}
-		return NewLocal(env, b, ref.String(), func(q string) []model.Message { return localmodel.Messages(q, "", "") }), nil
+		l := NewLocal(env, b, ref.String(), func(q string) []model.Message { return localmodel.Messages(q, "", "") })
+		dir := ref.Name
+		if ref.Adapter != "" {
+			dir = ref.Adapter
+		}
+		if recs, _, err := dataset.ReadFile(ctx, filepath.Join(dir, PlanMemoryFile), dataset.ReadOptions{}); err == nil && len(recs) > 0 {
+			k, err := NewKNN(env, ref.String(), recs)
+			if err != nil {
+				return nil, fmt.Errorf("open %s: %w", ref, err)
+			}
+			l.WithMemory(k)
+		}
+		return l, nil
 	case model.SchemeOpenAI, model.SchemeAzure, model.SchemeOllama, model.SchemeHTTP:
 		inner := ref
 		inner.Plan = false

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/datagen"
+	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/planner"
+	"github.com/sqlforge/sqlforge/internal/ontology"
+	"github.com/sqlforge/sqlforge/internal/plan/compile"
+)
+
+// plannerEnv opens the database and ontology plan models work over: ontRef, or the shipped
+// ontology of an embedded database. close releases the database.
+func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, close func(), err error) {
+	db, err := database.Open(ctx, dbRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ontRef == "" {
+		if !db.Embedded {
+			db.Close()
+			return nil, nil, fmt.Errorf("plan models over %s need --ontology FILE", dbRef)
+		}
+		ontRef = db.Name
+	}
+	ont, err := ontology.LoadRef(ontRef)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	d, err := datagen.DialectFor(ont.Dialect)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	env, err = planner.NewEnv(ctx, db.DB, ont, compile.New(ont, d))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return env, func() { db.Close() }, nil
+}
+
+// openPlanner opens a plan: reference over env.
+func openPlanner(ctx context.Context, ref string, env *planner.Env) (planner.Planner, error) {
+	r, err := model.ParseRef(ref)
+	if err != nil {
+		return nil, userErr(err)
+	}
+	p, err := planner.Open(ctx, r, env, model.OSEnv(), nil)
+	if err != nil {
+		return nil, userErr(fmt.Errorf("open model %s: %w", ref, err))
+	}
+	return p, nil
+}

@@ -1,0 +1,133 @@
+package link
+
+import (
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/plan"
+)
+
+// Agreement scores how well a plan from any source (a model's decoding, a retrieved plan)
+// agrees with what the question explicitly says, in [0, 1]: each piece of evidence the
+// linker found (a metric named, a value, a segment, a period, a comparison, a limit, a
+// threshold) that the plan respects counts for it; each one it contradicts or leaves out,
+// and each value, period or number the plan has that the question never gave, counts
+// against it. A plan that agrees with everything scores 1; the linker's links are precise
+// where they exist, so a small model's slips (a wrong year, a made-up value, a metric with a
+// similar name) cost it.
+func Agreement(p *plan.Plan, ls *Links) float64 {
+	if p == nil || ls == nil {
+		return 0
+	}
+	var good, bad float64
+	tally := func(ok bool) {
+		if ok {
+			good++
+		} else {
+			bad++
+		}
+	}
+	measures := append([]string(nil), p.Measures...)
+	if p.Having != nil {
+		measures = append(measures, p.Having.Measure)
+	}
+	named := ls.Metrics()
+	for _, id := range named {
+		tally(contains(measures, id))
+	}
+	if len(named) > 0 {
+		for _, id := range p.Measures {
+			if !contains(named, id) {
+				bad += 0.5 // a measure nobody asked for
+			}
+		}
+	}
+	values := planValues(p)
+	for _, m := range ls.Mentions {
+		switch m.Kind {
+		case KindValue:
+			tally(values[strings.ToLower(m.Value)] || anyValue(values, m.vals))
+		case KindSegment:
+			tally(contains(p.Segments, m.ID) || (p.Share != nil && contains(p.Share.Segments, m.ID)))
+		}
+	}
+	mentioned := map[string]bool{}
+	for _, m := range ls.Mentions {
+		if m.Kind == KindValue {
+			mentioned[strings.ToLower(m.Value)] = true
+			for _, v := range m.vals {
+				mentioned[strings.ToLower(v)] = true
+			}
+		}
+	}
+	for v := range values {
+		if !mentioned[v] && !strings.Contains(strings.ToLower(ls.Question), v) {
+			bad++ // a value the question never gave
+		}
+	}
+	timeAgreement(p, ls, tally)
+	if ls.Limit > 0 {
+		tally(p.Limit == ls.Limit)
+	} else if p.Limit > 0 && !strings.Contains(ls.Question, itoa(p.Limit)) {
+		bad += 0.5
+	}
+	if ls.Having != nil {
+		tally(p.Having != nil && p.Having.Value == ls.Having.Value)
+	} else if p.Having != nil {
+		bad++
+	}
+	if good+bad == 0 {
+		return 0.5
+	}
+	return good / (good + bad)
+}
+
+func timeAgreement(p *plan.Plan, ls *Links, tally func(bool)) {
+	switch {
+	case ls.Compare != nil:
+		tally(p.Compare != nil && p.Compare.Base == ls.Compare.Base && p.Compare.Current == ls.Compare.Current)
+	case ls.Time != nil:
+		tally(p.Time != nil && plan.Format(&plan.Plan{Measures: []string{"x"}, Time: p.Time}) ==
+			plan.Format(&plan.Plan{Measures: []string{"x"}, Time: ls.Time}))
+	default:
+		if p.Time != nil || p.Compare != nil {
+			tally(false) // a period the question never gave
+		}
+	}
+}
+
+// planValues are the plan's filter values, lower-cased.
+func planValues(p *plan.Plan) map[string]bool {
+	out := map[string]bool{}
+	add := func(fs []plan.Filter) {
+		for _, f := range fs {
+			for _, v := range f.Values {
+				out[strings.ToLower(v)] = true
+			}
+		}
+	}
+	add(p.Filters)
+	if p.Share != nil {
+		add(p.Share.Filters)
+	}
+	return out
+}
+
+func anyValue(values map[string]bool, vals []string) bool {
+	for _, v := range vals {
+		if values[strings.ToLower(v)] {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
