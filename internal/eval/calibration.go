@@ -18,8 +18,12 @@ type Calibration struct {
 	// ECE is the expected calibration error, Σ (items in bin / items) ×
 	// |accuracy − mean confidence| over the bins: 0 when the confidence is the
 	// accuracy, up to 1.
-	ECE  float64          `json:"ece"`
-	Bins []CalibrationBin `json:"bins"`
+	ECE float64 `json:"ece"`
+	// MeanRight and MeanWrong are the mean confidence of the right and of the wrong answers:
+	// a useful confidence is higher on the right ones.
+	MeanRight float64          `json:"mean_confidence_right"`
+	MeanWrong float64          `json:"mean_confidence_wrong"`
+	Bins      []CalibrationBin `json:"bins"`
 }
 
 // CalibrationBin is one confidence interval [Lo, Hi) ([Lo, Hi] for the last).
@@ -42,6 +46,8 @@ func Calibrate(items []ItemResult, bins int) *Calibration {
 	correct := make([]float64, bins)
 	n := make([]int, bins)
 	total := 0
+	var right, wrong float64
+	var nRight int
 	for _, it := range items {
 		if it.Confidence == nil || it.Metrics.EX == nil {
 			continue
@@ -51,6 +57,10 @@ func Calibrate(items []ItemResult, bins int) *Calibration {
 		conf[b] += *it.Confidence
 		if *it.Metrics.EX {
 			correct[b]++
+			right += *it.Confidence
+			nRight++
+		} else {
+			wrong += *it.Confidence
 		}
 		total++
 	}
@@ -72,6 +82,7 @@ func Calibrate(items []ItemResult, bins int) *Calibration {
 	}
 	c.MeanConfidence, c.Accuracy = frac(sumConf, float64(total)), frac(sumCorrect, float64(total))
 	c.ECE = round(ece, 4)
+	c.MeanRight, c.MeanWrong = frac(right, float64(nRight)), frac(wrong, float64(total-nRight))
 	return c
 }
 

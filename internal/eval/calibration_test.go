@@ -63,7 +63,7 @@ func TestCalibrate(t *testing.T) {
 			"hand computed",
 			[]ItemResult{scored(0.1, false), scored(0.1, true), scored(0.2, true), scored(0.35, false),
 				scored(0.9, true), scored(1, true), scored(0.8, false), scored(-1, true), noEX},
-			&Calibration{Items: 7, MeanConfidence: 0.4929, Accuracy: 0.5714, ECE: 0.2786, Bins: bins(
+			&Calibration{Items: 7, MeanConfidence: 0.4929, Accuracy: 0.5714, ECE: 0.2786, MeanRight: 0.55, MeanWrong: 0.4167, Bins: bins(
 				CalibrationBin{Lo: 0, Hi: 0.2, Items: 2, MeanConfidence: 0.1, Accuracy: 0.5},
 				CalibrationBin{Lo: 0.2, Hi: 0.4, Items: 2, MeanConfidence: 0.275, Accuracy: 0.5},
 				CalibrationBin{Lo: 0.8, Hi: 1, Items: 3, MeanConfidence: 0.9, Accuracy: 0.6667},
@@ -72,7 +72,7 @@ func TestCalibrate(t *testing.T) {
 		{
 			"perfectly calibrated",
 			[]ItemResult{scored(0, false), scored(1, true), scored(0.5, true), scored(0.5, false)},
-			&Calibration{Items: 4, MeanConfidence: 0.5, Accuracy: 0.5, ECE: 0, Bins: bins(
+			&Calibration{Items: 4, MeanConfidence: 0.5, Accuracy: 0.5, ECE: 0, MeanRight: 0.75, MeanWrong: 0.25, Bins: bins(
 				CalibrationBin{Lo: 0, Hi: 0.2, Items: 1},
 				CalibrationBin{Lo: 0.4, Hi: 0.6, Items: 2, MeanConfidence: 0.5, Accuracy: 0.5},
 				CalibrationBin{Lo: 0.8, Hi: 1, Items: 1, MeanConfidence: 1, Accuracy: 1},
@@ -82,7 +82,7 @@ func TestCalibrate(t *testing.T) {
 			// always sure, right 1 time in 4: ECE = |0.25 − 0.95| = 0.7
 			"overconfident",
 			[]ItemResult{scored(0.95, true), scored(0.95, false), scored(0.95, false), scored(0.95, false)},
-			&Calibration{Items: 4, MeanConfidence: 0.95, Accuracy: 0.25, ECE: 0.7, Bins: bins(
+			&Calibration{Items: 4, MeanConfidence: 0.95, Accuracy: 0.25, ECE: 0.7, MeanRight: 0.95, MeanWrong: 0.95, Bins: bins(
 				CalibrationBin{Lo: 0.8, Hi: 1, Items: 4, MeanConfidence: 0.95, Accuracy: 0.25},
 			)},
 		},

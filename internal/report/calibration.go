@@ -20,7 +20,7 @@ type calibrationTable struct {
 // calibration lays out every model's calibration: items, mean confidence, EX,
 // ECE, then per bin "EX / mean confidence (items)", "—" for an empty bin.
 func calibration(r *eval.Report) calibrationTable {
-	t := calibrationTable{Header: []string{"model", "items", "mean confidence", "EX", "ECE"}}
+	t := calibrationTable{Header: []string{"model", "items", "mean confidence", "EX", "ECE", "conf. right / wrong"}}
 	for b := range eval.CalibrationBins {
 		lo, hi := float64(b)/eval.CalibrationBins, float64(b+1)/eval.CalibrationBins
 		closing := ")"
@@ -39,7 +39,8 @@ func calibration(r *eval.Report) calibrationTable {
 			t.Rows = append(t.Rows, row)
 			continue
 		}
-		row = append(row, fmt.Sprint(c.Items), fmt.Sprintf("%.3f", c.MeanConfidence), pct(c.Accuracy), fmt.Sprintf("%.3f", c.ECE))
+		row = append(row, fmt.Sprint(c.Items), fmt.Sprintf("%.3f", c.MeanConfidence), pct(c.Accuracy), fmt.Sprintf("%.3f", c.ECE),
+			fmt.Sprintf("%.2f / %.2f", c.MeanRight, c.MeanWrong))
 		for _, b := range c.Bins {
 			if b.Items == 0 {
 				row = append(row, "—")
@@ -57,7 +58,8 @@ func writeCalibrationMarkdown(b *strings.Builder, r *eval.Report) {
 	t := calibration(r)
 	b.WriteString("\n## Calibration\n\n")
 	b.WriteString("Confidence as `sqlforge serve` computes it (`internal/confidence`) against EX. " +
-		"Per bin: EX / mean confidence (items). ECE: expected calibration error, 0 when confidence equals accuracy.\n\n")
+		"Per bin: EX / mean confidence (items). ECE: expected calibration error, 0 when confidence equals accuracy. " +
+		"Conf. right / wrong: the mean confidence of the right and of the wrong answers.\n\n")
 	b.WriteString("|")
 	for _, h := range t.Header {
 		fmt.Fprintf(b, " %s |", h)
