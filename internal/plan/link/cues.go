@@ -77,10 +77,10 @@ func findTopK(ls *Links, used []bool) {
 var (
 	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest`)
 	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest`)
-	byWords    = setOf(`by per each every across which what among`)
+	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	countWords = setOf(`most fewest least more fewer`)
-	skipWords  = setOf(`the our all of its their different various individual`)
+	skipWords  = setOf(`the our all of its their different various individual me us`)
 	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
 )
 
@@ -104,7 +104,8 @@ func findCues(ls *Links, used []bool) {
 			(t.text == "percent" || t.text == "%") && (i == 0 || !isNumber(toks[i-1].text)):
 			ls.Share, ls.ShareAt = true, i
 			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction"
-		case t.text == "cumulative" || t.text == "cumulatively" || t.text == "running" && i+1 < len(toks) && (toks[i+1].text == "total" || toks[i+1].text == "sum"):
+		case t.text == "cumulative" || t.text == "cumulatively" || t.text == "accumulate" || t.text == "accumulated" ||
+			t.text == "running" && i+1 < len(toks) && (toks[i+1].text == "total" || toks[i+1].text == "sum"):
 			ls.Running = true
 		case t.text == "rank" || t.text == "ranking" || t.text == "rankings" || t.text == "ranked":
 			ls.Rank = true

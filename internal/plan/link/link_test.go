@@ -38,6 +38,12 @@ var northwindCases = []planCase{
 	{"Revenue from suppliers in Japan", "revenue where supplier_country = 'Japan'"},
 	{"Revenue of the Confections category in Q1 2024", "revenue where category = 'Confections' in 2024-Q1"},
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
+	// breakdowns, comparisons and periods in other words
+	{"List markets with their mean discount during 2024", "average_discount by customer_country in 2024"},
+	{"Show me product lines with their average list price", "average_list_price by category"},
+	{"Units sold for 2022 and 2023 side by side, by category", "units_sold by category compare 2022 2023"},
+	{"Average freight per order over the latest three years", "average_freight_per_order in last 3 years"},
+	{"How did revenue accumulate month by month in 2023?", "revenue by order_month in 2023 running"},
 	// a bare noun for the rows is not a second measure
 	{"Average freight per order by shipper", "average_freight_per_order by shipper"},
 	{"Sales by ship country for orders shipped via Speedy Express", "revenue by ship_country where shipper = 'Speedy Express'"},

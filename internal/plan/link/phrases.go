@@ -9,7 +9,7 @@ import (
 // verbAfter: words after which a one-word segment ("shipped") is a verb.
 var verbAfter = setOf(`to via from by with on in`)
 
-var negators = setOf(`excluding exclude excludes except not non without besides outside ignoring`)
+var negators = setOf(`excluding exclude excludes except not non without besides outside ignoring omitting`)
 
 // findPhrases links the longest known phrases, left to right, to metrics, segments,
 // dimensions, calendar grains and values.

@@ -230,7 +230,7 @@ func shiftPeriod(latest time.Time, unit string, back int) string {
 	return t.Format("2006-01")
 }
 
-var lastNRE = regexp.MustCompile(`\b(?:in |over |during |for )?(?:the )?(?:last|past|previous|prior|trailing|recent|most recent) (\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|year|quarter|month)(?: full| calendar| complete)? ?(years?|quarters?|months?)?\b`)
+var lastNRE = regexp.MustCompile(`\b(?:in |over |during |for )?(?:the )?(?:last|past|previous|prior|trailing|recent|latest|most recent) (\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|year|quarter|month)(?: full| calendar| complete)? ?(years?|quarters?|months?)?\b`)
 
 // lastN finds "the last 3 years" (and "over the last year": the last 1 years).
 func lastN(toks []token, used []bool) (*plan.Window, span) {
