@@ -84,10 +84,10 @@ func buildPlanWorld(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *
 				if pm.timed {
 					pm.grains = append(pm.grains, d)
 				}
-			case len(w.values[d.Name]) > 1:
-				if d.Kind != "flag" {
-					pm.groups = append(pm.groups, d)
-				}
+			case len(w.values[d.Name]) > 1 && d.Kind != "flag":
+				// Flags (0/1) are asked about through segments ("discontinued products"),
+				// not by their raw values.
+				pm.groups = append(pm.groups, d)
 				pm.filters = append(pm.filters, d)
 			}
 		}

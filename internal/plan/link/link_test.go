@@ -39,6 +39,8 @@ var northwindCases = []planCase{
 	{"Revenue of the Confections category in Q1 2024", "revenue where category = 'Confections' in 2024-Q1"},
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
 	// breakdowns, comparisons and periods in other words
+	{"Discount rate between February 10 and April 23, 2020", "discount_rate in 2020-02-10..2020-04-23"},
+	{"Order count by shipper from 27 March to 27 June 2023", "order_count by shipper in 2023-03-27..2023-06-27"},
 	{"List markets with their mean discount during 2024", "average_discount by customer_country in 2024"},
 	{"Show me product lines with their average list price", "average_list_price by category"},
 	{"Units sold for 2022 and 2023 side by side, by category", "units_sold by category compare 2022 2023"},

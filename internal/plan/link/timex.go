@@ -139,7 +139,7 @@ var thresholdBefore = setOf(`than over above under below exceeds exceed exceedin
 // findPeriods returns the question's periods in order, marking their tokens used.
 func findPeriods(toks []token, used []bool) []periodAt {
 	w := newWords(toks)
-	var out []periodAt
+	out := sharedYearRanges(w, used)
 	for _, pp := range periodPatterns {
 		for _, m := range w.findAll(pp.re, used) {
 			sp := w.tokens(m[0], m[1])
@@ -262,4 +262,36 @@ func countOf(s string) int {
 		return atoi(s)
 	}
 	return 0
+}
+
+// Day ranges that give the year once: "between February 10 and April 23, 2020",
+// "from 27 March to 27 June 2023".
+var (
+	mdRangeRE = regexp.MustCompile(`\b` + monthRE + ` (\d{1,2})(?:st|nd|rd|th)? (?:and|to|through|thru|until|till) ` + monthRE + ` (\d{1,2})(?:st|nd|rd|th)? ` + yearRE + `\b`)
+	dmRangeRE = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` (?:and|to|through|thru|until|till) (\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` ` + yearRE + `\b`)
+)
+
+func sharedYearRanges(w words, used []bool) []periodAt {
+	var out []periodAt
+	add := func(m []int, y string, m1, d1, m2, d2 string) {
+		a := fmt.Sprintf("%s-%02d-%02d", y, monthNum(m1), atoi(d1))
+		b := fmt.Sprintf("%s-%02d-%02d", y, monthNum(m2), atoi(d2))
+		if _, err := plan.ParsePeriod(a); err != nil {
+			return
+		}
+		if _, err := plan.ParsePeriod(b); err != nil {
+			return
+		}
+		sp := w.tokens(m[0], m[1])
+		mark(used, sp)
+		out = append(out, periodAt{a, plan.Day, sp}, periodAt{b, plan.Day, sp})
+	}
+	sub := func(m []int, k int) string { return w.s[m[2*k]:m[2*k+1]] }
+	for _, m := range w.findAll(mdRangeRE, used) {
+		add(m, sub(m, 5), sub(m, 1), sub(m, 2), sub(m, 3), sub(m, 4))
+	}
+	for _, m := range w.findAll(dmRangeRE, used) {
+		add(m, sub(m, 5), sub(m, 2), sub(m, 1), sub(m, 4), sub(m, 3))
+	}
+	return out
 }

@@ -121,7 +121,7 @@ func (l *Linker) window(ls *Links, used []bool, ps []periodAt) *plan.Window {
 		return nil
 	}
 	a := ps[0]
-	if len(ps) >= 2 && ps[1].kind == a.kind && ps[1].p > a.p && isRange(ls, a.sp, ps[1].sp) {
+	if len(ps) >= 2 && ps[1].kind == a.kind && ps[1].p > a.p && (ps[1].sp == a.sp || isRange(ls, a.sp, ps[1].sp)) {
 		markBetween(toks, used, a.sp, ps[1].sp)
 		return &plan.Window{From: a.p, To: ps[1].p}
 	}
