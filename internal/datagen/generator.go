@@ -99,17 +99,9 @@ func DialectFor(name string) (dialect.Dialect, error) {
 // Generate builds opts.Size verified question/SQL pairs (fewer when the ontology cannot
 // yield that many distinct queries) from ont over db.
 func Generate(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts Options) ([]dataset.Record, Stats, error) {
-	if opts.Size <= 0 {
-		opts.Size = 1000
-	}
+	opts = withDefaults(opts)
 	if opts.Workers <= 0 {
 		opts.Workers = 2
-	}
-	if opts.Phrasings <= 0 {
-		opts.Phrasings = 3
-	}
-	if opts.DB == "" {
-		opts.DB = "northwind"
 	}
 	if opts.Dialect == nil {
 		d, err := DialectFor(ont.Dialect)

@@ -176,30 +176,22 @@ func (w *planWorld) threshold(ctx context.Context, pm *pmetric, d *ontology.Dime
 
 // measureColumn reads the last column of q's rows as numbers.
 func measureColumn(ctx context.Context, db *sql.DB, q string) ([]float64, error) {
-	rows, err := db.QueryContext(ctx, q)
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	defer conn.Close()
+	rows, err := query(ctx, conn, q)
 	if err != nil {
 		return nil, err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
 	}
 	var out []float64
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		if f, err := strconv.ParseFloat(text(vals[len(vals)-1]), 64); err == nil {
+	for _, r := range rows {
+		if f, err := strconv.ParseFloat(r[len(r)-1], 64); err == nil {
 			out = append(out, f)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // roundNice keeps two significant digits: 12345.6 → 12000, 0.347 → 0.35.
