@@ -24,11 +24,11 @@ const (
 type columnKind int
 
 const (
-	kindOther   columnKind = iota
-	kindKey                // part of the primary key or a foreign key, or named like an identifier
-	kindDate               // values read as ISO dates
-	kindNumber             // numbers: three distinct values at least, or named like an amount
-	kindText               // text
+	kindOther  columnKind = iota
+	kindKey               // part of the primary key or a foreign key, or named like an identifier
+	kindDate              // values read as ISO dates
+	kindNumber            // numbers: three distinct values at least, or named like an amount
+	kindText              // text
 )
 
 // columnProfile is what sampling learnt about one column.
