@@ -20,10 +20,11 @@ func (a *app) newAskCmd() *cobra.Command {
 		showMax int
 	)
 	c := &cobra.Command{
-		Use:   `ask "QUESTION" [--db REF] [--model REF]`,
+		Use:   `ask "QUESTION" [--db REF] [--model REF] [--ontology FILE]`,
 		Short: "Answer one question: print the SQL, its confidence and the result table",
 		Long: `ask answers a question through the same code as POST /generate-sql: the same prompt,
-model, read-only guard, executor and confidence.`,
+model, read-only guard, executor and confidence. Without --ontology, a database that ships none
+(your own SQLite file) is answered through an ontology derived from its schema.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -278,6 +278,9 @@ func (a *app) newDataSplitCmd() *cobra.Command {
 			if out == "" {
 				return userErr(errors.New("--out: required"))
 			}
+			if err := a.sweepTemps(out, false); err != nil {
+				return err
+			}
 			fs, err := parseFormats(formats)
 			if err != nil {
 				return err
@@ -375,6 +378,9 @@ func (a *app) newDataExportCmd() *cobra.Command {
 			}
 			if out == "" {
 				return userErr(errors.New("--out: required"))
+			}
+			if err := a.sweepTemps(out, true); err != nil {
+				return err
 			}
 			recs, err := readRecords(ctx, args[0])
 			if err != nil {

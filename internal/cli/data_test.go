@@ -119,22 +119,53 @@ func TestDataImportReplacesInvalidUTF8OnRequest(t *testing.T) {
 	}
 }
 
-// TestDataImportRemovesStaleTemps: the temporary file a killed import left beside its
-// output is removed by the next run.
-func TestDataImportRemovesStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "out.jsonl")
-	stale := filepath.Join(dir, ".out.jsonl.tmp-4242")
-	if err := os.WriteFile(stale, []byte("{"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Now().Add(-time.Hour)
-	_ = os.Chtimes(stale, old, old)
-	code, _, errs := runCLI(t, "data", "import", "--from", "spider", "../dataset/testdata/spider", "--out", out)
-	if code != 0 {
+// TestDataRemovesStaleTemps: the temporary files a killed import, split or export left
+// beside its output (or in its output folder) are removed by the next run; fresh ones, which
+// another run may be writing, are kept.
+func TestDataRemovesStaleTemps(t *testing.T) {
+	recs := filepath.Join(t.TempDir(), "recs.jsonl")
+	if code, _, errs := runCLI(t, "data", "import", "--from", "spider", "../dataset/testdata/spider", "--out", recs); code != 0 {
 		t.Fatalf("import: exit %d, %s", code, errs)
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale temporary file kept: %v", err)
+	tests := []struct {
+		name  string
+		args  func(out string) []string
+		out   string   // the output, in a fresh folder
+		stale []string // temporary files left by a killed run, relative to the folder
+	}{
+		{"import", func(out string) []string {
+			return []string{"data", "import", "--from", "spider", "../dataset/testdata/spider", "--out", out}
+		}, "out.jsonl", []string{".out.jsonl.tmp-4242"}},
+		{"split", func(out string) []string {
+			return []string{"data", "split", recs, "--out", out, "--formats", "openai"}
+		}, "split", []string{"split/.train.jsonl.tmp-4242", "split/.manifest.json.tmp-17", "split/openai/.train.jsonl.tmp-9"}},
+		{"export", func(out string) []string {
+			return []string{"data", "export", recs, "--format", "alpaca", "--out", out}
+		}, "out.alpaca.jsonl", []string{".out.alpaca.jsonl.tmp-4242"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			old := time.Now().Add(-time.Hour)
+			for _, s := range tt.stale {
+				p := filepath.Join(dir, s)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("{"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				_ = os.Chtimes(p, old, old)
+			}
+			code, _, errs := runCLI(t, tt.args(filepath.Join(dir, tt.out))...)
+			if code != 0 {
+				t.Fatalf("exit %d, %s", code, errs)
+			}
+			for _, s := range tt.stale {
+				if _, err := os.Stat(filepath.Join(dir, s)); !os.IsNotExist(err) {
+					t.Errorf("stale temporary file %s kept: %v", s, err)
+				}
+			}
+		})
 	}
 }

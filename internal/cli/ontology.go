@@ -21,7 +21,7 @@ func (a *app) newOntologyCmd() *cobra.Command {
 (sqlforge YAML, or the seed's analytic_graph.json / analytic_graph_v1.json) or the name of a
 shipped ontology: ` + strings.Join(ontologies.Names(), ", ") + `.`,
 	}
-	cmd.AddCommand(a.newOntologyCheckCmd(), a.newOntologyShowCmd())
+	cmd.AddCommand(a.newOntologyCheckCmd(), a.newOntologyShowCmd(), a.newOntologyInferCmd())
 	return cmd
 }
 

@@ -22,22 +22,23 @@ const EnvAPIKeys = "SQLFORGE_API_KEYS"
 
 // serveFlags are the flags `serve` and `ask` share.
 type serveFlags struct {
-	db, model string
-	genSize   int
-	maxRows   int
-	timeout   time.Duration
+	db, model, ontology string
+	genSize             int
+	maxRows             int
+	timeout             time.Duration
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.db, "db", "", "database: northwind (default), chinook or a SQLite file")
-	c.Flags().StringVar(&f.model, "model", "", "model reference (default: knn over a dataset generated at start)")
-	c.Flags().IntVar(&f.genSize, "gen-size", 1500, "pairs generated for the default knn model")
+	c.Flags().StringVar(&f.model, "model", "", "model reference (default: plan:knn over query plans generated from the ontology)")
+	c.Flags().StringVar(&f.ontology, "ontology", "", "ontology: a shipped name or a YAML/JSON file (default: the shipped one of an embedded --db, else derived from the schema)")
+	c.Flags().IntVar(&f.genSize, "gen-size", 1500, "plans (or pairs) generated for the default model")
 	c.Flags().IntVar(&f.maxRows, "max-rows", 1000, "row cap of executed queries")
 	c.Flags().DurationVar(&f.timeout, "query-timeout", 5*time.Second, "timeout of one executed query")
 }
 
 func (f *serveFlags) setup(ctx context.Context, log *slog.Logger) (*serve.Service, func(), error) {
-	return serve.Setup(ctx, serve.SetupOptions{DB: f.db, Model: f.model, GenSize: f.genSize, Logger: log,
+	return serve.Setup(ctx, serve.SetupOptions{DB: f.db, Model: f.model, Ontology: f.ontology, GenSize: f.genSize, Logger: log,
 		Service: serve.ServiceConfig{MaxRows: f.maxRows, QueryTimeout: f.timeout, Logger: log}})
 }
 
@@ -50,10 +51,11 @@ func (a *app) newServeCmd() *cobra.Command {
 		maxBody    int64
 	)
 	c := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:8080] [--db REF] [--model REF]",
+		Use:   "serve [--addr 127.0.0.1:8080] [--db REF] [--model REF] [--ontology FILE]",
 		Short: "Serve POST /generate-sql, a web page, metrics and OpenAPI over a database",
-		Long: `serve answers questions over HTTP with a model (default: knn over a dataset generated from
-the database's ontology at start). Generated SQL runs only read-only and only when the guard
+		Long: `serve answers questions over HTTP with a model (default: plan:knn over query plans generated
+from the database's ontology, cached on disk). The ontology is --ontology, else the one shipped for an
+embedded database, else one derived from the schema (sqlforge ontology infer shows it). Generated SQL runs only read-only and only when the guard
 accepts it as one SELECT/WITH statement. API keys come from ` + EnvAPIKeys + ` (comma-separated);
 see docs/serving.md.`,
 		Args: cobra.NoArgs,

@@ -54,22 +54,29 @@ func GeneratePlans(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts
 			order = append(order, i)
 		}
 	}
-	misses := 0
+	// The first rounds take each feature in turn (Phrasings records each); warm counts them.
+	// A feature the ontology cannot give (segments, when it has none) is skipped after
+	// many misses in a row rather than ending the generation.
+	misses, warm, warmRounds := 0, 0, len(planFeatures)*opts.Phrasings
 	for len(pg.recs) < opts.Size && misses < 50*len(order) {
 		if err := ctx.Err(); err != nil {
 			return nil, st, err
 		}
 		f := planFeatures[order[pg.r.IntN(len(order))]]
-		if len(pg.recs) < len(planFeatures)*opts.Phrasings {
-			f = planFeatures[len(pg.recs)/opts.Phrasings%len(planFeatures)]
+		if warm < warmRounds {
+			f = planFeatures[warm/opts.Phrasings]
 		}
 		if pg.add(ctx, f) {
 			misses = 0
+			warm++
 			if opts.Progress != nil {
 				opts.Progress(len(pg.recs), opts.Size)
 			}
 		} else {
 			misses++
+			if warm < warmRounds && misses >= 5*len(order) {
+				warm, misses = (warm/opts.Phrasings+1)*opts.Phrasings, 0
+			}
 		}
 	}
 	st.Pairs = len(pg.recs)

@@ -26,6 +26,10 @@ type SetupOptions struct {
 	// generated from the database's shipped ontology (cached on disk); "knn" is the raw-SQL
 	// knn over a dataset generated in memory at start.
 	Model string
+	// Ontology is the ontology reference (ontology.LoadRef: a shipped name or a file); ""
+	// is the shipped ontology of an embedded database, else one derived from the schema
+	// (ontology.FromSchema).
+	Ontology string
 	// GenSize is the number of pairs generated for the in-memory knn (default 1500).
 	GenSize int
 	// Prompt chooses the prompt's parts (default: linked tables, and for a model other
@@ -39,8 +43,8 @@ type SetupOptions struct {
 	Logger *slog.Logger
 }
 
-// Setup opens the database, the schema, the ontology (when one is shipped for the
-// database), the model and the service. close releases them.
+// Setup opens the database, the schema, the ontology (given, shipped for the database, or
+// derived from its schema), the model and the service. close releases them.
 func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -64,12 +68,9 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 	if err != nil {
 		return nil, nil, fmt.Errorf("read schema: %w", err)
 	}
-	var ont *ontology.Ontology
-	if db.Embedded {
-		if ont, err = ontology.LoadRef(db.Name); err != nil {
-			o.Logger.Warn("no ontology for database", slog.String("db", db.Name), slog.String("error", err.Error()))
-			ont, err = nil, nil
-		}
+	ont, err := openOntology(ctx, o, db, sch)
+	if err != nil {
+		return nil, nil, err
 	}
 	if ref := strings.TrimSpace(o.Model); isPlanRef(ref) {
 		p, perr := setupPlanner(ctx, o, db, sch, ont, ref)
@@ -168,4 +169,33 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		return nil, nil, err
 	}
 	return svc, closeAll, nil
+}
+
+// openOntology returns the ontology named by o.Ontology, else the one shipped for an embedded
+// database, else one derived from the schema (nil, with a warning, when that fails).
+func openOntology(ctx context.Context, o SetupOptions, db *database.DB, sch *schema.Schema) (*ontology.Ontology, error) {
+	if ref := strings.TrimSpace(o.Ontology); ref != "" {
+		ont, err := ontology.LoadRef(ref)
+		if err != nil {
+			return nil, err
+		}
+		o.Logger.Info("loaded ontology", slog.String("path", ont.Path))
+		return ont, nil
+	}
+	if db.Embedded {
+		ont, err := ontology.LoadRef(db.Name)
+		if err == nil {
+			return ont, nil
+		}
+		o.Logger.Warn("no shipped ontology for database", slog.String("db", db.Name), slog.String("error", err.Error()))
+	}
+	ont, err := ontology.FromSchema(ctx, db.DB, sch)
+	if err != nil {
+		o.Logger.Warn("could not derive an ontology from the schema", slog.String("db", db.Name), slog.String("error", err.Error()))
+		return nil, nil
+	}
+	ont.Name = db.Name
+	o.Logger.Info("derived the ontology from the schema (sqlforge ontology infer writes it to edit)", slog.String("db", db.Name),
+		slog.Int("metrics", len(ont.Metrics)), slog.Int("dimensions", len(ont.Dimensions)), slog.Int("joins", len(ont.Joins)))
+	return ont, nil
 }
