@@ -10,23 +10,29 @@ import (
 	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan/compile"
+	"github.com/sqlforge/sqlforge/internal/schema"
 )
 
-// plannerEnv opens the database and ontology plan models work over: ontRef, or the shipped
-// ontology of an embedded database. close releases the database.
+// plannerEnv opens the database and ontology plan models work over: ontRef, the shipped
+// ontology of an embedded database, or one derived from the schema. close releases the database.
 func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, close func(), err error) {
 	db, err := database.Open(ctx, dbRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	if ontRef == "" {
-		if !db.Embedded {
-			db.Close()
-			return nil, nil, fmt.Errorf("plan models over %s need --ontology FILE", dbRef)
+	var ont *ontology.Ontology
+	switch {
+	case ontRef != "":
+		ont, err = ontology.LoadRef(ontRef)
+	case db.Embedded:
+		ont, err = ontology.LoadRef(db.Name)
+	default:
+		// No ontology ships with the user's database: derive one from its schema, as serve does.
+		var sch *schema.Schema
+		if sch, err = schema.Introspect(ctx, db.DB); err == nil {
+			ont, err = ontology.FromSchema(ctx, db.DB, sch)
 		}
-		ontRef = db.Name
 	}
-	ont, err := ontology.LoadRef(ontRef)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
