@@ -215,7 +215,7 @@ func Write(ctx context.Context, o Options) (Result, error) {
 	}
 	files["data/train.jsonl"], files["data/val.jsonl"] = trainData, valData
 	res := Result{Dir: o.Out, Train: len(train), Val: len(val), Adapter: filepath.Join(o.Out, OutputDir)}
-	res.Serve, res.Reference = ServeCommand(o, res.Adapter), Reference("127.0.0.1", o.Name)
+	res.Serve, res.Reference = ServeCommand(o, res.Adapter), Reference("HOST", o.Name)
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
