@@ -20,6 +20,7 @@ import (
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
 	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
 	"github.com/sqlforge/sqlforge/internal/train/plot"
+	"github.com/sqlforge/sqlforge/internal/train/recipe"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
 
@@ -43,6 +44,9 @@ func (a *app) newJobsCmd() *cobra.Command {
 			if err := checkPoll(poll); err != nil {
 				return err
 			}
+			if rec, err := reg.Get(ctx, args[0]); err == nil && recipe.IsEngine(rec.Provider) {
+				return a.watchRecipeJob(ctx, reg, args[0], poll)
+			}
 			eng, err := engineForJob(ctx, reg, args[0], poll)
 			if err != nil {
 				return err
@@ -60,6 +64,9 @@ func (a *app) newJobsCmd() *cobra.Command {
 		&cobra.Command{Use: "deployments", Short: "List recorded deployments", Args: cobra.NoArgs, RunE: withReg(a.jobsDeployments)},
 		&cobra.Command{Use: "cancel ID", Short: "Cancel a job", Args: cobra.ExactArgs(1),
 			RunE: withReg(func(ctx context.Context, reg *registry.Registry, args []string) error {
+				if rec, err := reg.Get(ctx, args[0]); err == nil && recipe.IsEngine(rec.Provider) {
+					return a.cancelRecipeJob(ctx, reg, rec)
+				}
 				eng, err := engineForJob(ctx, reg, args[0], 0)
 				if err != nil {
 					return err

@@ -122,6 +122,7 @@ type trainSummary struct {
 
 func (a *app) newTrainCmd() *cobra.Command {
 	o := defaultLoRAOptions()
+	var eo engineOptions
 	c := &cobra.Command{
 		Use:   "train --data train.jsonl --out RUNDIR",
 		Short: "LoRA-fine-tune a local model on question/SQL records, on this machine",
@@ -130,9 +131,18 @@ prompt the local backend renders at inference — and fine-tunes LoRA adapters w
 answer tokens only. RUNDIR receives results.csv, loss.svg, checkpoints and adapter/ (PEFT's layout).
 --base is a model directory or the embedded sqlforge-tiny; --data is a records JSONL file or a
 directory written by sqlforge gen (its train.jsonl). --resume continues a killed run in RUNDIR.
-Serve the result as local:BASE+RUNDIR/adapter.`,
+Serve the result as local:BASE+RUNDIR/adapter.
+
+With --engine axolotl|trl, --out receives a recipe for a GPU cluster instead (docs/scale-out.md):
+the data in the engine's chat format with the same prompt, the engine's YAML, an accelerate or
+DeepSpeed config, launch.sh, slurm.sbatch, requirements.txt and a README; --base is then a Hugging
+Face id or directory. --run launches it here when the engine is installed and records the job
+(sqlforge jobs list|show|watch|cancel).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if eo.engine != "" {
+				return a.trainEngine(cmd.Context(), cmd.Flags(), o, eo)
+			}
 			s, err := a.trainLoRA(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -149,6 +159,7 @@ Serve the result as local:BASE+RUNDIR/adapter.`,
 	f.BoolVar(&o.resume, "resume", false, "continue the killed run in --out")
 	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
 	addTrainerFlags(f, &o)
+	addEngineFlags(f, &eo)
 	return c
 }
 
