@@ -280,11 +280,18 @@ func sameTables(a, b []string) bool {
 var sellWords = setOf(`selling sold sell sells seller sellers bestselling bestseller bestsellers`)
 
 func (l *Linker) verbMetric(ls *Links) string {
-	for _, t := range ls.toks {
+	for i, t := range ls.toks {
 		if !sellWords[t.text] {
 			continue
 		}
-		probe := tokenize("units sold")
+		// "how much did we sell" asks for money; "how many (units) did we sell" for units.
+		phrase := "units sold"
+		for j := max(0, i-4); j < i; j++ {
+			if ls.toks[j].text == "much" {
+				phrase = "revenue"
+			}
+		}
+		probe := tokenize(phrase)
 		if n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); n == len(probe) && topKind(es) == KindMetric {
 			return es[0].id
 		}

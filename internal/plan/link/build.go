@@ -29,6 +29,7 @@ func (l *Linker) build(ls *Links, ch choice) (p *plan.Plan, used map[int]bool, l
 	}
 	singular := l.groups(ls, ch, p, used)
 	lost += l.conds(ls, ch, p, used)
+	versusBreakdown(ls, p)
 	lost += l.shape(ls, p, singular)
 	if p.Count && ls.howManyMetric >= 0 {
 		used[ls.howManyMetric] = true
@@ -311,4 +312,21 @@ func (l *Linker) order(ls *Links, p *plan.Plan, singular bool) (lost int) {
 		p.Order = &oo
 	}
 	return lost
+}
+
+// versusBreakdown: values set against each other ("Seafood vs Beverages") are compared, so
+// the plan also breaks down by their dimension.
+func versusBreakdown(ls *Links, p *plan.Plan) {
+	versus := false
+	for _, t := range ls.toks {
+		versus = versus || t.text == "vs" || t.text == "versus" || t.text == "against"
+	}
+	if !versus || p.Compare != nil || p.Share != nil {
+		return
+	}
+	for _, f := range p.Filters {
+		if f.Op == plan.OpIn && len(f.Values) >= 2 && !hasGroup(p, f.Dim) {
+			p.GroupBy = append(p.GroupBy, plan.Group{Dim: f.Dim})
+		}
+	}
 }

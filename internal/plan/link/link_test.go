@@ -39,6 +39,10 @@ var northwindCases = []planCase{
 	{"Revenue of the Confections category in Q1 2024", "revenue where category = 'Confections' in 2024-Q1"},
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
 	// breakdowns, comparisons and periods in other words
+	{"How much did we sell to France in Q2 2024?", "revenue where customer_country = 'France' in 2024-Q2"},
+	{"Sales of Seafood vs Beverages in 2023", "revenue by category where category in ('Seafood','Beverages') in 2023"},
+	{"Which shipper has the best on-time rate?", "on_time_delivery_rate by shipper top 1"},
+	{"Average freight cost by shipper in 2023", "average_freight_per_order by shipper in 2023"},
 	{"Discount rate between February 10 and April 23, 2020", "discount_rate in 2020-02-10..2020-04-23"},
 	{"Order count by shipper from 27 March to 27 June 2023", "order_count by shipper in 2023-03-27..2023-06-27"},
 	{"List markets with their mean discount during 2024", "average_discount by customer_country in 2024"},
