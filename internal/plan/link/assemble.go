@@ -122,6 +122,7 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 	if len(main) > 1 {
 		main = l.dropEntityNouns(ls, main)
 	}
+	main = l.soldVariants(ls, main)
 	if len(main) > 0 {
 		return main, false, nil
 	}
@@ -144,16 +145,26 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 func (l *Linker) innerMetrics(ls *Links) ([]string, []int) {
 	var out []string
 	var at []int
+	selling := false
+	for _, t := range ls.toks {
+		selling = selling || sellWords[t.text]
+	}
 	for k, m := range ls.Mentions {
 		if m.Kind == KindMetric || m.By {
 			continue
 		}
 		for j := m.Start; j < m.End; j++ {
-			for _, probe := range [][]token{{ls.toks[j]}, {newToken("number", 0), newToken("of", 0), ls.toks[j]}} {
+			probes := [][]token{{ls.toks[j]}, {newToken("number", 0), newToken("of", 0), ls.toks[j]}}
+			if selling {
+				// "which artist sold the most tracks": tracks sold, before the track count
+				probes = append([][]token{{ls.toks[j], newToken("sold", 0)}}, probes...)
+			}
+			for _, probe := range probes {
 				n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
 				if n == len(probe) && es[0].kind == KindMetric && topKind(es) == KindMetric && !contains(out, es[0].id) {
 					out = append(out, es[0].id)
 					at = append(at, k)
+					break // one metric per word: the first, most specific reading
 				}
 			}
 		}
@@ -339,4 +350,33 @@ func (l *Linker) entityNounOnly(ls *Links, id string) bool {
 		}
 	}
 	return true
+}
+
+// soldVariants: "which artist sold the most tracks" asks for tracks sold, not the catalogue's
+// track count; with a selling verb in the question, a metric named "<noun> sold" replaces the
+// one the noun alone names.
+func (l *Linker) soldVariants(ls *Links, main []string) []string {
+	selling := false
+	for _, t := range ls.toks {
+		selling = selling || sellWords[t.text]
+	}
+	if !selling {
+		return main
+	}
+	out := append([]string(nil), main...)
+	for _, mn := range ls.Mentions {
+		if mn.Kind != KindMetric || !contains(out, mn.ID) {
+			continue
+		}
+		probe := tokenize(mn.Text + " sold")
+		n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
+		if n == len(probe) && topKind(es) == KindMetric && es[0].id != mn.ID && !contains(out, es[0].id) {
+			for i := range out {
+				if out[i] == mn.ID {
+					out[i] = es[0].id
+				}
+			}
+		}
+	}
+	return out
 }

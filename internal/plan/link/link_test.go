@@ -132,6 +132,7 @@ var northwindCases = []planCase{
 }
 
 var chinookCases = []planCase{
+	{"Which artist sold the most tracks?", "tracks_sold by artist top 1"},
 	{"Revenue by genre in 2024", "revenue by genre in 2024"},
 	{"Top 5 artists by tracks sold", "tracks_sold by artist top 5"},
 	{"How many invoices were billed to Germany?", "invoice_count where billing_country = 'Germany'"},
