@@ -38,6 +38,11 @@ var northwindCases = []planCase{
 	{"Revenue from suppliers in Japan", "revenue where supplier_country = 'Japan'"},
 	{"Revenue of the Confections category in Q1 2024", "revenue where category = 'Confections' in 2024-Q1"},
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
+	// abbreviations and more of the ontology's words
+	{"rev by cat 2023", "revenue by category in 2023"},
+	{"avg discount per employee", "average_discount by employee"},
+	{"how many orders had more than one product", "order_count where multi_item_order"},
+	{"gross margin by category", "gross_profit by category"},
 	// breakdowns, comparisons and periods in other words
 	{"How much did we sell to France in Q2 2024?", "revenue where customer_country = 'France' in 2024-Q2"},
 	{"Sales of Seafood vs Beverages in 2023", "revenue by category where category in ('Seafood','Beverages') in 2023"},

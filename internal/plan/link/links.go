@@ -99,7 +99,7 @@ func contains(list []string, s string) bool {
 
 // Links finds every mention in the question.
 func (l *Linker) Links(question string) *Links {
-	toks := tokenize(question)
+	toks := expandAbbreviations(tokenize(question))
 	l.lex.repair(toks)
 	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1}
 	used := make([]bool, len(toks))
@@ -143,4 +143,31 @@ func missing(toks []token, used []bool) ([]string, int) {
 
 func isContent(t token) bool {
 	return !stopwords[t.text] && !stopwords[t.stem] && !isNumber(t.text) && len(t.text) > 1
+}
+
+// abbreviations analysts type for the words the ontology spells out.
+var abbreviations = map[string]string{
+	"rev": "revenue", "revs": "revenue", "avg": "average", "qty": "quantity", "cat": "category",
+	"cats": "categories", "cust": "customer", "custs": "customers", "emp": "employee", "emps": "employees",
+	"prod": "product", "prods": "products", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
+	"qtr": "quarter", "qtrs": "quarters", "pct": "percentage", "num": "number", "amt": "amount", "no": "number",
+	"ytd": "year to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
+}
+
+// expandAbbreviations spells out the abbreviations (the original text is kept for messages).
+func expandAbbreviations(toks []token) []token {
+	out := toks[:0:0]
+	for i, t := range toks {
+		full, ok := abbreviations[t.text]
+		if !ok || t.text == "no" && (i+1 >= len(toks) || toks[i+1].text != "of") {
+			out = append(out, t)
+			continue
+		}
+		for _, w := range strings.Fields(full) {
+			nt := newToken(w, t.start)
+			nt.orig = t.orig
+			out = append(out, nt)
+		}
+	}
+	return out
 }
