@@ -1,8 +1,10 @@
 package link
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan"
@@ -125,6 +127,9 @@ func (l *Linker) window(ls *Links, used []bool, ps []periodAt) *plan.Window {
 		markBetween(toks, used, a.sp, ps[1].sp)
 		return &plan.Window{From: a.p, To: ps[1].p}
 	}
+	if w := l.sinceWindow(ls, used, a); w != nil {
+		return w
+	}
 	if from := a.sp.from; from > 0 && (toks[from-1].text == "since" || toks[from-1].text == "after" && a.kind == plan.Year) && a.kind == plan.Year && !l.latest.IsZero() {
 		used[from-1] = true
 		start := a.p
@@ -189,4 +194,45 @@ func eachOfLast(ls *Links, used []bool, sp span, unit string) {
 	used[j] = true
 	grain := map[string]string{"years": ontology.GrainYear, "quarters": ontology.GrainYearQuarter, "months": ontology.GrainYearMonth}[unit]
 	ls.Mentions = append(ls.Mentions, Mention{Kind: KindGrain, Grain: grain, By: true, Start: sp.from, End: sp.from, Text: ls.toks[j].orig})
+}
+
+// sinceWindow reads "since March 2024", "on or after 2024-06-01", "from Q2 2023 onwards": the
+// period up to the one holding the data's latest date, of the same kind. Years keep the rule
+// below (which also reads "after 2021" as from 2022).
+func (l *Linker) sinceWindow(ls *Links, used []bool, a periodAt) *plan.Window {
+	toks := ls.toks
+	if a.kind == plan.Year || l.latest.IsZero() {
+		return nil
+	}
+	from := a.sp.from
+	since := from > 0 && toks[from-1].text == "since" ||
+		from > 2 && toks[from-1].text == "after" && toks[from-2].text == "or" && toks[from-3].text == "on" ||
+		a.sp.to < len(toks) && (toks[a.sp.to].text == "onwards" || toks[a.sp.to].text == "onward")
+	if !since {
+		return nil
+	}
+	last := latestOfKind(l.latest, a.kind)
+	if last == "" || last <= a.p {
+		return nil
+	}
+	if from > 0 {
+		used[from-1] = true
+	}
+	return &plan.Window{From: a.p, To: last}
+}
+
+// latestOfKind is the period of that kind holding t: 2024-12-31 is 2024-Q4, 2024-H2, 2024-12.
+func latestOfKind(t time.Time, kind string) string {
+	y, m := t.Year(), int(t.Month())
+	switch kind {
+	case plan.Quarter:
+		return fmt.Sprintf("%d-Q%d", y, (m+2)/3)
+	case plan.Half:
+		return fmt.Sprintf("%d-H%d", y, (m+5)/6)
+	case plan.Month:
+		return fmt.Sprintf("%d-%02d", y, m)
+	case plan.Day:
+		return t.Format("2006-01-02")
+	}
+	return ""
 }
