@@ -32,7 +32,8 @@ type Item struct {
 	// empty in-memory database built from Context, so execution scores do
 	// not apply.
 	NoDB bool
-	// Hardness is Spider's class of the gold query.
+	// Hardness is Spider's class of the gold query; for spider:DIR items it
+	// is left to the run, which takes it from the official evaluator's parse.
 	Hardness string
 	// Difficulty is BIRD's class of the question (simple, moderate,
 	// challenging), for BIRD items.
@@ -114,7 +115,7 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 		case DataSQLCreateContext:
 			it.NoDB = true
 		}
-		if it.Hardness == "" {
+		if it.Hardness == "" && it.Spider == nil { // Spider's is the official parse's, in the run
 			it.Hardness, _ = sqlparse.Hardness(it.Gold)
 		}
 		items[i] = it

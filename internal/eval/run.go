@@ -57,6 +57,20 @@ type runner struct {
 	dbs   *Databases
 	golds []goldCache
 	esm   []esmGold
+	texts []textCache
+}
+
+// textCache is an item's gold text metrics inputs, computed once for all models.
+type textCache struct {
+	once sync.Once
+	g    *goldText
+}
+
+// goldText returns item i's gold as the text metrics need it.
+func (r *runner) goldText(i int, it Item) *goldText {
+	c := &r.texts[i]
+	c.once.Do(func() { c.g = newGoldText(it.Gold, it.Spider == nil) })
+	return c.g
 }
 
 // goldCache is an item's gold results, computed once for all models.
@@ -98,7 +112,8 @@ func Run(ctx context.Context, items []Item, preds []Predictor, dbs *Databases, o
 			return nil, err
 		}
 	}
-	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)), esm: make([]esmGold, len(items))}
+	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)),
+		esm: make([]esmGold, len(items)), texts: make([]textCache, len(items))}
 	results := make([][]ItemResult, len(preds))
 	timings := make([][]Timing, len(preds))
 	for i := range preds {

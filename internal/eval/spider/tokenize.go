@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // errQuote is process_sql.tokenize's "Unexpected quote" assertion: an odd
@@ -135,7 +136,7 @@ func wordTokenize(text string) []string {
 		apply(punctuation[0])
 	}
 	if strings.ContainsAny(text, ":,") {
-		apply(punctuation[1])
+		text = spaceSeparators(text) // ([:,])([^0-9]) -> " $1 $2"
 		if strings.HasSuffix(text, ":") || strings.HasSuffix(text, ",") {
 			apply(punctuation[2])
 		}
@@ -177,6 +178,30 @@ func spacer(chars string) *strings.Replacer {
 		pairs = append(pairs, string(c), " "+string(c)+" ")
 	}
 	return strings.NewReplacer(pairs...)
+}
+
+// spaceSeparators is NLTK's rule ([:,])([^0-9]) -> " $1 $2": a colon or
+// comma followed by anything but a digit gets a space on each side; the
+// character after it is part of the match, so a separator right after one
+// that matched is left alone, as the regular expression leaves it.
+func spaceSeparators(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if (c == ':' || c == ',') && i+1 < len(text) && (text[i+1] < '0' || text[i+1] > '9') {
+			_, n := utf8.DecodeRuneInString(text[i+1:])
+			b.WriteByte(' ')
+			b.WriteByte(c)
+			b.WriteByte(' ')
+			b.WriteString(text[i+1 : i+1+n])
+			i += 1 + n
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
 }
 
 // finalPeriod reports whether text can match NLTK's final-period rules

@@ -30,7 +30,7 @@ func TestWordTokenizeShortcuts(t *testing.T) {
 		"SELECT a.b FROM t.", "select x from y .  ", "a.) ", "x..y", "a...", "t.c;", "a:b", "a,b", "a:1,2", "x,",
 		"a:", "f(a, b)", "a!=b", "a<>b", "a--b", "[x] {y}", "?", "a*b", "`q`", "«a» “b” ‘c’ „d", "cannot gimme",
 		"GONNA Gotta lemme wanna ", "wanna", "SELECT cannot FROM t WHERE a = 'x.'", "a.'", `a."`, "a.]\t",
-		"a$b%c&d#e@f;g", "count(*)", "x ..", ". .", "..", ".", "", "   ", "tn tt mm nn",
+		"a$b%c&d#e@f;g", ",,a", "::", ",\n", ":é", ",\xff", "a,1", ",", ":,:,1", "x ,é,", "count(*)", "x ..", ". .", "..", ".", "", "   ", "tn tt mm nn",
 	}
 	for _, name := range []string{"gold_example.txt", "pred_example.txt", "ts_gold.txt", "ts_pred.txt", "mutations_pred.txt.gz"} {
 		for _, l := range readLines(t, name) {
