@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type evalFlags struct {
 	tolerance                                  float64
 	limit, workers, vesRepeat                  int
 	timeout                                    time.Duration
+	cpuProfile                                 string
 }
 
 func (a *app) newEvalCmd() *cobra.Command {
@@ -56,6 +58,13 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 			}
 			if err := a.sweepTemps(f.reportDir, false); err != nil {
 				return err
+			}
+			if f.cpuProfile != "" {
+				stop, err := startCPUProfile(f.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			rep, _, err := a.runEval(cmd.Context(), f)
 			if err != nil {
@@ -102,6 +111,21 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")
 	fl.BoolVar(&f.constrain, "constrain", false, "local models decode under schema-constrained decoding over --db's tables and columns")
 	fl.StringVar(&f.ontology, "ontology", "", "ontology of plan: models (default: the shipped one of an embedded --db)")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+}
+
+// startCPUProfile starts a CPU profile written to path and returns the
+// function that stops it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, userErr(fmt.Errorf("--cpuprofile: %w", err))
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // runEval loads data and models and runs the evaluation; it also returns the

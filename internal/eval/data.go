@@ -70,6 +70,18 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 	var recs []dataset.Record
 	var difficulty []string // BIRD's, parallel to recs
 	var err error
+	// Spider's tables.json is read for package spider while dev.json is read.
+	var tables map[string]*spider.DB
+	var tablesErr error
+	tablesDone := make(chan struct{})
+	if kind == DataSpider {
+		go func() {
+			defer close(tablesDone)
+			tables, tablesErr = spider.ReadTables(filepath.Join(path, "tables.json"))
+		}()
+	} else {
+		close(tablesDone)
+	}
 	switch kind {
 	case DataRecords:
 		recs, _, err = dataset.ReadFile(ctx, path, dataset.ReadOptions{})
@@ -86,14 +98,12 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 			recs, difficulty = append(recs, b.Record), append(difficulty, b.Difficulty)
 		}
 	}
+	<-tablesDone
 	if err != nil {
 		return nil, fmt.Errorf("load %s data: %w", kind, err)
 	}
-	var tables map[string]*spider.DB
-	if kind == DataSpider {
-		if tables, err = spider.ReadTables(filepath.Join(path, "tables.json")); err != nil {
-			return nil, fmt.Errorf("load spider data: %w", err)
-		}
+	if tablesErr != nil {
+		return nil, fmt.Errorf("load spider data: %w", tablesErr)
 	}
 	items := make([]Item, len(recs))
 	for i, r := range recs {

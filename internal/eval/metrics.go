@@ -25,11 +25,11 @@ type TextMetrics struct {
 // ScoreText computes the text metrics of pred against gold. Its ESM takes
 // the queries apart without a schema (sqlparse.Components); Spider data is
 // scored by package spider instead, as the official evaluator does.
-func ScoreText(gold, pred string) TextMetrics { return newGoldText(gold, true).score(pred) }
+func ScoreText(gold, pred string) TextMetrics { return newGoldText(gold, true, true).score(pred) }
 
 // goldText is what the text metrics need of a gold query, computed once per
 // item for every model: its normal form, token counts, components (when
-// ESM is scored here) and hardness.
+// ESM is scored here) and hardness (when it is not taken from elsewhere).
 type goldText struct {
 	norm     string
 	vec      tokenVec
@@ -38,7 +38,7 @@ type goldText struct {
 	hardness string
 }
 
-func newGoldText(gold string, esm bool) *goldText {
+func newGoldText(gold string, esm, hardness bool) *goldText {
 	g := &goldText{norm: sqlparse.Normalize(gold)}
 	g.vec = tokenCountsOf(g.norm)
 	if esm {
@@ -46,8 +46,8 @@ func newGoldText(gold string, esm bool) *goldText {
 			g.esm, g.comps = true, c
 		}
 	}
-	if h, err := sqlparse.Hardness(gold); err == nil {
-		g.hardness = h
+	if hardness {
+		g.hardness, _ = sqlparse.Hardness(gold)
 	}
 	return g
 }

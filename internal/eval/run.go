@@ -66,10 +66,12 @@ type textCache struct {
 	g    *goldText
 }
 
-// goldText returns item i's gold as the text metrics need it.
+// goldText returns item i's gold as the text metrics need it. Spider items
+// take ESM and hardness from package spider (goldText's hardness only when
+// the official parse fails, see spiderESM).
 func (r *runner) goldText(i int, it Item) *goldText {
 	c := &r.texts[i]
-	c.once.Do(func() { c.g = newGoldText(it.Gold, it.Spider == nil) })
+	c.once.Do(func() { c.g = newGoldText(it.Gold, it.Spider == nil, it.Spider == nil) })
 	return c.g
 }
 

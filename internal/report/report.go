@@ -5,11 +5,14 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
@@ -23,21 +26,35 @@ const (
 )
 
 // WriteDir writes report.json, report.md and report.html into dir (created
-// if missing), each through a temporary file and a rename.
+// if missing), each through a temporary file and a rename. The three are
+// written at once.
 func WriteDir(dir string, r *eval.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	for _, f := range []struct {
+	files := []struct {
 		name  string
 		write func(io.Writer, *eval.Report) error
-	}{{JSONFile, WriteJSON}, {MarkdownFile, WriteMarkdown}, {HTMLFile, WriteHTML}} {
-		path := filepath.Join(dir, f.name)
-		if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return f.write(w, r) }); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
+	}{{JSONFile, WriteJSON}, {MarkdownFile, WriteMarkdown}, {HTMLFile, WriteHTML}}
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			path := filepath.Join(dir, f.name)
+			write := func(w io.Writer) error { // buffered: the templates write in small pieces
+				bw := bufio.NewWriterSize(w, 1<<16)
+				if err := f.write(bw, r); err != nil {
+					return err
+				}
+				return bw.Flush()
+			}
+			if _, err := dataset.WriteFileAtomic(path, write); err != nil {
+				errs[i] = fmt.Errorf("write %s: %w", path, err)
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // WriteJSON writes r as indented JSON.
