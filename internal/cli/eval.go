@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +42,9 @@ func (a *app) newEvalCmd() *cobra.Command {
 		Short: "Evaluate models on a dataset: execution accuracy and more, with JSON, Markdown and HTML reports",
 		Long: `eval runs every --model on the items of --data and scores each prediction: execution accuracy
 under --match (spider, bird, defog, seed), exact match, Spider exact-set match and hardness, validity,
-BIRD soft-F1 and R-VES, similarity, error class, and an optional LLM --judge on mismatches.
+BIRD soft-F1, similarity, error class, and an optional LLM --judge on mismatches. BIRD's R-VES
+(timing every correct prediction against its gold) is measured only when asked: --ves times each
+pair 100 times, as BIRD does, --ves=N N times; the reports say how many (n/a when not measured).
 
 Data: FILE (records JSONL), seed:FILE, spider:DIR, bird:DIR, sql-create-context:FILE.
 Models: gold, file:PATH (JSONL {"index"|"id","sql"} or Spider pred.txt), knn:DATASET,
@@ -90,7 +93,7 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 	fl.StringVar(&f.similarity, "similarity", simTokens, "sim metric: tokens, or embeddings:REF for an embedding model's cosine")
 	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): gold, file:PATH, openai:MODEL, azure:DEPLOYMENT, http://HOST/v1#MODEL")
 	fl.StringVar(&f.reportDir, "report", "", "directory for report.json, report.md and report.html")
-	addEvalFlags(cmd, &f, 3)
+	addEvalFlags(cmd, &f, 0)
 	cmd.AddCommand(a.newEvalCompareCmd())
 	return cmd
 }
@@ -105,7 +108,9 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.Float64Var(&f.tolerance, "tolerance", 0, "relative tolerance for comparing numbers")
 	fl.IntVar(&f.limit, "limit", 0, "evaluate only the first N items (0: all)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU)")
-	fl.IntVar(&f.vesRepeat, "ves-repeat", vesDefault, "times each correct prediction is timed for R-VES (0: no R-VES)")
+	fl.IntVar(&f.vesRepeat, "ves", vesDefault, "measure BIRD's R-VES: --ves times each correct prediction and its gold 100 times, as BIRD does; --ves=N N times (0: no R-VES)")
+	fl.Lookup("ves").NoOptDefVal = strconv.Itoa(eval.BIRDVESRepeat)
+	fl.IntVar(&f.vesRepeat, "ves-repeat", vesDefault, "times each correct prediction is timed for R-VES (0: no R-VES); --ves=N is the same")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "limit on each query")
 	fl.StringVar(&f.judge, "judge", "", "LLM judge model reference, asked about deterministic mismatches")
 	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")

@@ -27,7 +27,7 @@ type Options struct {
 	// Workers is the size of the worker pool (runtime.NumCPU when 0).
 	Workers int
 	// VESRepeat is how many times a correct prediction and its gold are
-	// timed for R-VES; 0 leaves VES out.
+	// timed for R-VES (BIRD times them BIRDVESRepeat times); 0 leaves VES out.
 	VESRepeat int
 	// Judge, when set, is asked about every deterministic mismatch.
 	Judge Judge
@@ -43,6 +43,10 @@ type Options struct {
 	// Data and DB are recorded in the report.
 	Data, DB string
 }
+
+// BIRDVESRepeat is how many times BIRD's evaluation_ves.py times each query
+// pair for R-VES (iterate_num = 100).
+const BIRDVESRepeat = 100
 
 // goldOptions are the options of a dataset's gold query: trusted, so the statement
 // guard is skipped (the executor's authorizer and limits still apply).
