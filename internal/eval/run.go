@@ -113,10 +113,8 @@ func Run(ctx context.Context, items []Item, preds []Predictor, dbs *Databases, o
 	// predictions are never trusted: they pass the statement guard (gold queries run
 	// with goldOptions)
 	opts.Query.Trusted = false
-	for _, it := range items {
-		if _, err := dbs.open(ctx, it); err != nil {
-			return nil, err
-		}
+	if err := dbs.openAll(ctx, items, opts.Workers); err != nil {
+		return nil, err
 	}
 	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)),
 		esm: make([]esmGold, len(items)), texts: make([]textCache, len(items))}
