@@ -96,7 +96,8 @@ func openEntry(ctx context.Context, k string, it Item) (*dbEntry, error) {
 		var db *database.DB
 		db, err = database.Open(ctx, k)
 		if err == nil {
-			e = &dbEntry{ex: sqlexec.NewSQLite(db.DB), raw: db.DB, closer: db.Close}
+			// database.Open's connections are read-only (database.DSN)
+			e = &dbEntry{ex: sqlexec.NewSQLiteReadOnly(db.DB), raw: db.DB, closer: db.Close}
 		}
 	}
 	if err != nil {

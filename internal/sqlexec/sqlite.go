@@ -16,8 +16,10 @@ import (
 type SQLite struct {
 	db *sql.DB
 	// borrowed is set when the *sql.DB belongs to the caller: Close leaves it
-	// open and each query sets PRAGMA query_only on its connection itself.
-	borrowed bool
+	// open and each query sets PRAGMA query_only on its connection itself,
+	// unless readOnlyDSN says every connection has it already.
+	borrowed    bool
+	readOnlyDSN bool
 }
 
 var _ Executor = (*SQLite)(nil)
@@ -46,6 +48,12 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 // caller keeps ownership: Close does not close db. Each query turns PRAGMA
 // query_only on for its connection and restores the previous setting after.
 func NewSQLite(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true} }
+
+// NewSQLiteReadOnly wraps a *sql.DB of the modernc.org/sqlite driver whose
+// every connection is read-only by its data source name (mode=ro and
+// _pragma=query_only(1), as database.DSN writes it), so queries do not turn
+// query_only on and off around themselves. The caller keeps ownership.
+func NewSQLiteReadOnly(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true, readOnlyDSN: true} }
 
 // Dialect returns DialectSQLite.
 func (s *SQLite) Dialect() string { return DialectSQLite }
@@ -109,7 +117,7 @@ func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result
 		return nil, wrapErr(ctx, query, err)
 	}
 	defer conn.Close()
-	if s.borrowed {
+	if s.borrowed && !s.readOnlyDSN {
 		restore, err := queryOnly(ctx, conn)
 		if err != nil {
 			return nil, wrapErr(ctx, query, err)
