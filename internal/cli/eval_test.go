@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqlforge/sqlforge/internal/report"
 )
 
 func TestEvalCommand(t *testing.T) {
@@ -55,5 +57,36 @@ func TestBenchEval(t *testing.T) {
 	code, out, errOut := runCLI(t, "bench", "eval", "--rounds", "1", "--json")
 	if code != 0 || !strings.Contains(out, `"overhead"`) || !strings.Contains(out, `"items": 12`) {
 		t.Errorf("bench eval: code %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestEvalVESFlag: R-VES is off unless asked for; --ves alone takes BIRD's 100
+// timings, --ves=N N, and the report records how many.
+func TestEvalVESFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"off", nil, 0},
+		{"bird", []string{"--ves"}, 100},
+		{"n", []string{"--ves=2"}, 2},
+		{"repeat", []string{"--ves-repeat", "3"}, 3},
+	} {
+		out := filepath.Join(dir, tt.name)
+		args := append([]string{"eval", "--data", "../eval/testdata/northwind_test.jsonl", "--model", "gold", "--limit", "1",
+			"--report", out, "--quiet"}, tt.args...)
+		if code, _, errOut := runCLI(t, args...); code != 0 {
+			t.Fatalf("%s: code %d, stderr %q", tt.name, code, errOut)
+		}
+		rep, err := report.ReadJSON(filepath.Join(out, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := rep.Models[0].Summary
+		if rep.VESRepeat != tt.want || (tt.want > 0) != (s.VESItems == 1) {
+			t.Errorf("%s: ves_repeat %d, ves_items %d; want %d and R-VES measured iff asked", tt.name, rep.VESRepeat, s.VESItems, tt.want)
+		}
 	}
 }

@@ -178,7 +178,18 @@ func eachArrayItem(ctx context.Context, data []byte, name string, opts ReadOptio
 	}
 	rep.Replaced += replaced
 	dec := json.NewDecoder(bytes.NewReader(data))
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'}) }
+	// lineAt counts lines from the last offset asked about (offsets only grow
+	// while elements are read), so reading a file is linear in its size.
+	line, lineOff := 1, 0
+	lineAt := func(off int64) int {
+		o := min(int(off), len(data))
+		if o < lineOff {
+			line, lineOff = 1, 0
+		}
+		line += bytes.Count(data[lineOff:o], []byte{'\n'})
+		lineOff = o
+		return line
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return &LineError{File: name, Line: lineAt(dec.InputOffset()), Err: fmt.Errorf("invalid JSON: %w", err)}

@@ -32,7 +32,8 @@ type Item struct {
 	// empty in-memory database built from Context, so execution scores do
 	// not apply.
 	NoDB bool
-	// Hardness is Spider's class of the gold query.
+	// Hardness is Spider's class of the gold query; for spider:DIR items it
+	// is left to the run, which takes it from the official evaluator's parse.
 	Hardness string
 	// Difficulty is BIRD's class of the question (simple, moderate,
 	// challenging), for BIRD items.
@@ -69,6 +70,18 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 	var recs []dataset.Record
 	var difficulty []string // BIRD's, parallel to recs
 	var err error
+	// Spider's tables.json is read for package spider while dev.json is read.
+	var tables map[string]*spider.DB
+	var tablesErr error
+	tablesDone := make(chan struct{})
+	if kind == DataSpider {
+		go func() {
+			defer close(tablesDone)
+			tables, tablesErr = spider.ReadTables(filepath.Join(path, "tables.json"))
+		}()
+	} else {
+		close(tablesDone)
+	}
 	switch kind {
 	case DataRecords:
 		recs, _, err = dataset.ReadFile(ctx, path, dataset.ReadOptions{})
@@ -85,14 +98,12 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 			recs, difficulty = append(recs, b.Record), append(difficulty, b.Difficulty)
 		}
 	}
+	<-tablesDone
 	if err != nil {
 		return nil, fmt.Errorf("load %s data: %w", kind, err)
 	}
-	var tables map[string]*spider.DB
-	if kind == DataSpider {
-		if tables, err = spider.ReadTables(filepath.Join(path, "tables.json")); err != nil {
-			return nil, fmt.Errorf("load spider data: %w", err)
-		}
+	if tablesErr != nil {
+		return nil, fmt.Errorf("load spider data: %w", tablesErr)
 	}
 	items := make([]Item, len(recs))
 	for i, r := range recs {
@@ -114,7 +125,7 @@ func Load(ctx context.Context, ref string) ([]Item, error) {
 		case DataSQLCreateContext:
 			it.NoDB = true
 		}
-		if it.Hardness == "" {
+		if it.Hardness == "" && it.Spider == nil { // Spider's is the official parse's, in the run
 			it.Hardness, _ = sqlparse.Hardness(it.Gold)
 		}
 		items[i] = it

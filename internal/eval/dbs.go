@@ -24,7 +24,14 @@ import (
 type Databases struct {
 	defaultRef string
 	mu         sync.Mutex
-	m          map[string]*dbEntry
+	m          map[string]*dbSlot
+}
+
+// dbSlot opens one database once, whoever asks first; others wait for it.
+type dbSlot struct {
+	once sync.Once
+	e    *dbEntry
+	err  error
 }
 
 type dbEntry struct {
@@ -42,7 +49,7 @@ type dbEntry struct {
 // NewDatabases returns a set whose default database is defaultRef ("" is
 // northwind).
 func NewDatabases(defaultRef string) *Databases {
-	return &Databases{defaultRef: defaultRef, m: map[string]*dbEntry{}}
+	return &Databases{defaultRef: defaultRef, m: map[string]*dbSlot{}}
 }
 
 // key names the database it runs on.
@@ -58,13 +65,22 @@ func (d *Databases) key(it Item) string {
 }
 
 // open returns the entry for it, opening the database on first use.
+// Different databases open at the same time.
 func (d *Databases) open(ctx context.Context, it Item) (*dbEntry, error) {
 	k := d.key(it)
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if e, ok := d.m[k]; ok {
-		return e, nil
+	sl, ok := d.m[k]
+	if !ok {
+		sl = &dbSlot{}
+		d.m[k] = sl
 	}
+	d.mu.Unlock()
+	sl.once.Do(func() { sl.e, sl.err = openEntry(ctx, k, it) })
+	return sl.e, sl.err
+}
+
+// openEntry opens the database k that item it runs on.
+func openEntry(ctx context.Context, k string, it Item) (*dbEntry, error) {
 	var e *dbEntry
 	var err error
 	switch {
@@ -80,14 +96,48 @@ func (d *Databases) open(ctx context.Context, it Item) (*dbEntry, error) {
 		var db *database.DB
 		db, err = database.Open(ctx, k)
 		if err == nil {
-			e = &dbEntry{ex: sqlexec.NewSQLite(db.DB), raw: db.DB, closer: db.Close}
+			// database.Open's connections are read-only (database.DSN)
+			e = &dbEntry{ex: sqlexec.NewSQLiteReadOnly(db.DB), raw: db.DB, closer: db.Close}
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %q for item %d: %w", k, it.Index, err)
 	}
-	d.m[k] = e
 	return e, nil
+}
+
+// openAll opens the databases of items, up to workers at a time, and returns
+// the error of the first item (in dataset order) whose database fails.
+func (d *Databases) openAll(ctx context.Context, items []Item, workers int) error {
+	var first []int // the first item of each database
+	seen := map[string]bool{}
+	for i, it := range items {
+		if k := d.key(it); !seen[k] {
+			seen[k] = true
+			first = append(first, i)
+		}
+	}
+	errs := make([]error, len(first))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(first)) {
+		wg.Go(func() {
+			for j := range next {
+				_, errs[j] = d.open(ctx, items[first[j]])
+			}
+		})
+	}
+	for j := range first {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openContextDB builds an empty in-memory SQLite database from a CREATE
@@ -142,9 +192,11 @@ func (d *Databases) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var first error
-	for k, e := range d.m {
-		if err := e.closer(); err != nil && first == nil {
-			first = err
+	for k, sl := range d.m {
+		if sl.e != nil {
+			if err := sl.e.closer(); err != nil && first == nil {
+				first = err
+			}
 		}
 		delete(d.m, k)
 	}

@@ -25,26 +25,46 @@ type TextMetrics struct {
 // ScoreText computes the text metrics of pred against gold. Its ESM takes
 // the queries apart without a schema (sqlparse.Components); Spider data is
 // scored by package spider instead, as the official evaluator does.
-func ScoreText(gold, pred string) TextMetrics { return scoreText(gold, pred, true) }
+func ScoreText(gold, pred string) TextMetrics { return newGoldText(gold, true, true).score(pred) }
 
-// scoreText is ScoreText, leaving ESM out when esm is false.
-func scoreText(gold, pred string, esm bool) TextMetrics {
-	var m TextMetrics
-	ng, np := sqlparse.Normalize(gold), sqlparse.Normalize(pred)
-	m.EM = ng != "" && ng == np
-	if !esm {
-		// scored elsewhere
-	} else if gc, err := sqlparse.ParseComponents(gold); err == nil {
+// goldText is what the text metrics need of a gold query, computed once per
+// item for every model: its normal form, token counts, components (when
+// ESM is scored here) and hardness (when it is not taken from elsewhere).
+type goldText struct {
+	norm     string
+	vec      tokenVec
+	esm      bool // ESM is scored here, and comps parsed
+	comps    *sqlparse.Components
+	hardness string
+}
+
+func newGoldText(gold string, esm, hardness bool) *goldText {
+	g := &goldText{norm: sqlparse.Normalize(gold)}
+	g.vec = tokenCountsOf(g.norm)
+	if esm {
+		if c, err := sqlparse.ParseComponents(gold); err == nil {
+			g.esm, g.comps = true, c
+		}
+	}
+	if hardness {
+		g.hardness, _ = sqlparse.Hardness(gold)
+	}
+	return g
+}
+
+// score computes the text metrics of pred against the gold.
+func (g *goldText) score(pred string) TextMetrics {
+	m := TextMetrics{Hardness: g.hardness}
+	np := sqlparse.Normalize(pred)
+	m.EM = g.norm != "" && g.norm == np
+	if g.esm {
 		ok := false
 		if pc, err := sqlparse.ParseComponents(pred); err == nil {
-			ok = gc.ExactMatch(pc)
+			ok = g.comps.ExactMatch(pc)
 		}
 		m.ESM = &ok
 	}
-	if h, err := sqlparse.Hardness(gold); err == nil {
-		m.Hardness = h
-	}
-	m.Sim = Similarity(gold, pred)
+	m.Sim = g.vec.cosine(tokenCountsOf(np))
 	return m
 }
 
@@ -53,26 +73,32 @@ func scoreText(gold, pred string, esm bool) TextMetrics {
 // (keywords and identifiers in lower case, literals as written). Two empty
 // queries are 0 apart from each other: nothing was predicted.
 func Similarity(a, b string) float64 {
-	va, vb := tokenCounts(a), tokenCounts(b)
-	var dot, na, nb float64
-	for t, x := range va {
-		na += x * x
-		dot += x * vb[t]
-	}
-	for _, y := range vb {
-		nb += y * y
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	s := dot / (math.Sqrt(na) * math.Sqrt(nb))
-	return math.Min(1, s)
+	return tokenCountsOf(sqlparse.Normalize(a)).cosine(tokenCountsOf(sqlparse.Normalize(b)))
 }
 
-// tokenCounts counts the tokens of the normalised query, ignoring whitespace
+// tokenVec is a query's token counts and their Euclidean norm.
+type tokenVec struct {
+	counts map[string]float64
+	norm   float64
+}
+
+// cosine is the cosine of the two count vectors, at most 1; 0 when either is
+// empty.
+func (a tokenVec) cosine(b tokenVec) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	var dot float64
+	for t, x := range a.counts {
+		dot += x * b.counts[t]
+	}
+	return math.Min(1, dot/(a.norm*b.norm))
+}
+
+// tokenCountsOf counts the tokens of a normalised query, ignoring whitespace
 // and comments.
-func tokenCounts(sql string) map[string]float64 {
-	toks, _ := sqlparse.Tokenize(sqlparse.Normalize(sql))
+func tokenCountsOf(norm string) tokenVec {
+	toks, _ := sqlparse.Tokenize(norm)
 	m := make(map[string]float64, len(toks))
 	for _, t := range toks {
 		s := strings.TrimSpace(t.Text)
@@ -81,7 +107,11 @@ func tokenCounts(sql string) map[string]float64 {
 		}
 		m[strings.ToLower(s)]++
 	}
-	return m
+	var ss float64
+	for _, x := range m {
+		ss += x * x
+	}
+	return tokenVec{counts: m, norm: math.Sqrt(ss)}
 }
 
 // VESReward is BIRD's R-VES reward for one correct prediction

@@ -43,8 +43,10 @@ type Report struct {
 	// WithValues: Spider's exact-set match compared condition values.
 	WithValues bool    `json:"with_values,omitempty"`
 	Tolerance  float64 `json:"tolerance"`
-	VESRepeat  int     `json:"ves_repeat"`
-	Judge      string  `json:"judge,omitempty"`
+	// VESRepeat is how many times each correct prediction and its gold were
+	// timed for R-VES; 0 when R-VES was not measured.
+	VESRepeat int    `json:"ves_repeat"`
+	Judge     string `json:"judge,omitempty"`
 	// Similarity names how metrics.sim was computed: "" for the local
 	// token vector, "embeddings:REF" for an embedding model's cosine.
 	Similarity string        `json:"similarity,omitempty"`
@@ -99,9 +101,12 @@ type Summary struct {
 	ESM        float64 `json:"esm"`
 	Valid      float64 `json:"valid"`
 	F1         float64 `json:"f1"`
-	// RVES is BIRD's R-VES: the mean reward (0 to 1.25) times 100.
-	RVES float64 `json:"rves"`
-	Sim  float64 `json:"sim"`
+	// RVES is BIRD's R-VES: the mean reward (0 to 1.25) times 100, over the
+	// VESItems items where it was measured (0 and 0 when it was not: reports
+	// show n/a).
+	RVES     float64 `json:"rves"`
+	VESItems int     `json:"ves_items,omitempty"`
+	Sim      float64 `json:"sim"`
 	// JudgeCalls counts items the judge saw (deterministic mismatches);
 	// JudgeEquivalent those it called equivalent; EXWithJudge is EX
 	// counting those too.

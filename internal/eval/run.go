@@ -27,7 +27,7 @@ type Options struct {
 	// Workers is the size of the worker pool (runtime.NumCPU when 0).
 	Workers int
 	// VESRepeat is how many times a correct prediction and its gold are
-	// timed for R-VES; 0 leaves VES out.
+	// timed for R-VES (BIRD times them BIRDVESRepeat times); 0 leaves VES out.
 	VESRepeat int
 	// Judge, when set, is asked about every deterministic mismatch.
 	Judge Judge
@@ -44,6 +44,10 @@ type Options struct {
 	Data, DB string
 }
 
+// BIRDVESRepeat is how many times BIRD's evaluation_ves.py times each query
+// pair for R-VES (iterate_num = 100).
+const BIRDVESRepeat = 100
+
 // goldOptions are the options of a dataset's gold query: trusted, so the statement
 // guard is skipped (the executor's authorizer and limits still apply).
 func goldOptions(o sqlexec.Options) sqlexec.Options {
@@ -57,6 +61,22 @@ type runner struct {
 	dbs   *Databases
 	golds []goldCache
 	esm   []esmGold
+	texts []textCache
+}
+
+// textCache is an item's gold text metrics inputs, computed once for all models.
+type textCache struct {
+	once sync.Once
+	g    *goldText
+}
+
+// goldText returns item i's gold as the text metrics need it. Spider items
+// take ESM and hardness from package spider (goldText's hardness only when
+// the official parse fails, see spiderESM).
+func (r *runner) goldText(i int, it Item) *goldText {
+	c := &r.texts[i]
+	c.once.Do(func() { c.g = newGoldText(it.Gold, it.Spider == nil, it.Spider == nil) })
+	return c.g
 }
 
 // goldCache is an item's gold results, computed once for all models.
@@ -93,12 +113,11 @@ func Run(ctx context.Context, items []Item, preds []Predictor, dbs *Databases, o
 	// predictions are never trusted: they pass the statement guard (gold queries run
 	// with goldOptions)
 	opts.Query.Trusted = false
-	for _, it := range items {
-		if _, err := dbs.open(ctx, it); err != nil {
-			return nil, err
-		}
+	if err := dbs.openAll(ctx, items, opts.Workers); err != nil {
+		return nil, err
 	}
-	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)), esm: make([]esmGold, len(items))}
+	r := &runner{opts: opts, dbs: dbs, golds: make([]goldCache, len(items)),
+		esm: make([]esmGold, len(items)), texts: make([]textCache, len(items))}
 	results := make([][]ItemResult, len(preds))
 	timings := make([][]Timing, len(preds))
 	for i := range preds {

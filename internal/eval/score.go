@@ -64,7 +64,7 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	if pred.Raw != pred.SQL {
 		res.Raw = pred.Raw
 	}
-	text := scoreText(it.Gold, pred.SQL, it.Spider == nil)
+	text := r.goldText(i, it).score(pred.SQL)
 	res.Metrics.EM, res.Metrics.ESM, res.Metrics.Sim = text.EM, text.ESM, round(text.Sim, 4)
 	if it.Spider != nil {
 		var h string
@@ -82,7 +82,13 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	case strings.TrimSpace(pred.SQL) == "":
 		res.Status, res.ErrorClass, res.PredError = StatusNoPrediction, ClassEmpty, "the answer holds no SQL"
 	}
-	if res.Status == "" {
+	// check sets valid from Executor.Check. A prediction that runs as written
+	// has prepared, so Check is only asked about one that is not run, is
+	// rewritten by the mode or fails.
+	check := func() {
+		if res.Status != "" {
+			return
+		}
 		if err := e.ex.Check(ctx, pred.SQL); err != nil {
 			res.ErrorClass, res.PredError = sqlexec.ErrorClass(err), err.Error()
 		} else {
@@ -91,6 +97,7 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	}
 
 	if it.NoDB {
+		check()
 		if res.Status == "" {
 			res.Status = StatusNotApplicable
 		}
@@ -101,6 +108,7 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 		tm.GoldSeconds += g.dur.Seconds()
 	}
 	if gerr != nil {
+		check()
 		res.Status, res.GoldError = StatusBrokenGold, gerr.Error()
 		res.Reason = "broken gold: the gold query fails, so the item says nothing about the model"
 		return finishVerdicts(res), tm, pred
@@ -115,14 +123,21 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	}
 
 	start := time.Now()
-	predRes, err := e.ex.Query(ctx, match.ExecSQL(r.opts.Mode, pred.SQL, r.opts.KeepDistinct), r.opts.Query)
+	run := match.ExecSQL(r.opts.Mode, pred.SQL, r.opts.KeepDistinct)
+	predRes, err := e.ex.Query(ctx, run, r.opts.Query)
 	tm.PredSeconds = time.Since(start).Seconds()
 	if err != nil {
+		check()
 		zero := 0.0
 		res.Status, res.ErrorClass, res.PredError = StatusWrong, sqlexec.ErrorClass(err), err.Error()
 		res.Reason = "prediction failed (" + res.ErrorClass + ")"
 		res.Metrics.F1, res.Metrics.VES = &zero, r.vesZero()
 		return finishVerdicts(res), tm, pred
+	}
+	if run == pred.SQL {
+		res.Metrics.Valid = true
+	} else { // the mode rewrote it (DISTINCT dropped...): valid is about the SQL as written
+		check()
 	}
 	res.PredResult = excerptResult(predRes, r.opts.ResultRows)
 

@@ -79,7 +79,7 @@ func Summarize(items []ItemResult) Summary {
 	sc := float64(s.Scored)
 	s.EX, s.Subset, s.F1 = frac(ex, sc), frac(sub, sc), frac(f1, sc)
 	if vesN > 0 {
-		s.RVES = round(100*ves/float64(vesN), 2)
+		s.RVES, s.VESItems = round(100*ves/float64(vesN), 2), vesN
 	}
 	if s.JudgeCalls > 0 {
 		s.EXWithJudge = frac(exj, sc)

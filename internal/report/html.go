@@ -16,20 +16,31 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":  pct,
 	"json": jsonCell,
 	"f3":   func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
+	"f2":   func(f *float64) string { return fmt.Sprintf("%.2f", *f) },
 }).Parse(htmlTemplate))
 
 // htmlData is what the template renders.
 type htmlData struct {
 	R                              *eval.Report
 	Metrics, Hardness, Errors, Lat template.HTML
+	// Difficulty charts EX per BIRD difficulty (BIRD data only); Difficulties
+	// lists the classes and DifficultyRows the table, one row per model.
+	Difficulty     template.HTML
+	Difficulties   []string
+	DifficultyRows [][]string
+	// VES says whether and how R-VES was measured; RVES is each model's
+	// R-VES cell (n/a where it was not measured).
+	VES  string
+	RVES []string
 	// Reliability is the calibration chart; Calibration its table.
 	Reliability template.HTML
 	Calibration calibrationTable
 }
 
 // WriteHTML writes a self-contained HTML page: inline CSS, inline SVG charts
-// (metrics per model, EX per hardness, error classes, latency, reliability of
-// the confidence), the calibration table and a
+// (metrics per model, EX per hardness, EX per BIRD difficulty, error classes,
+// latency, reliability of the confidence), the difficulty and calibration
+// tables and a
 // details/summary drill-down of every item. It loads nothing from the network
 // and runs no script.
 func WriteHTML(w io.Writer, r *eval.Report) error {
@@ -56,6 +67,29 @@ func WriteHTML(w io.Writer, r *eval.Report) error {
 		hss = append(hss, series{m.Model, vals})
 	}
 	d.Hardness = barChart("chart-hardness", "EX per hardness", hs, hss, 1, pctShort)
+
+	if d.Difficulties = difficulties(r); len(d.Difficulties) > 0 {
+		var dss []series
+		for _, m := range r.Models {
+			vals := make([]float64, len(d.Difficulties))
+			row := []string{m.Model}
+			for i, c := range d.Difficulties {
+				for _, x := range m.ByDifficulty {
+					if x.Difficulty == c {
+						vals[i] = x.Summary.EX
+					}
+				}
+				row = append(row, difficultyCell(m, c))
+			}
+			dss = append(dss, series{m.Model, vals})
+			d.DifficultyRows = append(d.DifficultyRows, row)
+		}
+		d.Difficulty = barChart("chart-difficulty", "EX per BIRD difficulty", d.Difficulties, dss, 1, pctShort)
+	}
+	d.VES = vesSetting(r)
+	for _, m := range r.Models {
+		d.RVES = append(d.RVES, rvesCell(r, m.Summary))
+	}
 
 	classes := errorClasses(r)
 	var es []series

@@ -6,11 +6,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
 )
 
 // WriteMarkdown writes the summary tables: one row per model with every
-// metric, EX per hardness, error classes, and the calibration of confidence.
+// metric, EX per hardness, EX per BIRD difficulty (BIRD data), error
+// classes, and the calibration of confidence.
 func WriteMarkdown(w io.Writer, r *eval.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Evaluation report\n\n")
@@ -24,6 +26,7 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 	if r.Judge != "" {
 		fmt.Fprintf(&b, ", judge `%s`", r.Judge)
 	}
+	fmt.Fprintf(&b, ", %s", vesSetting(r))
 	b.WriteString(".\n\n## Summary\n\n")
 	b.WriteString("| model | EX | subset | EM | ESM | valid | F1 | R-VES | sim | judge+EX | broken gold | latency p50 ms | tokens |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -33,10 +36,7 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 		if s.JudgeCalls > 0 {
 			judge = pct(s.EXWithJudge)
 		}
-		rves := "—"
-		if r.VESRepeat > 0 {
-			rves = fmt.Sprintf("%.2f", s.RVES)
-		}
+		rves := rvesCell(r, s)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %.3f | %s | %d | %.0f | %d |\n",
 			mdCell(m.Model), pct(s.EX), pct(s.Subset), pct(s.EM), pct(s.ESM), pct(s.Valid), pct(s.F1), rves, s.Sim,
 			judge, s.BrokenGold, s.LatencyMS.P50, s.PromptTokens+s.CompletionTokens)
@@ -60,6 +60,20 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 			fmt.Fprintf(&b, " %s |", cell)
 		}
 		b.WriteString("\n")
+	}
+	if ds := difficulties(r); len(ds) > 0 {
+		b.WriteString("\n## EX by BIRD difficulty\n\n| model |")
+		for _, d := range ds {
+			fmt.Fprintf(&b, " %s |", d)
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---:|", len(ds)) + "\n")
+		for _, m := range r.Models {
+			fmt.Fprintf(&b, "| %s |", mdCell(m.Model))
+			for _, d := range ds {
+				fmt.Fprintf(&b, " %s |", difficultyCell(m, d))
+			}
+			b.WriteString("\n")
+		}
 	}
 	classes := errorClasses(r)
 	if len(classes) > 0 {
@@ -102,6 +116,52 @@ func hardnesses(r *eval.Report) []string {
 	}
 	sort.Strings(rest)
 	return append(out, rest...)
+}
+
+// difficulties lists the BIRD difficulty classes present in any model, in
+// BIRD's order (simple, moderate, challenging); none for other data.
+func difficulties(r *eval.Report) []string {
+	seen := map[string]bool{}
+	for _, m := range r.Models {
+		for _, d := range m.ByDifficulty {
+			seen[d.Difficulty] = true
+		}
+	}
+	var out []string
+	for _, d := range dataset.BIRDDifficulties {
+		if seen[d] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// difficultyCell is a model's EX on one difficulty class and the items it
+// is over, "—" when the model has none of them.
+func difficultyCell(m eval.ModelReport, d string) string {
+	for _, x := range m.ByDifficulty {
+		if x.Difficulty == d {
+			return fmt.Sprintf("%s (%d)", pct(x.Summary.EX), x.Summary.Scored)
+		}
+	}
+	return "—"
+}
+
+// vesSetting says whether and how R-VES was measured.
+func vesSetting(r *eval.Report) string {
+	if r.VESRepeat <= 0 {
+		return "R-VES not measured"
+	}
+	return fmt.Sprintf("R-VES over %d timings per query pair", r.VESRepeat)
+}
+
+// rvesCell is a summary's R-VES, n/a where it was not measured (R-VES off, or
+// no item it applies to).
+func rvesCell(r *eval.Report, s eval.Summary) string {
+	if r.VESRepeat <= 0 || s.VESItems == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", s.RVES)
 }
 
 // errorClasses lists the error classes any model has, sorted.

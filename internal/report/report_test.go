@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"math"
 	"os"
@@ -148,5 +149,21 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	}
 	if !strings.Contains(dom, `<table id="calibration">`) {
 		t.Error("rendered DOM has no calibration table")
+	}
+}
+
+// TestIndentJSON: indentJSON indents as json.Indent does, strings untouched.
+func TestIndentJSON(t *testing.T) {
+	for _, src := range []string{
+		`{"a":"x\"{[,:]}","b":[],"c":{},"d":[1,{"e":"]\\"},[[]],{"f":{}}],"g":null,"h":-1.5e3,"i":"\\\\"}` + "\n",
+		`[]`, `{}`, `"s"`, `[{"k":[{}]}]` + "\n",
+	} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, []byte(src), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(indentJSON(nil, []byte(src), "  ")); got != want.String() {
+			t.Errorf("indentJSON(%s) = %s, want %s", src, got, want.String())
+		}
 	}
 }

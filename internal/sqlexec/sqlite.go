@@ -16,8 +16,10 @@ import (
 type SQLite struct {
 	db *sql.DB
 	// borrowed is set when the *sql.DB belongs to the caller: Close leaves it
-	// open and each query sets PRAGMA query_only on its connection itself.
-	borrowed bool
+	// open and each query sets PRAGMA query_only on its connection itself,
+	// unless readOnlyDSN says every connection has it already.
+	borrowed    bool
+	readOnlyDSN bool
 }
 
 var _ Executor = (*SQLite)(nil)
@@ -46,6 +48,12 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 // caller keeps ownership: Close does not close db. Each query turns PRAGMA
 // query_only on for its connection and restores the previous setting after.
 func NewSQLite(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true} }
+
+// NewSQLiteReadOnly wraps a *sql.DB of the modernc.org/sqlite driver whose
+// every connection is read-only by its data source name (mode=ro and
+// _pragma=query_only(1), as database.DSN writes it), so queries do not turn
+// query_only on and off around themselves. The caller keeps ownership.
+func NewSQLiteReadOnly(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true, readOnlyDSN: true} }
 
 // Dialect returns DialectSQLite.
 func (s *SQLite) Dialect() string { return DialectSQLite }
@@ -90,8 +98,8 @@ func (s *SQLite) prepare(ctx context.Context, query string) error {
 //
 // modernc.org/sqlite turns TEXT values of columns declared DATE, DATETIME or
 // TIMESTAMP into time.Time, which loses the stored text. Query therefore
-// prepares the statement first (without running it) to read the declared
-// types, and when one is a date type runs the statement wrapped as
+// reads the declared types of the result columns before the first row, and
+// when one is a date type closes the rows and runs the statement wrapped as
 // WITH q(c0, ...) AS (sql) SELECT c0, +c1 ... FROM q: the unary + is a no-op
 // on every value but makes the column an expression, which has no declared
 // type, so the stored text comes back untouched, as Python's sqlite3 gives it.
@@ -109,7 +117,7 @@ func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result
 		return nil, wrapErr(ctx, query, err)
 	}
 	defer conn.Close()
-	if s.borrowed {
+	if s.borrowed && !s.readOnlyDSN {
 		restore, err := queryOnly(ctx, conn)
 		if err != nil {
 			return nil, wrapErr(ctx, query, err)
@@ -121,17 +129,15 @@ func (s *SQLite) Query(ctx context.Context, query string, opts Options) (*Result
 		return nil, wrapErr(ctx, query, err)
 	}
 	defer release()
-	info, err := columnInfo(conn, query)
+	rows, err := conn.QueryContext(ctx, query)
 	if err != nil {
 		return nil, wrapErr(ctx, query, sqliteErr(err, b))
 	}
-	run := query
-	if hasDateColumn(info) {
-		run = undateQuery(query, info)
-	}
-	rows, err := conn.QueryContext(ctx, run)
-	if err != nil {
-		return nil, wrapErr(ctx, query, sqliteErr(err, b))
+	if info := dateColumns(rows); info != nil {
+		rows.Close()
+		if rows, err = conn.QueryContext(ctx, undateQuery(query, info)); err != nil {
+			return nil, wrapErr(ctx, query, sqliteErr(err, b))
+		}
 	}
 	defer rows.Close()
 	res, err := readSQLRows(rows, b)
@@ -173,6 +179,23 @@ func columnInfo(conn *sql.Conn, query string) ([]sqlite.ColumnInfo, error) {
 		return err
 	})
 	return info, err
+}
+
+// dateColumns returns the result columns of rows (name and declared type)
+// when one of them is declared with a date type, nil otherwise.
+func dateColumns(rows *sql.Rows) []sqlite.ColumnInfo {
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil
+	}
+	info := make([]sqlite.ColumnInfo, len(cts))
+	for i, ct := range cts {
+		info[i] = sqlite.ColumnInfo{Name: ct.Name(), DeclType: ct.DatabaseTypeName()}
+	}
+	if !hasDateColumn(info) {
+		return nil
+	}
+	return info
 }
 
 func hasDateColumn(info []sqlite.ColumnInfo) bool {

@@ -134,3 +134,32 @@ func TestSQLiteLatin1(t *testing.T) {
 		t.Errorf("OrderDate (DATETIME) came back as %v %q, want text", got.Kind, got)
 	}
 }
+
+// TestSQLiteReadOnly: an executor over a read-only DSN reads (dates as stored
+// text too) and still cannot write, even for trusted SQL.
+func TestSQLiteReadOnly(t *testing.T) {
+	path, stored := datetimeDB(t)
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ex := sqlexec.NewSQLiteReadOnly(db)
+	ctx := context.Background()
+	res, err := ex.Query(ctx, "SELECT at FROM ev ORDER BY id", sqlexec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != len(stored) || res.Rows[0][0].Str != stored[0] {
+		t.Errorf("got %v, want the stored text %q", res.Rows, stored)
+	}
+	if _, err := ex.Query(ctx, "DELETE FROM ev", sqlexec.Options{Trusted: true}); err == nil {
+		t.Error("DELETE ran on a read-only executor")
+	}
+	if err := ex.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(); err != nil {
+		t.Errorf("Close closed the caller's database: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -156,5 +157,22 @@ func TestParseMode(t *testing.T) {
 	}
 	if _, err := ParseMode("exact"); err == nil {
 		t.Error("ParseMode accepted an unknown mode")
+	}
+}
+
+// TestExecSQLShortcuts checks that ExecSQL's quick tests skip no rewrite.
+func TestExecSQLShortcuts(t *testing.T) {
+	full := func(sql string) string {
+		sql = strings.NewReplacer("> =", ">=", "< =", "<=", "! =", "!=").Replace(sql)
+		return StripDistinct(curYear.ReplaceAllString(sql, "2020"))
+	}
+	for _, sql := range []string{
+		"SELECT DISTINCT a FROM t", "select distinct a", "SELECT count(DiStInCt a)", "SELECT a FROM t WHERE b > = 1",
+		"SELECT YEAR(CURDATE()) - age", "select year ( curdate ( ) ) ", "SELECT 'distinct'", "SELECT diſtinct a FROM t",
+		"SELECT a", "", "distinc", "SELECT a FROM t WHERE y = year(CurDate())",
+	} {
+		if got, want := ExecSQL(Spider, sql, false), full(sql); got != want {
+			t.Errorf("ExecSQL(%q) = %q, want %q", sql, got, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // errQuote is process_sql.tokenize's "Unexpected quote" assertion: an odd
@@ -119,17 +120,93 @@ var (
 // space. NLTK's default also splits sentences with Punkt first; for SQL
 // that only matters for a period followed by white space, which Spider
 // queries do not have.
+//
+// Each rule runs only when a cheap test says it can fire (a character it
+// needs is there), and the rules that put spaces around single characters
+// or "--" are plain replacements, which give the same text: most rules
+// never fire on SQL, and running their regular expressions was most of the
+// evaluator's time outside SQLite.
 func wordTokenize(text string) []string {
-	apply := func(rules ...sub) {
-		for _, r := range rules {
-			text = r.re.ReplaceAllString(text, r.repl)
+	apply := func(r sub) { text = r.re.ReplaceAllString(text, r.repl) }
+	if strings.ContainsAny(text, "«“‘„`") {
+		apply(startingQuotes[0])
+	}
+	// punctuation, in NLTK's order
+	if finalPeriod(text, " ])}>\"'»”’") {
+		apply(punctuation[0])
+	}
+	if strings.ContainsAny(text, ":,") {
+		text = spaceSeparators(text) // ([:,])([^0-9]) -> " $1 $2"
+		if strings.HasSuffix(text, ":") || strings.HasSuffix(text, ",") {
+			apply(punctuation[2])
 		}
 	}
-	apply(startingQuotes...)
-	apply(punctuation...)
-	apply(parensBrackets, doubleDashes)
+	if strings.Contains(text, "..") {
+		apply(punctuation[3])
+	}
+	text = spaceSymbols.Replace(text) // [;@#$%&]
+	if finalPeriod(text, "])}>\"'") {
+		apply(punctuation[5])
+	}
+	text = spaceMarks.Replace(text) // [?!], then [*]
+	text = spaceBrackets.Replace(text)
+	text = strings.ReplaceAll(text, "--", " -- ")
 	text = " " + text + " "
-	apply(endingQuotes...)
-	apply(contractions2...)
+	if strings.ContainsAny(text, "»”’") {
+		apply(endingQuotes[0])
+	}
+	if lower := strings.ToLower(text); strings.Contains(lower, "nn") || strings.Contains(lower, "mm") ||
+		strings.Contains(lower, "tt") || strings.Contains(lower, "tn") {
+		// cannot, gimme, gonna, gotta, lemme, wanna
+		for _, r := range contractions2 {
+			apply(r)
+		}
+	}
 	return strings.Fields(text)
+}
+
+// Replacements equal to the single-character rules " $0 " of wordTokenize.
+var (
+	spaceSymbols  = spacer(";@#$%&")
+	spaceMarks    = spacer("?!*")
+	spaceBrackets = spacer("][(){}<>")
+)
+
+func spacer(chars string) *strings.Replacer {
+	var pairs []string
+	for _, c := range chars {
+		pairs = append(pairs, string(c), " "+string(c)+" ")
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// spaceSeparators is NLTK's rule ([:,])([^0-9]) -> " $1 $2": a colon or
+// comma followed by anything but a digit gets a space on each side; the
+// character after it is part of the match, so a separator right after one
+// that matched is left alone, as the regular expression leaves it.
+func spaceSeparators(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if (c == ':' || c == ',') && i+1 < len(text) && (text[i+1] < '0' || text[i+1] > '9') {
+			_, n := utf8.DecodeRuneInString(text[i+1:])
+			b.WriteByte(' ')
+			b.WriteByte(c)
+			b.WriteByte(' ')
+			b.WriteString(text[i+1 : i+1+n])
+			i += 1 + n
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+// finalPeriod reports whether text can match NLTK's final-period rules
+// ([^.])(\.)([trail]*)\s*$: once the white space and trail characters at its
+// end are dropped, it ends in a period. A necessary test, not the match.
+func finalPeriod(text, trail string) bool {
+	return strings.HasSuffix(strings.TrimRight(text, trail+" \t\n\r\f\v"), ".")
 }
