@@ -140,6 +140,8 @@ var northwindCases = []planCase{
 
 var chinookCases = []planCase{
 	{"Which artist sold the most tracks?", "tracks_sold by artist top 1"},
+	{"Average invoice total per customer country in 2023", "average_invoice_value by customer_country in 2023"},
+	{"How many tracks are longer than five minutes?", "track_count where long_track"},
 	{"Revenue by genre in 2024", "revenue by genre in 2024"},
 	{"Top 5 artists by tracks sold", "tracks_sold by artist top 5"},
 	{"How many invoices were billed to Germany?", "invoice_count where billing_country = 'Germany'"},

@@ -208,8 +208,8 @@ func cueMatch(cues []string, w string) bool {
 func (l *Linker) rankDimWords(ls *Links) {
 	for k := range ls.Mentions {
 		m := &ls.Mentions[k]
-		if m.Kind != KindDimension {
-			continue
+		if m.Kind != KindDimension || m.End-m.Start > 1 {
+			continue // "customer country" names its dimension; only a generic word moves
 		}
 		last := m.ID[strings.LastIndex(m.ID, "_")+1:]
 		var sibs []string
