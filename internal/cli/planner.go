@@ -50,8 +50,16 @@ func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, cl
 	return env, func() { db.Close() }, nil
 }
 
-// openPlanner opens a plan: reference over env.
+// openPlanner opens a plan: reference over env; a bare plan:knn retrieves from plans generated
+// from the ontology (as serve's default does).
 func openPlanner(ctx context.Context, ref string, env *planner.Env) (planner.Planner, error) {
+	if ref == "plan:knn" {
+		recs, _, err := datagen.GeneratePlans(ctx, env.DB, env.Ont, datagen.Options{Seed: 42, Size: 1500, DB: env.Ont.Name})
+		if err != nil {
+			return nil, fmt.Errorf("generate plans for %s: %w", ref, err)
+		}
+		return planner.NewKNN(env, fmt.Sprintf("plan:knn:generated(%s,%d)", env.Ont.Name, len(recs)), recs)
+	}
 	r, err := model.ParseRef(ref)
 	if err != nil {
 		return nil, userErr(err)
