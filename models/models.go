@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/sqlforge/sqlforge/internal/dataset"
+	"github.com/sqlforge/sqlforge/internal/atomicfile"
 )
 
 //go:embed sqlforge-tiny/*.json sqlforge-tiny/*.safetensors sqlforge-tiny/MODEL_CARD.md
@@ -73,7 +73,7 @@ func Resolve(name string) (string, bool, error) {
 		if st, err := os.Stat(dst); err == nil && st.Size() == int64(len(b)) {
 			continue
 		}
-		if _, err := dataset.WriteFileAtomic(dst, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+		if _, err := atomicfile.Write(dst, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 			return "", true, fmt.Errorf("embedded model %s: %w", name, err)
 		}
 	}
