@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sqlforge/sqlforge/internal/eval"
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/model"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/model/planner"

@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/train"
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"

@@ -17,7 +17,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"

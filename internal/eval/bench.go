@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 )
 
 // RawTime runs, straight through database/sql and with no evaluator around

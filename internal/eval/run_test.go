@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sqlforge/sqlforge/internal/confidence"
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )

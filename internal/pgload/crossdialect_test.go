@@ -8,7 +8,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dialect"
 	"github.com/sqlforge/sqlforge/internal/dialect/postgres"
 	"github.com/sqlforge/sqlforge/internal/dialect/sqlite"
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 

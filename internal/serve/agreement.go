@@ -3,7 +3,7 @@ package serve
 import (
 	"context"
 
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )

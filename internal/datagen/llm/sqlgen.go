@@ -11,7 +11,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dataset"
-	"github.com/sqlforge/sqlforge/internal/eval/match"
+	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/schema"
