@@ -235,7 +235,7 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 		default:
 			return trainSummary{}, userErr(fmt.Errorf("--target must be sql or plan, not %q", o.target))
 		}
-		exs, d, err := m.Examples(recs, maxLen)
+		exs, d, err := local.RecordExamples(m.Tokenizer, m.Template, recs, maxLen)
 		if err != nil {
 			return trainSummary{}, userErr(fmt.Errorf("%s: %w", sp.path, err))
 		}

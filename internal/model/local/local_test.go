@@ -158,7 +158,8 @@ func TestStopSequences(t *testing.T) {
 // `sqlforge train` does, and saves it back to dir.
 func memorise(t *testing.T, dir string, m *lm.Model) {
 	t.Helper()
-	exs, _, err := openRef(t, "local:"+dir).Model().Examples(testRecords, 0)
+	lm := openRef(t, "local:"+dir).Model()
+	exs, _, err := trainlocal.RecordExamples(lm.Tokenizer, lm.Template, testRecords, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

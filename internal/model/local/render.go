@@ -7,7 +7,6 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/prompt"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
 )
 
 // Messages is the prompt a local model is trained on and asked with: the
@@ -58,39 +57,4 @@ func Render(tmpl tokenizer.ChatTemplate, msgs []model.Message) (tokenizer.Prompt
 		return tokenizer.Prompt{}, fmt.Errorf("render prompt: %w", err)
 	}
 	return p, nil
-}
-
-// Example tokenizes a record for supervised fine-tuning: its training
-// messages rendered with tmpl, the loss on the answer tokens only.
-func Example(tok *tokenizer.Tokenizer, tmpl tokenizer.ChatTemplate, r dataset.Record) (trainlocal.Example, error) {
-	p, err := Render(tmpl, TrainingMessages(r))
-	if err != nil {
-		return trainlocal.Example{}, err
-	}
-	ids, mask := tok.EncodePrompt(p)
-	return trainlocal.Example{IDs: ids, Mask: mask}, nil
-}
-
-// Examples tokenizes records with m's tokenizer and template, dropping those
-// longer than maxLen tokens (0: keep all); it returns how many were dropped.
-func (m *Model) Examples(recs []dataset.Record, maxLen int) ([]trainlocal.Example, int, error) {
-	return Examples(m.Tokenizer, m.Template, recs, maxLen)
-}
-
-// Examples is Model.Examples for a tokenizer and template.
-func Examples(tok *tokenizer.Tokenizer, tmpl tokenizer.ChatTemplate, recs []dataset.Record, maxLen int) ([]trainlocal.Example, int, error) {
-	out := make([]trainlocal.Example, 0, len(recs))
-	dropped := 0
-	for i := range recs {
-		ex, err := Example(tok, tmpl, recs[i])
-		if err != nil {
-			return nil, 0, fmt.Errorf("record %d (%s): %w", i+1, recs[i].ID, err)
-		}
-		if maxLen > 0 && len(ex.IDs) > maxLen {
-			dropped++
-			continue
-		}
-		out = append(out, ex)
-	}
-	return out, dropped, nil
 }

@@ -165,7 +165,7 @@ func tokenize(c Corpus, tok *tokenizer.Tokenizer, context int) (local.Dataset, i
 		recs []dataset.Record
 		out  *[]local.Example
 	}{{c.Train, &d.Train}, {c.Valid, &d.Valid}} {
-		exs, _, err := localmodel.Examples(tok, tmpl, split.recs, context)
+		exs, _, err := local.RecordExamples(tok, tmpl, split.recs, context)
 		if err != nil {
 			return local.Dataset{}, 0, fmt.Errorf("pretrain: tokenize: %w", err)
 		}
