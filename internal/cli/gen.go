@@ -301,9 +301,30 @@ func (a *app) genLLM(ctx context.Context, db *sql.DB, dbName string, ont *ontolo
 	defer store.Close()
 	progress := a.llmProgress()
 	defer progress.finish()
-	return llm.Run(ctx, db, ont, sch, llm.Options{QuestionModel: m.question, SQLModel: m.sql, QuestionModelName: m.questionRef.Name,
+	res, err := llm.Run(ctx, db, ont, sch, llm.Options{QuestionModel: m.question, SQLModel: m.sql, QuestionModelName: m.questionRef.Name,
 		SQLModelName: m.sqlRef.Name, Store: store, Questions: lf.questions, K: lf.k, Reasoning: reasoning, Examples: examples,
 		Triplets: lf.triplets, DDL: ddl, DB: dbName, RPM: lf.rpm, Progress: progress.update})
+	if err != nil {
+		return nil, err
+	}
+	if r := res.Run; r.Failed > 0 && r.Sent.Requests == 0 && r.CacheHits == 0 {
+		return nil, fmt.Errorf("gen --llm: all %d requests to the model failed, nothing was written:%s", r.Failed, failureLines(r.Failures, 3))
+	}
+	return res, nil
+}
+
+// failureLines formats the first n failure reasons, one "\n  COUNT× REASON" line each, and
+// how many other reasons there were.
+func failureLines(fs []llm.Failure, n int) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i == n {
+			fmt.Fprintf(&b, "\n  (%d more reasons)", len(fs)-n)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %d× %s", f.Count, f.Reason)
+	}
+	return b.String()
 }
 
 // mixLLM appends the LLM records to the template ones, giving an LLM record whose result
@@ -452,6 +473,11 @@ func (a *app) printGenSummary(s genSummary) error {
 		}
 		fmt.Fprintf(a.stdout, "; this run sent %d requests ($%.4f), %d from cache, %d units resumed, %d failed\n",
 			l.Run.Sent.Requests, l.Run.CostUSD, l.Run.CacheHits, l.Run.Resumed, l.Run.Failed)
+		if len(l.Run.Failures) == 0 {
+			fmt.Fprintln(a.stdout, "  failed requests: none")
+		} else {
+			fmt.Fprintf(a.stdout, "  failed requests by reason:%s\n", failureLines(l.Run.Failures, len(l.Run.Failures)))
+		}
 	}
 	fmt.Fprintf(a.stdout, "wrote %s in %.1fs\n", s.Out, s.Seconds)
 	return nil
