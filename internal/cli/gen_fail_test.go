@@ -59,7 +59,7 @@ func TestGenLLMSummaryCountsFailures(t *testing.T) {
 		t.Errorf("summary of a run without failures:\n%s", got)
 	}
 	srv.Enqueue(openaitest.Step{Status: http.StatusBadRequest}) // one of the two question units
-	got := run(t.TempDir()) // a fresh cache: every request is sent again
+	got := run(t.TempDir())                                     // a fresh cache: every request is sent again
 	want := "failed requests by reason:\n  1× model " + srv.BaseURL() + "#gpt-4o-mini: http 400 Bad Request"
 	if !strings.Contains(got, want) {
 		t.Errorf("summary lacks %q:\n%s", want, got)
