@@ -11,6 +11,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 	"github.com/spf13/cobra"
 
+	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/train"
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
 	"github.com/sqlforge/sqlforge/internal/train/ftcheck"
@@ -23,31 +24,55 @@ import (
 var ftSleep train.Sleeper = train.Sleep
 
 // newEngine is the one switch that wires fine-tuning providers. Credentials come from the
-// environment only and are never printed.
+// environment only (model.Env's accessors) and are never printed.
 // With poll > 0 the engine checks an uploaded file every poll instead of its default schedule.
 func newEngine(provider string, poll time.Duration) (*ftopenai.Engine, error) {
+	env := model.OSEnv()
+	if err := checkEngine(provider, env); err != nil {
+		return nil, err
+	}
 	switch provider {
 	case "openai":
-		key := os.Getenv("OPENAI_API_KEY")
-		if key == "" {
-			return nil, userErr(errors.New("engine openai: OPENAI_API_KEY is not set"))
+		base := env.OpenAIBaseURL()
+		if base == model.DefaultOpenAIBaseURL {
+			base = "" // the SDK's own default
 		}
-		return ftopenai.New(ftopenai.Options{APIKey: key, BaseURL: os.Getenv("OPENAI_BASE_URL"), Provider: "openai", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
+		return ftopenai.New(ftopenai.Options{APIKey: env.OpenAIAPIKey().Reveal(), BaseURL: base, Provider: "openai", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
 	case "azure":
-		ep, key, ver := os.Getenv("AZURE_OPENAI_ENDPOINT"), os.Getenv("AZURE_OPENAI_API_KEY"), os.Getenv("AZURE_OPENAI_API_VERSION")
-		if ep == "" || key == "" {
-			return nil, userErr(errors.New("engine azure: AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY must be set"))
-		}
+		ver := os.Getenv(model.EnvAzureAPIVersion)
 		if ver == "" {
 			ver = "2025-04-01-preview"
 		}
-		opts := []option.RequestOption{azure.WithEndpoint(ep, ver), azure.WithAPIKey(key)}
+		opts := []option.RequestOption{azure.WithEndpoint(env.AzureEndpoint(), ver), azure.WithAPIKey(env.AzureAPIKey().Reveal())}
 		if os.Getenv("SQLFORGE_AZURE_ALLOW_HTTP") == "1" { // loopback contract server only
 			opts = append(opts, azure.WithUnsafeAllowHTTP())
 		}
 		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
 	}
 	return nil, userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
+}
+
+// checkEngine reports, without I/O, whether env holds the credentials of the provider: an
+// input error naming the missing variable.
+func checkEngine(provider string, env model.Env) error {
+	switch provider {
+	case "openai":
+		if !env.OpenAIAPIKey().IsSet() {
+			return userErr(fmt.Errorf("engine openai: %s is not set", model.EnvOpenAIAPIKey))
+		}
+	case "azure":
+		for _, v := range []struct {
+			name string
+			set  bool
+		}{{model.EnvAzureEndpoint, env.AzureEndpoint() != ""}, {model.EnvAzureAPIKey, env.AzureAPIKey().IsSet()}} {
+			if !v.set {
+				return userErr(fmt.Errorf("engine azure: %s is not set (%s and %s must be set)", v.name, model.EnvAzureEndpoint, model.EnvAzureAPIKey))
+			}
+		}
+	default:
+		return userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
+	}
+	return nil
 }
 
 // pollEvery is the schedule of --poll d: every d, whether or not anything changed. For d <= 0
@@ -201,13 +226,26 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 	if f.train == "" {
 		return userErr(errors.New("--train is required"))
 	}
-	var dep *ftazure.Client
+	var (
+		dep *ftazure.Client
+		err error
+	)
 	if f.deploy.name != "" {
 		if f.engine != "azure" {
 			return userErr(fmt.Errorf("--deploy: only Azure OpenAI models are deployed (engine %s serves fine-tuned models as they are)", f.engine))
 		}
 		if err := f.deploy.check(); err != nil {
 			return err
+		}
+	}
+	if !f.dryRun { // credentials before the files' checks, which take seconds on a large file
+		if err := checkEngine(f.engine, model.OSEnv()); err != nil {
+			return err
+		}
+		if f.deploy.name != "" {
+			if dep, err = newDeployer(f.poll); err != nil {
+				return err
+			}
 		}
 	}
 	rep, err := a.checkFile(f.train, ftcheck.Options{Model: f.base, Epochs: f.epochs})
@@ -227,11 +265,6 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 	}
 	if f.dryRun {
 		return nil
-	}
-	if f.deploy.name != "" { // before anything is uploaded
-		if dep, err = newDeployer(f.poll); err != nil {
-			return err
-		}
 	}
 	eng, err := newEngine(f.engine, f.poll)
 	if err != nil {

@@ -93,7 +93,10 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			if err := a.sweepTemps(out, false); err != nil {
 				return err
 			}
-			var fmts []dataset.Format
+			var (
+				fmts []dataset.Format
+				err  error
+			)
 			for _, f := range strings.Split(formats, ",") {
 				if f = strings.TrimSpace(f); f == "" {
 					continue
@@ -103,6 +106,12 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 					return userErr(fmt.Errorf("--formats: %w", err))
 				}
 				fmts = append(fmts, pf)
+			}
+			var models *genModels
+			if lf.model != "" { // credentials and local servers are checked before any work
+				if models, err = openGenModels(ctx, lf, model.OSEnv()); err != nil {
+					return err
+				}
 			}
 			db, err := database.Open(ctx, dbRef)
 			if err != nil {
@@ -138,7 +147,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			var lres *llm.Result
 			all := recs
 			if lf.model != "" {
-				if lres, err = a.genLLM(ctx, db.DB, db.Name, ont, sch, recs, reasoning, out, lf); err != nil {
+				if lres, err = a.genLLM(ctx, db.DB, db.Name, ont, sch, recs, reasoning, out, lf, models); err != nil {
 					return err
 				}
 				all = mixLLM(recs, lres.Records())
@@ -223,33 +232,57 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	return c
 }
 
-// genLLM runs the LLM pipeline with the template records as few-shot examples.
-func (a *app) genLLM(ctx context.Context, db *sql.DB, dbName string, ont *ontology.Ontology, sch *schema.Schema,
-	examples []dataset.Record, reasoning bool, out string, lf genLLMFlags) (*llm.Result, error) {
+// genModels are gen's opened --llm and --sql-model backends.
+type genModels struct {
+	question, sql       model.Backend
+	questionRef, sqlRef model.Ref
+}
+
+// openGenModels checks --llm and --sql-model before any work: the references parse, env holds
+// their credentials, and a local server (ollama:, http://) answers. Every failure is an
+// input error (exit status 2) naming the variable or the URL.
+func openGenModels(ctx context.Context, lf genLLMFlags, env model.Env) (*genModels, error) {
 	if lf.k < 1 {
 		return nil, userErr(fmt.Errorf("--k must be at least 1"))
 	}
 	if lf.sqlModel == "" {
 		lf.sqlModel = lf.model
 	}
-	qref, err := model.ParseRef(lf.model)
-	if err != nil {
+	m := &genModels{}
+	var err error
+	if m.questionRef, err = model.ParseRef(lf.model); err != nil {
 		return nil, userErr(fmt.Errorf("--llm: %w", err))
 	}
-	sref, err := model.ParseRef(lf.sqlModel)
-	if err != nil {
+	if m.sqlRef, err = model.ParseRef(lf.sqlModel); err != nil {
 		return nil, userErr(fmt.Errorf("--sql-model: %w", err))
 	}
-	qb, err := model.Open(ctx, qref, model.OSEnv())
-	if err != nil {
-		return nil, userErr(err)
+	refs := []model.Ref{m.questionRef}
+	if m.sqlRef != m.questionRef {
+		refs = append(refs, m.sqlRef)
 	}
-	sb := qb
-	if sref != qref {
-		if sb, err = model.Open(ctx, sref, model.OSEnv()); err != nil {
+	for _, ref := range refs {
+		if err := model.Check(ref, env); err != nil {
+			return nil, userErr(err)
+		}
+		if err := model.Probe(ctx, ref, env, 0); err != nil {
 			return nil, userErr(err)
 		}
 	}
+	if m.question, err = model.Open(ctx, m.questionRef, env); err != nil {
+		return nil, userErr(err)
+	}
+	m.sql = m.question
+	if m.sqlRef != m.questionRef {
+		if m.sql, err = model.Open(ctx, m.sqlRef, env); err != nil {
+			return nil, userErr(err)
+		}
+	}
+	return m, nil
+}
+
+// genLLM runs the LLM pipeline with the template records as few-shot examples.
+func (a *app) genLLM(ctx context.Context, db *sql.DB, dbName string, ont *ontology.Ontology, sch *schema.Schema,
+	examples []dataset.Record, reasoning bool, out string, lf genLLMFlags, m *genModels) (*llm.Result, error) {
 	var ddl string
 	if lf.ddl != "" {
 		b, err := os.ReadFile(lf.ddl)
@@ -268,9 +301,30 @@ func (a *app) genLLM(ctx context.Context, db *sql.DB, dbName string, ont *ontolo
 	defer store.Close()
 	progress := a.llmProgress()
 	defer progress.finish()
-	return llm.Run(ctx, db, ont, sch, llm.Options{QuestionModel: qb, SQLModel: sb, QuestionModelName: qref.Name,
-		SQLModelName: sref.Name, Store: store, Questions: lf.questions, K: lf.k, Reasoning: reasoning, Examples: examples,
+	res, err := llm.Run(ctx, db, ont, sch, llm.Options{QuestionModel: m.question, SQLModel: m.sql, QuestionModelName: m.questionRef.Name,
+		SQLModelName: m.sqlRef.Name, Store: store, Questions: lf.questions, K: lf.k, Reasoning: reasoning, Examples: examples,
 		Triplets: lf.triplets, DDL: ddl, DB: dbName, RPM: lf.rpm, Progress: progress.update})
+	if err != nil {
+		return nil, err
+	}
+	if r := res.Run; r.Failed > 0 && r.Sent.Requests == 0 && r.CacheHits == 0 {
+		return nil, fmt.Errorf("gen --llm: all %d requests to the model failed, nothing was written:%s", r.Failed, failureLines(r.Failures, 3))
+	}
+	return res, nil
+}
+
+// failureLines formats the first n failure reasons, one "\n  COUNT× REASON" line each, and
+// how many other reasons there were.
+func failureLines(fs []llm.Failure, n int) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i == n {
+			fmt.Fprintf(&b, "\n  (%d more reasons)", len(fs)-n)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %d× %s", f.Count, f.Reason)
+	}
+	return b.String()
 }
 
 // mixLLM appends the LLM records to the template ones, giving an LLM record whose result
@@ -419,6 +473,11 @@ func (a *app) printGenSummary(s genSummary) error {
 		}
 		fmt.Fprintf(a.stdout, "; this run sent %d requests ($%.4f), %d from cache, %d units resumed, %d failed\n",
 			l.Run.Sent.Requests, l.Run.CostUSD, l.Run.CacheHits, l.Run.Resumed, l.Run.Failed)
+		if len(l.Run.Failures) == 0 {
+			fmt.Fprintln(a.stdout, "  failed requests: none")
+		} else {
+			fmt.Fprintf(a.stdout, "  failed requests by reason:%s\n", failureLines(l.Run.Failures, len(l.Run.Failures)))
+		}
 	}
 	fmt.Fprintf(a.stdout, "wrote %s in %.1fs\n", s.Out, s.Seconds)
 	return nil

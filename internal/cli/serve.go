@@ -62,6 +62,14 @@ see docs/serving.md.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			// The address first: a port in use fails before the model is loaded. Connections
+			// made while it loads wait in the listen queue and are answered once it is.
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return userErr(fmt.Errorf("listen on %s: %w", addr, err))
+			}
+			defer ln.Close()
+			a.progress("sqlforge: listening on http://%s; loading the model\n", ln.Addr())
 			svc, closeAll, err := sf.setup(ctx, log)
 			if err != nil {
 				return userErr(err)
@@ -82,21 +90,25 @@ see docs/serving.md.`,
 			if err != nil {
 				return err
 			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return userErr(fmt.Errorf("listen on %s: %w", addr, err))
-			}
 			hs := srv.HTTPServer()
-			log.Info("serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("model", svc.Model()),
-				slog.Int("api_keys", len(keys)), slog.Float64("rate_per_s", rate))
-			fmt.Fprintf(a.stdout, "sqlforge serving %s on http://%s\n", svc.Model(), ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
-			select {
-			case <-ctx.Done():
+			stop := func() error {
 				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				return hs.Shutdown(sctx)
+			}
+			url := "http://" + ln.Addr().String()
+			if err := awaitReady(ctx, ln.Addr()); err != nil {
+				_ = stop()
+				return fmt.Errorf("serve: %s does not answer: %w", url, err)
+			}
+			log.Info("ready", slog.String("addr", url), slog.String("model", svc.Model()),
+				slog.Int("api_keys", len(keys)), slog.Float64("rate_per_s", rate))
+			fmt.Fprintf(a.stdout, "ready: sqlforge serving %s on %s\n", svc.Model(), url)
+			select {
+			case <-ctx.Done():
+				return stop()
 			case err := <-errc:
 				if errors.Is(err, http.ErrServerClosed) {
 					return nil
@@ -113,4 +125,34 @@ see docs/serving.md.`,
 	f.IntVar(&burst, "burst", 40, "token-bucket burst per key")
 	f.Int64Var(&maxBody, "max-body", 64<<10, "request body limit in bytes")
 	return c
+}
+
+// awaitReady sends GET /readyz to the server listening on addr (over loopback when addr is
+// a wildcard address) and returns nil once it answers 200.
+func awaitReady(ctx context.Context, addr net.Addr) error {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip != nil && ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /readyz: %s", resp.Status)
+	}
+	return nil
 }

@@ -44,6 +44,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Reason is the failure without what varies between attempts of the same failure (the
+// retry detail, the attempt count), so that equal failures can be counted together.
+func (e *Error) Reason() string { return "model " + e.Backend + ": " + e.summary() }
+
 func (e *Error) summary() string {
 	var b strings.Builder
 	if e.Status != 0 {

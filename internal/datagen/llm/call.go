@@ -33,10 +33,11 @@ type caller struct {
 	store   *Store
 	limiter *limiter
 
-	mu     sync.Mutex
-	sent   Tokens // billed by this run
-	hits   int
-	failed int
+	mu       sync.Mutex
+	sent     Tokens // billed by this run
+	hits     int
+	failed   int
+	failures failures // failed requests by reason
 	// inflight holds the requests being sent, so identical requests made at the same time
 	// (two units asking the same prompt) are sent once and share the answer.
 	inflight map[string]*flight
@@ -124,6 +125,7 @@ func (c *caller) send(ctx context.Context, key string, req model.Request, stage 
 		if ctx.Err() == nil {
 			c.mu.Lock()
 			c.failed++
+			c.failures.add(failureReason(err), 1)
 			c.mu.Unlock()
 		}
 		return nil, err

@@ -74,3 +74,42 @@ func TestIdenticalConcurrentRequestsSentOnce(t *testing.T) {
 		t.Errorf("sent %+v, want 1 request", c.sent)
 	}
 }
+
+// failingBackend fails every request with err.
+type failingBackend struct{ err error }
+
+func (b failingBackend) Name() string { return "failing" }
+
+func (b failingBackend) Generate(context.Context, model.Request) (model.Response, error) {
+	return model.Response{}, b.err
+}
+
+// TestFailedRequestsCountedByReason: each failed request is counted under its reason, the
+// same failure after different numbers of attempts under one reason, in first-seen order.
+func TestFailedRequestsCountedByReason(t *testing.T) {
+	st, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	unauthorized := func(attempts int) error {
+		return &model.Error{Backend: "http://x/v1#m", Status: 401, Message: "bad key", Attempts: attempts}
+	}
+	errs := []error{unauthorized(1), &model.Error{Backend: "http://x/v1#m", Message: "request failed: connection refused"}, unauthorized(3)}
+	c := &caller{store: st, limiter: newLimiter(0, nil, nil)}
+	for i, e := range errs {
+		c.b = failingBackend{e}
+		req := model.Request{Messages: []model.Message{{Role: "user", Content: string(rune('a' + i))}}}
+		if _, err := c.generate(context.Background(), req, StageSQL, map[string]Tokens{}); err == nil {
+			t.Fatal("no error")
+		}
+	}
+	got := c.failures
+	want := failures{{"model http://x/v1#m: http 401 Unauthorized: bad key", 2}, {"model http://x/v1#m: request failed: connection refused", 1}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("failures %v, want %v", got, want)
+	}
+	if c.failed != 3 {
+		t.Errorf("failed %d, want 3", c.failed)
+	}
+}

@@ -1,10 +1,13 @@
 package llm
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/model"
 )
 
 // Report summarises an LLM generation for the manifest. It depends only on the responses
@@ -66,10 +69,51 @@ type RunStats struct {
 	CacheHits int `json:"cache_hits"`
 	// Failed is the number of requests that failed after the client's retries.
 	Failed int `json:"failed"`
+	// Failures counts the failed requests by reason, in the order the reasons first
+	// occurred (empty when none failed).
+	Failures []Failure `json:"failures"`
 	// CostUSD prices Sent.
 	CostUSD float64 `json:"cost_usd"`
 	// Resumed is the number of work units found already done in the journal.
 	Resumed int `json:"resumed_units"`
+}
+
+// Failure is one reason requests failed and how many did.
+type Failure struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+// maxFailureReasons bounds the distinct reasons kept; later ones count as otherFailures.
+const maxFailureReasons = 20
+
+const otherFailures = "other reasons"
+
+// failures counts failed requests by reason, in first-seen order.
+type failures []Failure
+
+func (f *failures) add(reason string, n int) {
+	for i := range *f {
+		if (*f)[i].Reason == reason {
+			(*f)[i].Count += n
+			return
+		}
+	}
+	if len(*f) >= maxFailureReasons && reason != otherFailures {
+		f.add(otherFailures, n)
+		return
+	}
+	*f = append(*f, Failure{Reason: reason, Count: n})
+}
+
+// failureReason is err as counted in RunStats.Failures: a model error's Reason, else its
+// first line.
+func failureReason(err error) string {
+	var me *model.Error
+	if errors.As(err, &me) {
+		return me.Reason()
+	}
+	return describe(err)
 }
 
 func newReport(o Options) Report {
@@ -139,6 +183,9 @@ func (res *Result) finish(p *pipeline) {
 		run.Sent.add(c.sent)
 		run.CacheHits += c.hits
 		run.Failed += c.failed
+		for _, f := range c.failures {
+			(*failures)(&run.Failures).add(f.Reason, f.Count)
+		}
 		name := r.QuestionModel
 		if c == p.sqlCall {
 			name = r.SQLModel
@@ -150,6 +197,9 @@ func (res *Result) finish(p *pipeline) {
 		if p.sqlCall == p.questionCall {
 			break
 		}
+	}
+	if run.Failures == nil {
+		run.Failures = []Failure{}
 	}
 	run.CostUSD = math.Round(run.CostUSD*1e6) / 1e6
 }
