@@ -28,6 +28,9 @@ type Backend struct {
 	// constraint, when set, keeps every answer a valid prefix of a SELECT
 	// over a schema's names (schema-constrained decoding).
 	constraint lm.Constraint
+	// texts are the tokenizer's token texts, decoded once for GenerateChecked.
+	textsOnce sync.Once
+	texts     *constrain.Texts
 }
 
 // Constrain makes the backend decode under schema-constrained decoding
@@ -77,6 +80,25 @@ func (b *Backend) Model() *Model { return b.m }
 // choices; under the schema constraint when Constrain was called. Logprobs
 // fills MeanLogprob.
 func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Response, error) {
+	b.mu.Lock()
+	c := b.constraint
+	b.mu.Unlock()
+	return b.generateUnder(ctx, req, c)
+}
+
+// GenerateChecked is Generate under a prefix constraint for this request only: every token
+// keeps check's language a valid prefix, and the answer ends only once it is complete (query
+// plans: plan.CheckPrefix with the ontology's names and the question's linked values).
+func (b *Backend) GenerateChecked(ctx context.Context, req model.Request, check constrain.Checker) (model.Response, error) {
+	b.textsOnce.Do(func() { b.texts = constrain.TokenTexts(b.m.Tokenizer) })
+	var end []int
+	for _, s := range b.m.stops {
+		end = append(end, s...)
+	}
+	return b.generateUnder(ctx, req, constrain.NewPrefix(b.texts, check, end))
+}
+
+func (b *Backend) generateUnder(ctx context.Context, req model.Request, constraint lm.Constraint) (model.Response, error) {
 	start := time.Now()
 	if len(req.Messages) == 0 {
 		return model.Response{}, fmt.Errorf("local generate: no messages")
@@ -106,11 +128,11 @@ func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Respon
 	defer b.mu.Unlock()
 	for i := range n {
 		var out generation
-		if temp == 0 && b.constraint == nil {
+		if temp == 0 && constraint == nil {
 			out, err = b.m.generate(ctx, ids, maxNew, req.Stop)
 		} else {
 			out, err = b.m.generateWith(ctx, ids, req.Stop, lm.GenerateOptions{MaxNew: maxNew, Temperature: temp,
-				Seed: seed + uint64(i), Constraint: b.constraint})
+				Seed: seed + uint64(i), Constraint: constraint})
 		}
 		if err != nil {
 			return model.Response{}, fmt.Errorf("local generate: %w", err)

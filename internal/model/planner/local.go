@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/plan"
 	"github.com/sqlforge/sqlforge/internal/plan/link"
@@ -31,6 +32,34 @@ type Local struct {
 	Temperature float64
 	// ModelWeight scales the decoded plans' scores against the retrieved and linked ones.
 	ModelWeight float64
+	// Constrained decodes under the plan grammar (plan.CheckPrefix): only the ontology's names,
+	// and as filter values only those the question's links and numbers give.
+	Constrained bool
+}
+
+// checkedGenerator is a backend that decodes under a prefix constraint (a local model).
+type checkedGenerator interface {
+	GenerateChecked(ctx context.Context, req model.Request, check constrain.Checker) (model.Response, error)
+}
+
+// vocabulary is what constrained decoding may write for this question.
+func (l *Local) vocabulary(question string, links *link.Links) plan.Vocabulary {
+	v := plan.Vocabulary{Metrics: l.env.Compiler.Names().MetricIDs(), Values: []string{}}
+	for _, d := range l.env.Ont.Dimensions {
+		v.Dimensions = append(v.Dimensions, d.Name)
+	}
+	for _, s := range l.env.Ont.Segments {
+		v.Segments = append(v.Segments, s.Name)
+	}
+	for _, m := range links.Mentions {
+		if m.Kind == link.KindValue {
+			v.Values = append(v.Values, m.Value)
+		}
+	}
+	for _, w := range strings.FieldsFunc(question, func(r rune) bool { return r < '0' || r > '9' }) {
+		v.Values = append(v.Values, w) // years and other numbers, as written
+	}
+	return v
 }
 
 // PlanMemoryFile is the file beside a plan decoder's weights (or adapter) that holds the
@@ -42,7 +71,8 @@ func (l *Local) WithMemory(k *KNN) *Local { l.memory = k; return l }
 
 // NewLocal wraps a local backend trained on plan texts.
 func NewLocal(env *Env, b model.Backend, name string, messages func(string) []model.Message) *Local {
-	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight}
+	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight,
+		Constrained: true}
 }
 
 func (l *Local) Name() string { return l.name }
@@ -50,21 +80,28 @@ func (l *Local) Name() string { return l.name }
 // Answer decodes plans and chooses among them.
 func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 	msgs := l.Messages(question)
+	links := l.env.Linker.Links(question)
+	generate := l.b.Generate
+	if cb, ok := l.b.(checkedGenerator); ok && l.Constrained {
+		vocab := l.vocabulary(question, links)
+		generate = func(ctx context.Context, req model.Request) (model.Response, error) {
+			return cb.GenerateChecked(ctx, req, func(text string) (bool, bool) { return plan.CheckPrefix(text, vocab) })
+		}
+	}
 	zero := 0.0
-	greedy, err := l.b.Generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &zero, Logprobs: true})
+	greedy, err := generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &zero, Logprobs: true})
 	if err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", l.name, err)
 	}
 	choices := greedy.Choices
 	if l.Samples > 0 {
 		t, seed := l.Temperature, 1
-		more, err := l.b.Generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &t, N: l.Samples, Seed: &seed, Logprobs: true})
+		more, err := generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &t, N: l.Samples, Seed: &seed, Logprobs: true})
 		if err == nil {
 			choices = append(choices, more.Choices...)
 		}
 	}
 	names := l.env.Compiler.Names()
-	links := l.env.Linker.Links(question)
 	var cands []Candidate
 	var raw []string
 	for i, ch := range choices {
