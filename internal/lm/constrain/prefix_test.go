@@ -17,7 +17,9 @@ func (v fakeVocab) IsSpecial(id int) bool   { return id == 0 }
 func TestPrefix(t *testing.T) {
 	vocab := fakeVocab{"<end>", "rev", "enue", " by", " product", " colour", ""}
 	want := "revenue by product"
-	check := func(text string) (bool, bool) { return strings.HasPrefix(want, text) || text == "revenue", text == want || text == "revenue" }
+	check := func(text string) (bool, bool) {
+		return strings.HasPrefix(want, text) || text == "revenue", text == want || text == "revenue"
+	}
 	p := NewPrefix(TokenTexts(vocab), check, []int{0})
 	var s lm.ConstraintState = p.Begin()
 	steps := []struct {
