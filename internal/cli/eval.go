@@ -116,7 +116,7 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "limit on each query")
 	fl.StringVar(&f.judge, "judge", "", "LLM judge model reference, asked about deterministic mismatches")
 	fl.StringVar(&f.cacheDir, "cache", "", "prediction cache directory (default: the user cache directory)")
-	fl.BoolVar(&f.constrain, "constrain", false, "local models decode under schema-constrained decoding over --db's tables and columns")
+	fl.BoolVar(&f.constrain, "constrain", false, "local models decode under schema-constrained decoding over --db's tables and columns; plan:local models under the plan grammar")
 	fl.StringVar(&f.ontology, "ontology", "", "ontology of plan: models (default: the shipped one of an embedded --db)")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 }
@@ -188,6 +188,9 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 			pl, err := openPlanner(ctx, ref, env)
 			if err != nil {
 				return nil, nil, err
+			}
+			if l, ok := pl.(*planner.Local); ok && f.constrain {
+				l.Constrained = true // decode under the plan grammar
 			}
 			preds = append(preds, eval.PlanPredictor{P: pl})
 			continue

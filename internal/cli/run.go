@@ -98,7 +98,7 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f.StringVar(&out, "out", "", "output directory (required)")
 	f.IntVar(&size, "size", 3000, "pairs to generate before dedupe, balance and split")
 	f.IntVar(&testN, "test", 0, "evaluate a seeded sample of this many items of the split (0: all)")
-	f.BoolVar(&constrained, "constrain", constrained, "also evaluate the fine-tuned model with schema-constrained decoding")
+	f.BoolVar(&constrained, "constrain", constrained, "plan models: decode under the plan grammar (slower); raw-SQL models: also evaluate with schema-constrained decoding")
 	f.IntVar(&augment, "augment", augment, "add up to N execution-verified copies of each train pair with its year swapped (question and SQL alike); 0: none")
 	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")

@@ -70,10 +70,10 @@ func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o
 			closeAll()
 			return nil, nil, nil, err
 		}
-		preds = append(preds, eval.PlanPredictor{P: pl})
-		if constrained {
-			notes = append(notes, "--constrain applies to raw-SQL models (--target sql)")
+		if l, ok := pl.(*planner.Local); ok && constrained {
+			l.Constrained = true // decode under the plan grammar
 		}
+		preds = append(preds, eval.PlanPredictor{P: pl})
 		return preds, notes, closeAll, nil
 	}
 	preds = append(preds, localPredictor{b: b.(*localmodel.Backend)})

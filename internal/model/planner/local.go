@@ -33,7 +33,10 @@ type Local struct {
 	// ModelWeight scales the decoded plans' scores against the retrieved and linked ones.
 	ModelWeight float64
 	// Constrained decodes under the plan grammar (plan.CheckPrefix): only the ontology's names,
-	// and as filter values only those the question's links and numbers give.
+	// and as filter values only those the question's links and numbers give. Off by default:
+	// each rejected candidate token costs a parse, and the main job's evaluation took over
+	// twice as long with it for no gain in EX (docs/plans.md); `run --constrain` and
+	// `eval --constrain` turn it on.
 	Constrained bool
 }
 
@@ -71,8 +74,7 @@ func (l *Local) WithMemory(k *KNN) *Local { l.memory = k; return l }
 
 // NewLocal wraps a local backend trained on plan texts.
 func NewLocal(env *Env, b model.Backend, name string, messages func(string) []model.Message) *Local {
-	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight,
-		Constrained: true}
+	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight}
 }
 
 func (l *Local) Name() string { return l.name }
