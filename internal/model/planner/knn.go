@@ -6,6 +6,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/plan"
+	"github.com/sqlforge/sqlforge/internal/plan/link"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 )
 
@@ -65,7 +66,7 @@ func (k *KNN) Candidates(question string) []Candidate {
 			continue
 		}
 		sim := h.Score / hits[0].Score
-		cands = append(cands, Candidate{Plan: p, Score: 0.6 * sim * k.coverage(p, cands)})
+		cands = append(cands, Candidate{Plan: p, Score: 0.6 * sim * k.coverage(p, cands) * link.Agreement(p, links)})
 	}
 	return cands
 }

@@ -65,6 +65,12 @@ func Agreement(p *plan.Plan, ls *Links) float64 {
 		}
 	}
 	timeAgreement(p, ls, tally)
+	share := ls.Share && ls.Compare == nil // "% change" asks for growth, not a share
+	for _, cue := range []struct{ asked, has bool }{{share, p.Share != nil}, {ls.Running, p.Running}, {ls.Rank, p.Rank}} {
+		if cue.asked || cue.has {
+			tally(cue.asked == cue.has) // a share, running total or rank asked for, or added unasked
+		}
+	}
 	if ls.Limit > 0 {
 		tally(p.Limit == ls.Limit)
 	} else if p.Limit > 0 && !strings.Contains(ls.Question, itoa(p.Limit)) {

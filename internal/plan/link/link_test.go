@@ -40,6 +40,8 @@ var northwindCases = []planCase{
 	{"Revenue in Germany excluding Beverages", "revenue where customer_country = 'Germany' and category != 'Beverages'"},
 	{"How many orders were placed on or after 2024-06-01?", "order_count in 2024-06-01..2024-12-31"},
 	{"Revenue since March 2024", "revenue in 2024-03..2024-12"},
+	{"Share of orders shipped late by each carrier", "order_count by shipper share of late_shipment"},
+	{"How many employees work in each title?", "headcount by employee_title"},
 	// abbreviations and more of the ontology's words
 	{"rev by cat 2023", "revenue by category in 2023"},
 	{"avg discount per employee", "average_discount by employee"},
