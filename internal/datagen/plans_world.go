@@ -116,23 +116,23 @@ func fullNames(ctx context.Context, db *sql.DB, d *ontology.Dimension) ([]string
 	if err != nil {
 		return nil, err
 	}
-	q := fmt.Sprintf("SELECT DISTINCT %s || ' ' || %s FROM %s LIMIT 10", d.Labels[0], d.Labels[len(d.Labels)-1], from)
-	rows, err := db.QueryContext(ctx, q)
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer conn.Close()
+	rows, err := query(ctx, conn, fmt.Sprintf("SELECT DISTINCT %s || ' ' || %s FROM %s WHERE %s IS NOT NULL LIMIT 10",
+		d.Labels[0], d.Labels[len(d.Labels)-1], from, d.Labels[0]))
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for rows.Next() {
-		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		if s.Valid {
-			out = append(out, s.String)
+	for _, r := range rows {
+		if r[0] != `\N` {
+			out = append(out, r[0])
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // probe compiles p and checks that it returns a non-NULL value.
