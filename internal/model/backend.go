@@ -11,6 +11,8 @@ package model
 import (
 	"context"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/prompt"
 )
 
 // Backend generates completions for chat requests. Implementations must be
@@ -25,21 +27,18 @@ type Backend interface {
 	Name() string
 }
 
-// Role is the author of a chat message.
-type Role string
+// Role is the author of a chat message (defined with the prompts that render messages).
+type Role = prompt.Role
 
 // The roles every OpenAI-compatible server accepts.
 const (
-	RoleSystem    Role = "system"
-	RoleUser      Role = "user"
-	RoleAssistant Role = "assistant"
+	RoleSystem    = prompt.RoleSystem
+	RoleUser      = prompt.RoleUser
+	RoleAssistant = prompt.RoleAssistant
 )
 
 // Message is one turn of a chat conversation.
-type Message struct {
-	Role    Role
-	Content string
-}
+type Message = prompt.Message
 
 // Request is what a Backend is asked to complete. Zero values mean "the
 // server's default" except where noted.

@@ -54,7 +54,7 @@ func openTest(t *testing.T, ref string, env map[string]string, sl *sleeps) *Clie
 }
 
 func ask(n int) Request {
-	return Request{Messages: []Message{{RoleSystem, "You write SQLite."}, {RoleUser, "How many orders?"}}, N: n, MaxTokens: 64}
+	return Request{Messages: []Message{{Role: RoleSystem, Content: "You write SQLite."}, {Role: RoleUser, Content: "How many orders?"}}, N: n, MaxTokens: 64}
 }
 
 func TestGenerateFlavours(t *testing.T) {

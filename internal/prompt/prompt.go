@@ -15,8 +15,6 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
-
-	"github.com/sqlforge/sqlforge/internal/model"
 )
 
 //go:embed templates/*.tmpl
@@ -28,6 +26,23 @@ var templates = template.Must(template.ParseFS(templateFS, "templates/*.tmpl"))
 const FinalSQLMarker = "###final_sql_query:"
 
 // Example is a solved question shown to the model before the real one (few-shot), or an
+// Role is the author of a chat message.
+type Role string
+
+// The roles every OpenAI-compatible server accepts.
+const (
+	RoleSystem    Role = "system"
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// Message is one turn of a chat conversation, as the prompts render it and every model
+// backend (internal/model) receives it.
+type Message struct {
+	Role    Role
+	Content string
+}
+
 // earlier turn of the conversation.
 type Example struct {
 	// Question is the natural-language question.
@@ -74,14 +89,14 @@ type Input struct {
 
 // Messages renders in as chat messages: system, examples and history as user/assistant
 // pairs, then the question.
-func Messages(in Input) []model.Message {
-	msgs := []model.Message{{Role: model.RoleSystem, Content: System(in)}}
+func Messages(in Input) []Message {
+	msgs := []Message{{Role: RoleSystem, Content: System(in)}}
 	for _, ex := range append(append([]Example(nil), in.Examples...), in.History...) {
 		msgs = append(msgs,
-			model.Message{Role: model.RoleUser, Content: User(ex.Question, "")},
-			model.Message{Role: model.RoleAssistant, Content: Assistant(ex, in.Reasoning)})
+			Message{Role: RoleUser, Content: User(ex.Question, "")},
+			Message{Role: RoleAssistant, Content: Assistant(ex, in.Reasoning)})
 	}
-	return append(msgs, model.Message{Role: model.RoleUser, Content: User(in.Question, in.Evidence)})
+	return append(msgs, Message{Role: RoleUser, Content: User(in.Question, in.Evidence)})
 }
 
 // System renders the system message of in.

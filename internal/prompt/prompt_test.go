@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sqlforge/sqlforge/internal/database"
-	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/schema"
 )
@@ -45,7 +44,7 @@ func northwind(t *testing.T) (*schema.Schema, *ontology.Ontology) {
 	return s, o
 }
 
-func dump(msgs []model.Message) string {
+func dump(msgs []Message) string {
 	var b strings.Builder
 	for _, m := range msgs {
 		b.WriteString("=== " + string(m.Role) + "\n" + m.Content + "\n")
@@ -158,10 +157,6 @@ func TestAssistant(t *testing.T) {
 	}
 	if got, want := Assistant(ex, true), "because\n\n###final_sql_query:\nSELECT 1"; got != want {
 		t.Errorf("reasoning: got %q, want %q", got, want)
-	}
-	sql, reasoning := model.ExtractSQL(Assistant(ex, true))
-	if sql != "SELECT 1" || reasoning != "because" {
-		t.Errorf("ExtractSQL of the rendered answer: got %q, %q", sql, reasoning)
 	}
 }
 
