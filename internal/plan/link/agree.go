@@ -65,6 +65,7 @@ func Agreement(p *plan.Plan, ls *Links) float64 {
 		}
 	}
 	timeAgreement(p, ls, tally)
+	groupAgreement(p, ls, tally, func(w float64) { bad += w })
 	share := ls.Share && ls.Compare == nil // "% change" asks for growth, not a share
 	for _, cue := range []struct{ asked, has bool }{{share, p.Share != nil}, {ls.Running, p.Running}, {ls.Rank, p.Rank}} {
 		if cue.asked || cue.has {
@@ -85,6 +86,73 @@ func Agreement(p *plan.Plan, ls *Links) float64 {
 		return 0.5
 	}
 	return good / (good + bad)
+}
+
+// groupAgreement: each breakdown the question asks for ("by country", "per year") the plan
+// must have; a breakdown the question never mentions counts against it, and so does one it
+// mentions only in passing ("the price of products from Japan") when nothing is ranked,
+// thresholded or counted. A count of groups or a sort nobody asked for counts against too.
+func groupAgreement(p *plan.Plan, ls *Links, tally func(bool), against func(float64)) {
+	dims := make([]string, 0, len(p.GroupBy)+1)
+	for _, g := range p.GroupBy {
+		dims = append(dims, g.Dim)
+	}
+	if p.Per != "" {
+		dims = append(dims, p.Per)
+	}
+	if p.Share != nil {
+		return // a share's breakdown is its denominator's business
+	}
+	ranked := ls.Limit > 0 || ls.Direction || ls.Having != nil || ls.Rank || ls.Order != nil || ls.HowMany != "" || ls.Running
+	for _, m := range ls.Mentions {
+		if (m.Kind == KindDimension || m.Kind == KindGrain) && m.By {
+			tally(anyDim(dims, func(d string) bool { return ls.sameDim(d, m) }))
+		}
+	}
+	for _, d := range dims {
+		mentioned, by := false, false
+		for _, m := range ls.Mentions {
+			if (m.Kind == KindDimension || m.Kind == KindGrain) && ls.sameDim(d, m) {
+				mentioned, by = true, by || m.By
+			}
+		}
+		switch {
+		case !mentioned:
+			against(1)
+		case !by && !ranked:
+			against(0.5)
+		}
+	}
+	asked := ls.HowMany != "" || strings.Contains(strings.ToLower(ls.Question), "how many")
+	if p.Count && !asked {
+		against(1)
+	}
+	if p.Order != nil && ls.Order == nil && !ls.Direction && ls.Limit == 0 && !ls.Rank {
+		against(0.5)
+	}
+}
+
+// sameDim reports whether plan dimension d is what mention m names: the same id, a sibling
+// of a generic word ("country": customer_country or ship_country), or a calendar dimension
+// of the grain written.
+func (ls *Links) sameDim(d string, m Mention) bool {
+	if m.Kind == KindGrain {
+		return d == m.ID || m.Grain != "" && ls.dimGrain[d] == m.Grain
+	}
+	if d == m.ID {
+		return true
+	}
+	last := func(s string) string { return s[strings.LastIndex(s, "_")+1:] }
+	return m.End-m.Start == 1 && last(d) == last(m.ID)
+}
+
+func anyDim(dims []string, f func(string) bool) bool {
+	for _, d := range dims {
+		if f(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func timeAgreement(p *plan.Plan, ls *Links, tally func(bool)) {

@@ -296,7 +296,11 @@ func (l *Linker) verbMetric(ls *Links) string {
 			continue
 		}
 		// "how much did we sell" asks for money; "how many (units) did we sell" for units.
+		// An amount written as money ("sold more than $200k", "over 200k") asks for money too.
 		phrase := "units sold"
+		if ls.money {
+			phrase = "revenue"
+		}
 		for j := max(0, i-4); j < i; j++ {
 			if ls.toks[j].text == "much" {
 				phrase = "revenue"

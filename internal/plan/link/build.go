@@ -23,7 +23,7 @@ func (l *Linker) build(ls *Links, ch choice) (p *plan.Plan, used map[int]bool, l
 	p = &plan.Plan{Measures: append([]string(nil), ch.metrics...)}
 	used = map[int]bool{}
 	for k, m := range ls.Mentions {
-		if m.Kind == KindMetric && (contains(ch.metrics, m.ID) || m.Threshold && ls.Having != nil) {
+		if m.Kind == KindMetric && (contains(ch.metrics, m.ID) || m.Threshold && ls.Having != nil || l.twinIn(m.ID, ch.metrics)) {
 			used[k] = true
 		}
 	}
@@ -112,7 +112,11 @@ func hasGroup(p *plan.Plan, dim string) bool {
 // dimension of that grain over the first measure's time column. k < 0 is "by month".
 func (l *Linker) groupDim(ls *Links, k int, p *plan.Plan) string {
 	if k >= 0 && ls.Mentions[k].Kind == KindDimension {
-		return ls.Mentions[k].ID
+		m := ls.Mentions[k]
+		if m.End-m.Start == 1 {
+			return l.allowedSibling(m.ID, p.Measures) // "cities by freight": the city freight has
+		}
+		return m.ID
 	}
 	if k == -2 {
 		return ls.HowMany
@@ -329,4 +333,39 @@ func versusBreakdown(ls *Links, p *plan.Plan) {
 			p.GroupBy = append(p.GroupBy, plan.Group{Dim: f.Dim})
 		}
 	}
+}
+
+// twinIn reports whether metric id was swapped for its timed twin in ids (customer_count →
+// active_customers for "customers in 2021"): the mention is accounted for.
+func (l *Linker) twinIn(id string, ids []string) bool {
+	m := l.ont.MetricByID(id)
+	return m != nil && m.TimeColumn == "" && contains(ids, l.timedTwin(m))
+}
+
+// allowedSibling is dim, or when the first measure cannot be broken down by it, the one
+// sibling dimension (same last name part: customer_city, ship_city) it can.
+func (l *Linker) allowedSibling(dim string, measures []string) string {
+	d := l.dims[dim]
+	if d == nil || len(measures) == 0 {
+		return dim
+	}
+	m := l.ont.MetricByID(measures[0])
+	if m == nil || l.c.DimensionAllowed(m, d) {
+		return dim
+	}
+	last := dim[strings.LastIndex(dim, "_")+1:]
+	found := ""
+	for i := range l.ont.Dimensions {
+		o := &l.ont.Dimensions[i]
+		if o.Name != dim && o.Grain == "" && (o.Name == last || strings.HasSuffix(o.Name, "_"+last)) && l.c.DimensionAllowed(m, o) {
+			if found != "" {
+				return dim // two candidates: no guess
+			}
+			found = o.Name
+		}
+	}
+	if found == "" {
+		return dim
+	}
+	return found
 }

@@ -3,6 +3,7 @@ package link
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/plan"
 )
@@ -35,6 +36,10 @@ func findThreshold(ls *Links, used []bool) {
 		if err != nil {
 			continue
 		}
+		if sub(3)+sub(4) != "" || strings.Contains(w.s[m[0]:m[1]], "dollar") || strings.Contains(w.s[m[0]:m[1]], "usd") ||
+			strings.Contains(w.s[m[0]:m[1]], "eur") || moneyBefore(ls.Question) {
+			ls.money = true
+		}
 		switch sub(3) + sub(4) {
 		case "k", "thousand":
 			v *= 1e3
@@ -53,6 +58,9 @@ func findThreshold(ls *Links, used []bool) {
 		return
 	}
 }
+
+// moneyBefore reports a currency sign in the question ("over $5,000").
+func moneyBefore(q string) bool { return strings.ContainsAny(q, "$€£") }
 
 // findTopK reads "top 5", "bottom three", "5 best", "the 3 largest".
 func findTopK(ls *Links, used []bool) {

@@ -68,19 +68,32 @@ func (lx *lexicon) add(phrase string, e entry) {
 // metricExtras are common ways of naming metrics that ontologies often leave out; each applies
 // only where the ontology has a metric of that id.
 var metricExtras = map[string][]string{
-	"revenue":             {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent"},
-	"order_count":         {"order count", "orders placed", "order volume", "number of orders", "shipments", "number of shipments"},
-	"units_sold":          {"units", "quantity", "units sold", "quantity sold", "unit sales", "number of units", "volume sold"},
-	"average_order_value": {"aov", "average order value", "avg order value", "average order size", "revenue per order", "sales per order", "average revenue per order", "average sales per order", "average order amount"},
-	"total_freight":       {"freight", "shipping cost", "shipping costs", "freight cost", "freight charges", "total freight"},
-	"invoice_count":       {"invoices", "number of invoices", "purchases", "orders", "number of orders", "number of purchases"},
-	"tracks_sold":         {"tracks sold", "units sold", "songs sold", "number of tracks sold"},
-	"customer_count":      {"number of customers", "customer count", "count of customers"},
-	"product_count":       {"number of products", "product count"},
-	"late_shipment_rate":  {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},
-	"track_count":         {"number of tracks", "track count", "number of songs"},
-	"album_count":         {"number of albums"},
-	"headcount":           {"number of employees", "employee count", "headcount", "staff count"},
+	"revenue":              {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent", "money", "dollars", "takings"},
+	"order_count":          {"order count", "orders placed", "order volume", "number of orders", "shipments", "number of shipments"},
+	"units_sold":           {"units", "quantity", "units sold", "quantity sold", "unit sales", "number of units", "volume sold", "sales volume", "volume of sales", "unit volume"},
+	"average_order_value":  {"aov", "average order value", "avg order value", "average order size", "revenue per order", "sales per order", "average revenue per order", "average sales per order", "average order amount"},
+	"total_freight":        {"freight", "shipping cost", "shipping costs", "freight cost", "freight charges", "total freight"},
+	"invoice_count":        {"invoices", "number of invoices", "purchases", "orders", "number of orders", "number of purchases"},
+	"tracks_sold":          {"tracks sold", "units sold", "songs sold", "number of tracks sold"},
+	"customer_count":       {"number of customers", "customer count", "count of customers"},
+	"product_count":        {"number of products", "product count"},
+	"repeat_customer_rate": {"repeat buyers", "repeat customers", "returning customers", "repeat purchasers", "repeat buyer rate", "repeat purchase rate"},
+	"inventory_value":      {"inventory value", "stock value", "value of stock", "value of inventory", "inventory worth", "value of the inventory", "value of the stock"},
+	"late_shipment_rate":   {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},
+	"track_count":          {"number of tracks", "track count", "number of songs"},
+	"album_count":          {"number of albums"},
+	"headcount":            {"number of employees", "employee count", "headcount", "staff count"},
+}
+
+// dimensionExtras are common names of dimensions that ontologies often leave out; each applies
+// only where the ontology has a dimension of that id.
+var dimensionExtras = map[string][]string{
+	"employee": {"rep", "sales rep", "representative", "sales representative", "salesperson", "salespeople", "sales people", "seller", "staff member", "account manager"},
+	"customer": {"client", "account", "buyer", "purchaser"},
+	"shipper":  {"carrier", "shipping company", "shipping firm", "courier", "freight company", "logistics provider", "shipping provider"},
+	"supplier": {"vendor", "provider", "manufacturer"},
+	"product":  {"item", "sku", "article", "goods"},
+	"category": {"product category", "product line", "product group", "product family"},
 }
 
 // segmentExtras are single words that name a segment on their own.
@@ -127,6 +140,11 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		for _, p := range append([]string{strings.ReplaceAll(d.Name, "_", " ")}, d.Synonyms...) {
 			lx.add(p, e)
 		}
+		for _, p := range dimensionExtras[d.Name] {
+			if d.Grain == "" && !hasKind(lx.phrases[stems(p)], KindMetric, KindSegment) {
+				lx.add(p, e) // an extra never shadows a metric or segment name
+			}
+		}
 	}
 	for p, g := range grainWords {
 		lx.add(p, entry{kind: KindGrain, grain: g, implicitBy: !strings.Contains(p, " of ") && !strings.HasPrefix(p, "calendar")})
@@ -163,6 +181,9 @@ func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int
 			continue
 		}
 		es := lx.accept(toks[i:i+n], lx.phrases[joinStems(toks[i:i+n])])
+		if len(es) == 0 && n >= 3 {
+			es = lx.loose(toks[i : i+n]) // "value of our inventory"
+		}
 		if len(es) == 0 {
 			continue
 		}
@@ -174,6 +195,31 @@ func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int
 		}
 	}
 	return bestN, best
+}
+
+// determiners inside a phrase change nothing: "value of our inventory" is "value of inventory".
+var determiners = setOf(`our the my your their its this that`)
+
+// loose looks a phrase up with the determiners inside it left out; only meanings that need
+// no exact written form qualify.
+func (lx *lexicon) loose(toks []token) []entry {
+	var kept []token
+	for j, t := range toks {
+		if j > 0 && j < len(toks)-1 && determiners[t.text] {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(kept) == len(toks) {
+		return nil
+	}
+	var out []entry
+	for _, e := range lx.phrases[joinStems(kept)] {
+		if e.form == nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (lx *lexicon) accept(toks []token, es []entry) []entry {

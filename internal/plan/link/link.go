@@ -23,7 +23,10 @@ type Linker struct {
 	lex    *lexicon
 	latest time.Time
 	dimSyn map[string][]string // dimension id → synonyms
-	dims   map[string]*ontology.Dimension
+	// complement maps a segment to its negation ("shipped" → "unshipped"), where there is one.
+	complement map[string]string
+	dimGrain   map[string]string // calendar dimension id → grain
+	dims       map[string]*ontology.Dimension
 }
 
 // Candidate is one reading of a question: its plan, the plan's SQL, how much of the question
@@ -39,10 +42,14 @@ type Candidate struct {
 // categorical values (db may be nil: then only the ontology's example values are known). c
 // compiles candidate plans; call c.SetLatest first so that "last year" can be resolved.
 func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Compiler) (*Linker, error) {
-	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{}}
+	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{},
+		complement: complements(ont), dimGrain: map[string]string{}}
 	for i := range ont.Dimensions {
 		d := &ont.Dimensions[i]
 		l.dimSyn[d.Name] = d.Synonyms
+		if d.Grain != "" {
+			l.dimGrain[d.Name] = d.Grain
+		}
 		l.dims[d.Name] = d
 	}
 	l.lex.addOntology(ont)

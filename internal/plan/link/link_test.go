@@ -138,6 +138,19 @@ var northwindCases = []planCase{
 	{"Year-over-year revenue growth by category for 2024", "revenue by category growth 2023 2024"},
 	{"What is the revenue per order in 2023?", "average_order_value in 2023"},
 	{"What was the revenue in each of the last 3 years?", "revenue by order_year in last 3 years"},
+	// negation, counting words, money, possessives, to-date periods, falls, dimension plurals
+	{"Which customers have orders that haven't shipped yet?", "order_count by customer where unshipped"},
+	{"How many orders are not shipped?", "order_count where unshipped"},
+	{"How many different products did we sell in 2024?", "units_sold by product in 2024 count"},
+	{"Number of distinct customers by country", "customer_count by customer_country"},
+	{"Which employees sold more than $200k in total?", "revenue by employee having revenue > 200000"},
+	{"What is the value of our inventory by category?", "inventory_value by category"},
+	{"YTD revenue by category", "revenue by category in 2024"},
+	{"Which product had the biggest drop in units sold between 2023 and 2024?", "units_sold by product growth 2023 2024 bottom 1"},
+	{"Which product grew the most in units sold between 2023 and 2024?", "units_sold by product growth 2023 2024 top 1"},
+	{"Revenue per sales reps", "revenue by employee"},
+	{"Top 10 cities by freight", "total_freight by ship_city top 10"},
+	{"How many customers bought something in 2021?", "active_customers in 2021"},
 }
 
 var chinookCases = []planCase{

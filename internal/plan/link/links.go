@@ -67,6 +67,12 @@ type Links struct {
 	covered []bool
 	thr     span // the threshold's words
 	orderAt int  // the token after "sorted by"
+	// howManyAt is the token of the dimension word a count question counts (-1: none).
+	howManyAt int
+	// money says an amount was written as money ("$200k", "200k", "5,000 dollars").
+	money bool
+	// dimGrain is each calendar dimension's grain, for comparing plans with grain words.
+	dimGrain map[string]string
 	// howManyMetric is the mention of the count metric "how many <things>" named (-1: none).
 	howManyMetric int
 	content       int // number of content words
@@ -101,7 +107,7 @@ func contains(list []string, s string) bool {
 func (l *Linker) Links(question string) *Links {
 	toks := expandAbbreviations(tokenize(question))
 	l.lex.repair(toks)
-	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1}
+	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1, howManyAt: -1, dimGrain: l.dimGrain}
 	used := make([]bool, len(toks))
 	l.findTime(ls, used)
 	findThreshold(ls, used)
@@ -111,6 +117,12 @@ func (l *Linker) Links(question string) *Links {
 	attachThreshold(ls)
 	l.rankValueDims(ls)
 	l.rankDimWords(ls)
+	for _, m := range ls.Mentions {
+		if m.Kind == KindDimension && m.Start == ls.howManyAt {
+			ls.HowMany = m.ID // the word counted, as rankDimWords read it
+		}
+	}
+	declineFlip(ls)
 	ls.covered = used
 	ls.Missing, ls.content = missing(toks, used)
 	return ls
@@ -151,7 +163,7 @@ var abbreviations = map[string]string{
 	"cats": "categories", "cust": "customer", "custs": "customers", "emp": "employee", "emps": "employees",
 	"prod": "product", "prods": "products", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
 	"qtr": "quarter", "qtrs": "quarters", "pct": "percentage", "num": "number", "amt": "amount", "no": "number",
-	"ytd": "year to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
+	"ytd": "year to date", "qtd": "quarter to date", "mtd": "month to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
 }
 
 // expandAbbreviations spells out the abbreviations (the original text is kept for messages).
@@ -170,4 +182,20 @@ func expandAbbreviations(toks []token) []token {
 		}
 	}
 	return out
+}
+
+// declineWords ask for the largest fall: "the biggest drop in sales" ranks growth ascending.
+var declineWords = setOf(`drop drops dropped decline declined declines decrease decreased decreases fall fell falls loss losses shrink shrank shrunk downturn`)
+
+// declineFlip turns the direction of a growth ranking asked as a fall.
+func declineFlip(ls *Links) {
+	if ls.Compare == nil || !ls.Compare.Growth || !ls.Direction {
+		return
+	}
+	for _, t := range ls.toks {
+		if declineWords[t.text] {
+			ls.Desc = !ls.Desc
+			return
+		}
+	}
 }

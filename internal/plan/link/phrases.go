@@ -9,6 +9,9 @@ import (
 // verbAfter: words after which a one-word segment ("shipped") is a verb.
 var verbAfter = setOf(`to via from by with on in`)
 
+// distinctWords between "how many" (or "number of") and the things counted change nothing.
+var distinctWords = setOf(`different distinct unique separate individual`)
+
 var negators = setOf(`excluding exclude excludes except not non without besides outside ignoring omitting`)
 
 // findPhrases links the longest known phrases, left to right, to metrics, segments,
@@ -45,13 +48,20 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 func (l *Linker) howMany(ls *Links, used []bool, i int) int {
 	toks := ls.toks
 	used[i], used[i+1] = true, true
+	for i+2 < len(toks) && distinctWords[toks[i+2].text] { // "how many different products"
+		used[i+2] = true
+		i++
+	}
 	if n, es := l.lex.lookup(toks, used, i+2, false); n > 0 && topKind(es) == KindDimension {
 		for _, e := range es {
 			if e.kind == KindDimension {
-				ls.HowMany = e.id
+				ls.HowMany, ls.howManyAt = e.id, i+2
 				break
 			}
 		}
+	}
+	if ls.HowMany != "" && selling(toks) {
+		return i + 2 // "how many products did we sell": products with sales, counted
 	}
 	virtual := append([]token{newToken("number", 0), newToken("of", 0)}, toks[i+2:]...)
 	vused := append([]bool{false, false}, used[i+2:]...)
@@ -62,6 +72,16 @@ func (l *Linker) howMany(ls *Links, used []bool, i int) int {
 		return i + n
 	}
 	return i + 2
+}
+
+// selling reports a selling verb anywhere in the question.
+func selling(toks []token) bool {
+	for _, t := range toks {
+		if sellWords[t.text] {
+			return true
+		}
+	}
+	return false
 }
 
 // topKind is the kind that wins among a phrase's meanings.
@@ -85,6 +105,11 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 		return es[a].order < es[b].order
 	})
 	e := es[0]
+	if e.kind == KindSegment {
+		if not, ok := l.complement[e.id]; ok && segmentNegated(toks, used, i) {
+			e.id = not // "orders that haven't shipped" → unshipped
+		}
+	}
 	m := Mention{Kind: e.kind, ID: e.id, Grain: e.grain, Start: i, End: i + n, By: e.implicitBy, Text: phraseText(ls.Question, toks[i:i+n])}
 	switch e.kind {
 	case KindValue:
@@ -99,8 +124,13 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 	case KindDimension, KindGrain:
 		last := toks[i+n-1]
 		m.Plural = last.text != last.stem && !strings.HasSuffix(last.text, "ss")
-		if i >= 2 && (toks[i-2].text == "number" || toks[i-2].text == "count") && toks[i-1].text == "of" && e.kind == KindDimension && ls.HowMany == "" {
-			ls.HowMany = e.id
+		j := i - 1
+		for j >= 0 && distinctWords[toks[j].text] { // "number of distinct customers"
+			used[j] = true
+			j--
+		}
+		if j >= 1 && (toks[j-1].text == "number" || toks[j-1].text == "count") && toks[j].text == "of" && e.kind == KindDimension && ls.HowMany == "" {
+			ls.HowMany, ls.howManyAt = e.id, i
 		}
 	}
 	mark(used, span{i, i + n})

@@ -198,8 +198,18 @@ func relativePeriods(toks []token, used []bool, latest time.Time) []periodAt {
 		pr, _ := plan.ParsePeriod(p)
 		out = append(out, periodAt{p, pr.Kind, sp})
 	}
+	// "year to date" (YTD), "quarter to date": the period holding the latest date, so far.
+	for _, m := range w.findAll(toDateRE, used) {
+		sp := w.tokens(m[0], m[1])
+		p := shiftPeriod(latest, w.s[m[2]:m[3]], 0)
+		mark(used, sp)
+		pr, _ := plan.ParsePeriod(p)
+		out = append(out, periodAt{p, pr.Kind, sp})
+	}
 	return out
 }
+
+var toDateRE = regexp.MustCompile(`\b(year|quarter|month) to date\b`)
 
 // thisToo: the question also says "this" or "current" period, so "last" is the one before.
 func thisToo(toks []token) bool {
