@@ -278,7 +278,9 @@ func countOf(s string) int {
 // "from 27 March to 27 June 2023".
 var (
 	mdRangeRE = regexp.MustCompile(`\b` + monthRE + ` (\d{1,2})(?:st|nd|rd|th)? (?:and|to|through|thru|until|till) ` + monthRE + ` (\d{1,2})(?:st|nd|rd|th)? ` + yearRE + `\b`)
-	dmRangeRE = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` (?:and|to|through|thru|until|till) (\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` ` + yearRE + `\b`)
+	// "from March to June 2023", "between March and June 2023": two months of one year.
+	monthRangeRE = regexp.MustCompile(`\b(?:(?:from|between) ` + monthRE + ` (?:and|to|through|thru|until|till)|` + monthRE + ` (?:to|through|thru|until|till)) ` + monthRE + ` (?:of )?` + yearRE + `\b`)
+	dmRangeRE    = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` (?:and|to|through|thru|until|till) (\d{1,2})(?:st|nd|rd|th)? (?:of )?` + monthRE + ` ` + yearRE + `\b`)
 )
 
 func sharedYearRanges(w words, used []bool) []periodAt {
@@ -302,6 +304,20 @@ func sharedYearRanges(w words, used []bool) []periodAt {
 	}
 	for _, m := range w.findAll(dmRangeRE, used) {
 		add(m, sub(m, 5), sub(m, 2), sub(m, 1), sub(m, 4), sub(m, 3))
+	}
+	for _, m := range w.findAll(monthRangeRE, used) {
+		first := 1
+		if m[2] < 0 {
+			first = 2
+		}
+		y := sub(m, 4)
+		a, b := fmt.Sprintf("%s-%02d", y, monthNum(sub(m, first))), fmt.Sprintf("%s-%02d", y, monthNum(sub(m, 3)))
+		if a >= b {
+			continue
+		}
+		sp := w.tokens(m[0], m[1])
+		mark(used, sp)
+		out = append(out, periodAt{a, plan.Month, sp}, periodAt{b, plan.Month, sp})
 	}
 	return out
 }
