@@ -19,13 +19,20 @@ import (
 // analystFloor of them come out right, and lists the misses with -v.
 func TestAnalystQuestions(t *testing.T) {
 	if testing.Short() {
-		t.Skip("answers 80 questions")
+		t.Skip("answers 150 questions")
 	}
-	w := northwind(t)
-	file := "testdata/analyst_northwind.tsv"
-	if env := os.Getenv("ANALYST_FILE"); env != "" {
-		file = env
+	for _, db := range []string{"northwind", "chinook"} {
+		t.Run(db, func(t *testing.T) {
+			file := "testdata/analyst_" + db + ".tsv"
+			if env := os.Getenv("ANALYST_FILE_" + strings.ToUpper(db)); env != "" {
+				file = env
+			}
+			analyst(t, worldOf(t, db), file)
+		})
 	}
+}
+
+func analyst(t *testing.T, w *world, file string) {
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +49,11 @@ func TestAnalystQuestions(t *testing.T) {
 		}
 		q, want, ok := strings.Cut(text, "\t")
 		if !ok {
-			t.Fatalf("testdata/analyst_northwind.tsv:%d: want question<TAB>plan", line)
+			t.Fatalf("%s:%d: want question<TAB>plan", file, line)
 		}
 		gold, err := w.env.Compiler.Compile(w.mustPlan(t, want))
 		if err != nil {
-			t.Fatalf("testdata/analyst_northwind.tsv:%d: compile %q: %v", line, want, err)
+			t.Fatalf("%s:%d: compile %q: %v", file, line, want, err)
 		}
 		n++
 		ans, err := w.knn.Answer(ctx, q)

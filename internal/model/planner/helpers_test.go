@@ -24,26 +24,34 @@ type world struct {
 }
 
 var (
-	worldOnce sync.Once
-	shared    *world
-	worldErr  error
+	worldMu sync.Mutex
+	worlds  = map[string]*world{}
 )
 
-func northwind(t testing.TB) *world {
+func northwind(t testing.TB) *world { return worldOf(t, "northwind") }
+
+// worldOf builds the world of an embedded database once per test binary.
+func worldOf(t testing.TB, name string) *world {
 	t.Helper()
-	worldOnce.Do(func() { shared, worldErr = buildWorld(context.Background()) })
-	if worldErr != nil {
-		t.Fatal(worldErr)
+	worldMu.Lock()
+	defer worldMu.Unlock()
+	if w := worlds[name]; w != nil {
+		return w
 	}
-	return shared
+	w, err := buildWorld(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worlds[name] = w
+	return w
 }
 
-func buildWorld(ctx context.Context) (*world, error) {
-	db, err := database.Open(ctx, "northwind")
+func buildWorld(ctx context.Context, name string) (*world, error) {
+	db, err := database.Open(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	ont, err := ontology.LoadRef("northwind")
+	ont, err := ontology.LoadRef(name)
 	if err != nil {
 		return nil, err
 	}

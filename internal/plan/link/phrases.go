@@ -61,7 +61,18 @@ func (l *Linker) howMany(ls *Links, used []bool, i int) int {
 		}
 	}
 	if ls.HowMany != "" && selling(toks) {
-		return i + 2 // "how many products did we sell": products with sales, counted
+		// "how many tracks did we sell": tracks sold where the ontology has that metric,
+		// else "how many products did we sell": the products with sales, counted.
+		if n, _ := l.lex.lookup(toks, used, i+2, false); n > 0 {
+			probe := append(append([]token(nil), toks[i+2:i+2+n]...), newToken("sold", 0))
+			if pn, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); pn == len(probe) && topKind(es) == KindMetric {
+				ls.HowMany, ls.howManyAt = "", -1
+				ls.howManyMetric = len(ls.Mentions)
+				l.addMention(ls, used, i+2, n, []entry{es[0]})
+				return i + 2 + n
+			}
+		}
+		return i + 2
 	}
 	virtual := append([]token{newToken("number", 0), newToken("of", 0)}, toks[i+2:]...)
 	vused := append([]bool{false, false}, used[i+2:]...)
