@@ -123,6 +123,10 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 		main = l.dropEntityNouns(ls, main)
 	}
 	main = l.soldVariants(ls, main)
+	if id := l.periodGrowthMetric(ls, main); id != "" {
+		ls.absorbed = main // "revenue" in "year over year revenue growth" is the growth metric's
+		return []string{id}, false, nil
+	}
 	if len(main) > 0 {
 		return main, false, nil
 	}
@@ -383,4 +387,30 @@ func (l *Linker) soldVariants(ls *Links, main []string) []string {
 		}
 	}
 	return out
+}
+
+// periodGrowthMetric: "year over year revenue growth" with no periods given asks for the
+// ontology's year-over-year metric where it has one (month over month likewise), when the
+// question names no other measure than revenue.
+func (l *Linker) periodGrowthMetric(ls *Links, main []string) string {
+	if ls.Compare != nil || ls.Time != nil || len(main) > 1 || len(main) == 1 && main[0] != "revenue" {
+		return ""
+	}
+	phrase := ""
+	for i, t := range ls.toks {
+		switch {
+		case t.text == "yoy" || t.text == "over" && i > 0 && i+1 < len(ls.toks) && ls.toks[i-1].text == "year" && ls.toks[i+1].text == "year":
+			phrase = "year over year growth"
+		case t.text == "mom" || t.text == "over" && i > 0 && i+1 < len(ls.toks) && ls.toks[i-1].text == "month" && ls.toks[i+1].text == "month":
+			phrase = "month over month growth"
+		}
+	}
+	if phrase == "" {
+		return ""
+	}
+	probe := tokenize(phrase)
+	if n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); n == len(probe) && topKind(es) == KindMetric {
+		return es[0].id
+	}
+	return ""
 }

@@ -23,7 +23,7 @@ func (l *Linker) build(ls *Links, ch choice) (p *plan.Plan, used map[int]bool, l
 	p = &plan.Plan{Measures: append([]string(nil), ch.metrics...)}
 	used = map[int]bool{}
 	for k, m := range ls.Mentions {
-		if m.Kind == KindMetric && (contains(ch.metrics, m.ID) || m.Threshold && ls.Having != nil || l.twinIn(m.ID, ch.metrics)) {
+		if m.Kind == KindMetric && (contains(ch.metrics, m.ID) || m.Threshold && ls.Having != nil || l.twinIn(m.ID, ch.metrics) || contains(ls.absorbed, m.ID)) {
 			used[k] = true
 		}
 	}
@@ -56,6 +56,9 @@ func (l *Linker) groups(ls *Links, ch choice, p *plan.Plan, used map[int]bool) b
 				break
 			}
 		}
+	}
+	if len(by) == 0 && ls.whoDim != "" && (ls.Limit > 0 || ls.Direction || ls.Having != nil) {
+		by = append(by, -3) // "who sold the most units"
 	}
 	if ls.HowMany != "" && ls.Having != nil && ls.howManyMetric >= 0 {
 		by = append([]int{-2}, by...) // "how many customers have revenue over 10k"
@@ -91,6 +94,9 @@ func (l *Linker) groups(ls *Links, ch choice, p *plan.Plan, used map[int]bool) b
 			singular = !ls.Mentions[k].Plural
 			first = false
 		}
+		if first && k == -3 {
+			singular, first = true, false // "who sold the most": one person
+		}
 		p.GroupBy = append(p.GroupBy, plan.Group{Dim: dim})
 	}
 	if p.Per != "" && len(p.GroupBy) == 0 {
@@ -120,6 +126,9 @@ func (l *Linker) groupDim(ls *Links, k int, p *plan.Plan) string {
 	}
 	if k == -2 {
 		return ls.HowMany
+	}
+	if k == -3 {
+		return l.allowedSibling(ls.whoDim, p.Measures)
 	}
 	grain, id := ontology.GrainYearMonth, ""
 	if k >= 0 {

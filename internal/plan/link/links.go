@@ -71,6 +71,10 @@ type Links struct {
 	howManyAt int
 	// money says an amount was written as money ("$200k", "200k", "5,000 dollars").
 	money bool
+	// absorbed are metrics a growth metric stands for ("year over year revenue growth").
+	absorbed []string
+	// whoDim is the dimension a "who ..." question asks for (a person), "" when none.
+	whoDim string
 	// dimGrain is each calendar dimension's grain, for comparing plans with grain words.
 	dimGrain map[string]string
 	// howManyMetric is the mention of the count metric "how many <things>" named (-1: none).
@@ -123,6 +127,7 @@ func (l *Linker) Links(question string) *Links {
 		}
 	}
 	declineFlip(ls)
+	l.findWho(ls)
 	ls.covered = used
 	ls.Missing, ls.content = missing(toks, used)
 	return ls
@@ -196,6 +201,36 @@ func declineFlip(ls *Links) {
 		if declineWords[t.text] {
 			ls.Desc = !ls.Desc
 			return
+		}
+	}
+}
+
+// buyWords make a "who" question ask for the customer; other verbs ask for a person on staff.
+var buyWords = setOf(`bought buy buys buying purchased purchase purchases spent spend spends ordered order orders paid pay`)
+
+// findWho reads "who sold the most", "who bought the most": a question opening with "who" and
+// naming no dimension asks for people; buyers are the customer dimension, others the first
+// person dimension that is not the customer.
+func (l *Linker) findWho(ls *Links) {
+	if len(ls.toks) == 0 || ls.toks[0].text != "who" && ls.toks[0].text != "whose" {
+		return
+	}
+	for _, m := range ls.Mentions {
+		if m.Kind == KindDimension || m.Kind == KindGrain {
+			return
+		}
+	}
+	buyer := false
+	for _, t := range ls.toks {
+		buyer = buyer || buyWords[t.text]
+	}
+	for _, d := range l.ont.Dimensions {
+		if buyer && d.Name == "customer" {
+			ls.whoDim = d.Name
+			return
+		}
+		if !buyer && d.Kind == "person" && d.Name != "customer" && ls.whoDim == "" {
+			ls.whoDim = d.Name
 		}
 	}
 }

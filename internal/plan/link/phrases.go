@@ -9,6 +9,9 @@ import (
 // verbAfter: words after which a one-word segment ("shipped") is a verb.
 var verbAfter = setOf(`to via from by with on in`)
 
+// moneyHeads are money words that, right after a metric's name, only repeat it.
+var moneyHeads = setOf(`spend spending spent money amount amounts cost costs total totals figure figures value`)
+
 // distinctWords between "how many" (or "number of") and the things counted change nothing.
 var distinctWords = setOf(`different distinct unique separate individual`)
 
@@ -116,6 +119,12 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 		return es[a].order < es[b].order
 	})
 	e := es[0]
+	if e.kind == KindMetric && n == 1 && moneyHeads[toks[i].text] && len(ls.Mentions) > 0 {
+		if prev := ls.Mentions[len(ls.Mentions)-1]; prev.Kind == KindMetric && prev.End == i {
+			used[i] = true // "freight spend", "shipping cost amount": one measure
+			return
+		}
+	}
 	if e.kind == KindSegment {
 		if not, ok := l.complement[e.id]; ok && segmentNegated(toks, used, i) {
 			e.id = not // "orders that haven't shipped" → unshipped
