@@ -78,6 +78,7 @@ var metricExtras = map[string][]string{
 	"customer_count":       {"number of customers", "customer count", "count of customers"},
 	"product_count":        {"number of products", "product count"},
 	"repeat_customer_rate": {"repeat buyers", "repeat customers", "returning customers", "repeat purchasers", "repeat buyer rate", "repeat purchase rate"},
+	"gross_profit":         {"gross profit", "profit", "profits", "profitable", "profitability", "margin", "margins"},
 	"units_in_stock":       {"stock", "stock on hand", "units in stock", "units on hand", "inventory level", "inventory levels", "stock level", "stock levels"},
 	"inventory_value":      {"inventory value", "stock value", "value of stock", "value of inventory", "inventory worth", "value of the inventory", "value of the stock"},
 	"late_shipment_rate":   {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},

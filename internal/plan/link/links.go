@@ -127,6 +127,8 @@ func (l *Linker) Links(question string) *Links {
 		}
 	}
 	declineFlip(ls)
+	l.rateNotShare(ls)
+	sortedByMetric(ls)
 	l.findWho(ls)
 	ls.covered = used
 	ls.Missing, ls.content = missing(toks, used)
@@ -231,6 +233,47 @@ func (l *Linker) findWho(ls *Links) {
 		}
 		if !buyer && d.Kind == "person" && d.Name != "customer" && ls.whoDim == "" {
 			ls.whoDim = d.Name
+		}
+	}
+}
+
+// rateNotShare: "on-time delivery percentage", "late shipment %": a share word right after a
+// metric that is a percentage already only names its unit.
+func (l *Linker) rateNotShare(ls *Links) {
+	if !ls.Share || ls.ShareAt < 0 {
+		return
+	}
+	for _, m := range ls.Mentions {
+		if m.Kind != KindMetric || m.End != ls.ShareAt {
+			continue
+		}
+		if mt := l.ont.MetricByID(m.ID); mt != nil && (mt.Unit == "percent" || mt.Unit == "ratio") {
+			ls.Share, ls.Ratio, ls.ShareAt = false, false, -1
+			return
+		}
+	}
+}
+
+// sortedByMetric: "customers in London by revenue", "products by units sold": "by" before a
+// metric sorts the things named before it, so the first dimension written is the breakdown.
+func sortedByMetric(ls *Links) {
+	byMetric := false
+	for _, m := range ls.Mentions {
+		if m.Kind == KindMetric && m.Start > 0 && ls.toks[m.Start-1].text == "by" {
+			byMetric = true
+		}
+		if (m.Kind == KindDimension || m.Kind == KindGrain) && m.By {
+			return
+		}
+	}
+	if !byMetric {
+		return
+	}
+	for k := range ls.Mentions {
+		m := &ls.Mentions[k]
+		if m.Kind == KindDimension && m.Plural && m.Start <= 1 {
+			m.By = true
+			return
 		}
 	}
 }
