@@ -36,6 +36,11 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 			i++
 			continue
 		}
+		if n == 1 && toks[i].stem == "account" && i+1 < len(toks) && toks[i+1].text == "for" {
+			used[i], used[i+1] = true, true // "account for the most revenue": a verb
+			i += 2
+			continue
+		}
 		if n == 1 && topKind(es) == KindSegment && i+1 < len(toks) && verbAfter[toks[i+1].text] {
 			used[i] = true // "shipped to Germany": a verb, not the segment
 			i++

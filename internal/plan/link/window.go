@@ -29,6 +29,7 @@ func (l *Linker) findTime(ls *Links, used []bool) {
 	periods = append(periods, findPeriods(toks, used)...)
 	sortPeriods(periods)
 	growth, compare := timeCues(toks, used)
+	compare = compare || listedPair(toks, periods)
 	if len(periods) >= 2 && (growth || compare) {
 		a, b := periods[0], periods[1]
 		if a.kind == b.kind && a.p != b.p {
@@ -49,6 +50,19 @@ func (l *Linker) findTime(ls *Links, used []bool) {
 	if ls.Time == nil {
 		ls.Time = l.window(ls, used, periods)
 	}
+}
+
+// listedPair: two periods of one kind listed with "and" ("freight for 2022 and 2023"), not
+// spanned ("between 2022 and 2023", "from 2022 and 2023"), ask for each: a comparison.
+func listedPair(toks []token, periods []periodAt) bool {
+	if len(periods) != 2 || periods[0].kind != periods[1].kind {
+		return false
+	}
+	a, b := periods[0].sp, periods[1].sp
+	if b.from != a.to+1 || toks[a.to].text != "and" || a.to == b.to {
+		return false
+	}
+	return a.from == 0 || toks[a.from-1].text != "between" && toks[a.from-1].text != "from"
 }
 
 func sortPeriods(ps []periodAt) {
