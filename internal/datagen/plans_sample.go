@@ -79,6 +79,9 @@ var planFeatures = []planFeature{
 		w.maybeWindow(r, pm, p, 0.4)
 		return p
 	}},
+	{"list", 4, func(ctx context.Context, r *rand.Rand, w *planWorld, pm *pmetric) *plan.Plan {
+		return w.listPlan(ctx, r, pm)
+	}},
 	{"threshold", 4, func(ctx context.Context, r *rand.Rand, w *planWorld, pm *pmetric) *plan.Plan {
 		return w.thresholdPlan(ctx, r, pm, false)
 	}},

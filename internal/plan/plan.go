@@ -10,7 +10,7 @@
 //
 // The text grammar, clause by clause, in the canonical order Format writes them:
 //
-//	plan     := measures [by groups] [per DIM] [where conds] [having THRESHOLD]
+//	plan     := (measures [by groups] | list groups) [per DIM] [where conds] [having THRESHOLD]
 //	            [in WINDOW] [compare P P | growth P P] [share [ratio] [of conds]]
 //	            [count] [running] [rank] [ORDER] [ties]
 //	measures := METRIC {"," METRIC}
@@ -21,6 +21,9 @@
 //	P        := YYYY | YYYY-Qn | YYYY-Hn | YYYY-MM | YYYY-MM-DD
 //	ORDER    := top N | bottom N | order [label|METRIC] (asc|desc) [limit N]
 //
+// A list (`list supplier where supplier_country = 'Japan'`) has no measures: the things of its
+// breakdown, filtered, ordered by label, limited or counted.
+//
 // Values are single-quoted SQL-style strings ('it”s'). Names are the ontology's ids:
 // metric names in snake case (Revenue → revenue, On-Time Delivery Rate →
 // on_time_delivery_rate), dimension and segment names as written. docs/plans.md has the
@@ -28,9 +31,9 @@
 package plan
 
 // Plan is one question's meaning over an ontology. The zero value is not a valid plan: it
-// needs at least one measure.
+// needs at least one measure, or a breakdown to list.
 type Plan struct {
-	// Measures are the metrics asked for, by id (at least one).
+	// Measures are the metrics asked for, by id; none in a list of the breakdown's things.
 	Measures []string `json:"measures"`
 	// GroupBy are the dimensions results are broken down by, in output order.
 	GroupBy []Group `json:"group_by,omitempty"`

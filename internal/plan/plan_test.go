@@ -46,6 +46,10 @@ var canonical = []string{
 	"revenue in 2023-01-05..2023-03-01 limit 3",
 	"revenue by order_year having revenue <= -2.5e+21 order asc",
 	"order_count in last 2 years",
+	"list product where category = 'Seafood' and discontinued",
+	"list customer,shipper where category in ('Beverages','Seafood') order label desc limit 5",
+	"list product.both limit 3",
+	"list customer where late_shipment count",
 }
 
 func TestTextRoundTrip(t *testing.T) {
@@ -96,6 +100,9 @@ func TestParseErrors(t *testing.T) {
 		{"revenue in 2024..2022", 21, "does not go forward"},
 		{"revenue having revenue > 5", 26, "having needs a breakdown"},
 		{"revenue order by desc", 14, `found the keyword "by"`},
+		{"list product in 2023", 20, "a list takes only"},
+		{"list product top 5", 18, "ordered by its labels only"},
+		{"list", 4, "expected a dimension"},
 	} {
 		_, err := Parse(c.text, testNames{})
 		var se *SyntaxError

@@ -62,7 +62,7 @@ func partialWord(w string, v Vocabulary) bool {
 	if partialPeriod.MatchString(w) {
 		return true
 	}
-	cands := append(append(append([]string{}, clauseOrder...), "id", "both", "and", "of", "ratio", "asc", "desc", "label",
+	cands := append(append(append([]string{}, clauseOrder...), "list", "id", "both", "and", "of", "ratio", "asc", "desc", "label",
 		"last", "years", "quarters", "months", "..", ".id", ".both", "!=", "=", ">=", "<=", ">", "<", "(", ","), v.Metrics...)
 	cands = append(append(cands, v.Dimensions...), v.Segments...)
 	for _, c := range cands {

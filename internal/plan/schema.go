@@ -26,7 +26,8 @@ func JSONSchema(metrics, dims, segments []string) map[string]any {
 		"values": arr(str),
 	}, "dim", "op", "values")
 	return obj(map[string]any{
-		"measures": map[string]any{"type": "array", "items": enum(metrics), "minItems": 1},
+		"measures": map[string]any{"type": "array", "items": enum(metrics),
+			"description": "metrics asked for; empty to list the things of group_by (filters, count, order by label and limit only)"},
 		"group_by": arr(obj(map[string]any{"dim": enum(dims), "show": map[string]any{"type": "string", "enum": []string{"id", "both"}}}, "dim")),
 		"per":      enum(dims),
 		"filters":  arr(filter),

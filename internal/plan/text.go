@@ -11,7 +11,11 @@ func Format(p *Plan) string {
 	var b strings.Builder
 	b.WriteString(strings.Join(p.Measures, ","))
 	if len(p.GroupBy) > 0 {
-		b.WriteString(" by ")
+		if len(p.Measures) == 0 {
+			b.WriteString("list ")
+		} else {
+			b.WriteString(" by ")
+		}
 		for i, g := range p.GroupBy {
 			if i > 0 {
 				b.WriteByte(',')
@@ -188,6 +192,15 @@ func clauseRank(kw string) int {
 
 func (ps *parser) plan() (*Plan, error) {
 	p := &Plan{}
+	last := -1
+	ps.space()
+	if ps.peekWord() == "list" && (ps.names == nil || !ps.names.HasMetric("list")) {
+		ps.word() // "list supplier where ...": the things of a breakdown, no measure
+		if err := ps.clause(p, "by"); err != nil {
+			return nil, err
+		}
+		return ps.clauses(p, clauseRank("by"))
+	}
 	for {
 		id, err := ps.name("metric")
 		if err != nil {
@@ -198,7 +211,11 @@ func (ps *parser) plan() (*Plan, error) {
 			break
 		}
 	}
-	last := -1
+	return ps.clauses(p, last)
+}
+
+// clauses reads the clauses after the measures (or a list's breakdown), in canonical order.
+func (ps *parser) clauses(p *Plan, last int) (*Plan, error) {
 	for {
 		ps.space()
 		if ps.i >= len(ps.s) {

@@ -17,7 +17,7 @@ func Validate(p *Plan) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if len(p.Measures) == 0 {
-		bad("no measure")
+		validList(p, bad)
 	}
 	for i, m := range p.Measures {
 		if !isIdent(m) {
@@ -106,6 +106,21 @@ func Validate(p *Plan) error {
 		bad("ties needs a limit")
 	}
 	return errors.Join(errs...)
+}
+
+// validList checks a plan with no measures: a list of the things of its breakdown, filtered,
+// sorted by their labels, limited or counted.
+func validList(p *Plan, bad func(string, ...any)) {
+	switch {
+	case len(p.GroupBy) == 0:
+		bad("no measure: a plan asks for at least one measure, or lists the things of a breakdown (list DIM)")
+	case p.Per != "" || p.Having != nil || p.Time != nil || p.Compare != nil || p.Share != nil || p.Running || p.Rank:
+		bad("a list takes only filters, segments, count, an order by label and a limit")
+	case p.Order != nil && p.Order.By != ByLabel:
+		bad("a list is ordered by its labels only (order label asc|desc)")
+	case p.Ties:
+		bad("a list has no ties")
+	}
 }
 
 func validConds(fs []Filter, segs []string, where string, bad func(string, ...any)) {

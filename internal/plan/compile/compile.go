@@ -92,6 +92,8 @@ func (c *Compiler) Compile(p *plan.Plan) (string, error) {
 		return "", err
 	}
 	switch {
+	case len(p.Measures) == 0:
+		return c.list(r)
 	case p.Count:
 		return c.count(r)
 	case p.Compare != nil:

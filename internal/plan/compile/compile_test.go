@@ -85,6 +85,10 @@ var features = []struct{ name, text string }{
 	{"running total", "revenue by order_month in 2023 running"},
 	{"rank", "revenue by category rank"},
 	{"multi filter and segment", "revenue by product where category = 'Seafood' and discounted in 2024 top 3"},
+	{"list", "list supplier where supplier_country = 'Japan'"},
+	{"list joined filter", "list product where category = 'Meat/Poultry' and discontinued_product"},
+	{"list person", "list employee where employee_title = 'Sales Representative' order label desc limit 3"},
+	{"list count", "list customer where customer_country = 'Germany' count"},
 }
 
 func TestCompileFeatures(t *testing.T) {

@@ -169,3 +169,26 @@ func (c *Compiler) perGroup(r *resolved) (string, error) {
 	outer.orderBy = append(outer.orderBy, "rn")
 	return outer.String(), nil
 }
+
+// list: the things of the breakdown that pass the filters, by their labels (each thing once,
+// by its id where it has one), or how many there are.
+func (c *Compiler) list(r *resolved) (string, error) {
+	keys := c.groupCols(r)
+	q, err := c.base(r, keys, nil)
+	if err != nil {
+		return "", err
+	}
+	if r.p.Count {
+		return c.count(r)
+	}
+	q.items = outItems(keys)
+	dir := " ASC"
+	if o := r.p.Order; o != nil && o.Desc {
+		dir = " DESC"
+	}
+	for _, ref := range orderRefs(keys, direct) {
+		q.orderBy = append(q.orderBy, ref+dir)
+	}
+	q.limit = r.p.Limit
+	return q.String(), nil
+}

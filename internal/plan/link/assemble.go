@@ -15,6 +15,9 @@ const maxChoices = 24
 // compile; a plan that does not compile is retried with one mention left out at a time.
 func (l *Linker) readings(ls *Links) []Candidate {
 	var out []Candidate
+	if c, ok := l.listReading(ls); ok {
+		out = append(out, c)
+	}
 	for i, ch := range l.choices(ls) {
 		p, used, lost := l.build(ls, ch)
 		if sql, err := l.c.Compile(p); err == nil {
@@ -134,10 +137,11 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 		return thr, false, nil
 	}
 	if ids, at := l.innerMetrics(ls); len(ids) > 0 {
-		return ids, false, at
+		return ids, l.listAsked(ls) && !l.countAsked(ls), at
 	}
 	if id := l.segmentCount(ls); id != "" {
-		return []string{id}, false, nil
+		// "Which products are discontinued?" asks for the products (a list), not their count.
+		return []string{id}, l.listAsked(ls) && !l.countAsked(ls), nil
 	}
 	if id := l.verbMetric(ls); id != "" {
 		return []string{id}, false, nil
@@ -413,4 +417,15 @@ func (l *Linker) periodGrowthMetric(ls *Links, main []string) string {
 		return es[0].id
 	}
 	return ""
+}
+
+// countAsked: the question asks how many ("how many", "number of", "count").
+func (l *Linker) countAsked(ls *Links) bool {
+	for i, t := range ls.toks {
+		if t.text == "count" || t.text == "many" && i > 0 && ls.toks[i-1].text == "how" ||
+			t.text == "number" && i+1 < len(ls.toks) && ls.toks[i+1].text == "of" {
+			return true
+		}
+	}
+	return false
 }

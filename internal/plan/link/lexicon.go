@@ -90,7 +90,7 @@ var metricExtras = map[string][]string{
 // dimensionExtras are common names of dimensions that ontologies often leave out; each applies
 // only where the ontology has a dimension of that id.
 var dimensionExtras = map[string][]string{
-	"employee": {"rep", "sales rep", "representative", "sales representative", "salesperson", "salespeople", "sales people", "seller", "staff member", "account manager"},
+	"employee": {"rep", "sales rep", "salesperson", "salespeople", "sales people", "seller", "staff member", "account manager"},
 	"customer": {"client", "account", "buyer", "purchaser"},
 	"shipper":  {"carrier", "shipping company", "shipping firm", "courier", "freight company", "logistics provider", "shipping provider"},
 	"supplier": {"vendor", "provider", "manufacturer"},

@@ -151,6 +151,14 @@ var northwindCases = []planCase{
 	{"Revenue per sales reps", "revenue by employee"},
 	{"Top 10 cities by freight", "total_freight by ship_city top 10"},
 	{"How many customers bought something in 2021?", "active_customers in 2021"},
+	// lists: things, not amounts
+	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
+	{"Which products are discontinued?", "list product where discontinued_product"},
+	{"How many shippers do we have?", "list shipper count"},
+	{"show me the customers in Mexico sorted alphabetically", "list customer where customer_country = 'Mexico' order label asc"},
+	{"Which countries are our suppliers in?", "list supplier_country"},
+	{"How many late orders did each shipper have?", "order_count by shipper where late_shipment"},
+	{"Which customers have orders that havent shipped yet?", "order_count by customer where unshipped"},
 }
 
 var chinookCases = []planCase{

@@ -59,13 +59,16 @@ func normCond(s string) string {
 // ("haven", "t").
 var contractions = setOf(`haven hasn hadn isn aren wasn weren don doesn didn won wouldn can couldn`)
 
+// glued are contractions written without the apostrophe ("havent shipped").
+var glued = setOf(`havent hasnt hadnt isnt arent wasnt werent dont doesnt didnt wont cant couldnt`)
+
 // segmentNegated reports (and marks) a negation just before a segment word: "not shipped",
 // "haven't shipped", "never shipped", "yet to be shipped".
 func segmentNegated(toks []token, used []bool, i int) bool {
 	for j := i - 1; j >= 0 && j >= i-3; j-- {
 		t := toks[j].text
 		switch {
-		case t == "not" || t == "never" || t == "non":
+		case t == "not" || t == "never" || t == "non" || glued[t]:
 			used[j] = true
 			return true
 		case t == "t" && j > 0 && contractions[toks[j-1].text]:

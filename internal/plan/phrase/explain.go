@@ -28,8 +28,14 @@ func Explain(p *plan.Plan, v *Vocab) string {
 	case s != nil:
 		head = m + " " + shareWord(s)
 	}
+	if len(p.Measures) == 0 {
+		head = groupsText(p, v, true)
+		if p.Count {
+			head = "number of " + head
+		}
+	}
 	parts := []string{capFirst(head)}
-	if len(p.GroupBy) > 0 && !p.Count {
+	if len(p.GroupBy) > 0 && !p.Count && len(p.Measures) > 0 {
 		parts[0] += " by " + groupsText(p, v, false)
 	}
 	if p.Having != nil {
@@ -158,10 +164,13 @@ func thousands2(f float64) string {
 }
 
 // Features names the plan features p uses, for statistics: measure, multi_measure, group_by,
-// calendar_grain, filter, segment, threshold, time_window, last_n, top_k, bottom_k, order,
+// calendar_grain, filter, segment, threshold, list (no measure), time_window, last_n, top_k, bottom_k, order,
 // share, comparison, growth, argmax_per_group, running_total, rank, count, ties.
 func Features(p *plan.Plan) []string {
 	fs := []string{"measure"}
+	if len(p.Measures) == 0 {
+		fs = []string{"list"}
+	}
 	add := func(ok bool, name string) {
 		if ok {
 			fs = append(fs, name)

@@ -80,6 +80,10 @@ func (g *gen) sentence() string {
 	p := g.p
 	topk := len(p.GroupBy) > 0 && p.Limit > 0 && p.Order != nil && p.Order.By != plan.ByLabel
 	switch {
+	case len(p.Measures) == 0 && p.Count:
+		return g.apply(entityCountT)
+	case len(p.Measures) == 0:
+		return g.apply(entityT)
 	case p.Count:
 		g.done |= pHaving
 		return g.apply(countT)
