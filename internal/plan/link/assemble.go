@@ -96,8 +96,21 @@ func (l *Linker) choices(ls *Links) []choice {
 		out = append(out, choice{metrics: s, defaulted: defaulted, dimOf: map[int]int{}, inner: inner})
 	}
 	for k, m := range ls.Mentions {
+		if coordinatedWith(ls, k) >= 0 {
+			continue // switched with the value it is listed after
+		}
+		group := []int{k}
+		for j := k + 1; j < len(ls.Mentions) && coordinatedWith(ls, j) == group[len(group)-1]; j++ {
+			group = append(group, j)
+		}
 		for i := 1; i < len(m.Dims) && len(out) < maxChoices; i++ {
-			out = append(out, choice{metrics: sets[0], defaulted: defaulted, dimOf: map[int]int{k: i}, inner: inner})
+			dimOf := map[int]int{}
+			for _, g := range group {
+				if at := index(ls.Mentions[g].Dims, m.Dims[i]); at >= 0 {
+					dimOf[g] = at // "Venezuela and Argentina": both ship countries, or both customer countries
+				}
+			}
+			out = append(out, choice{metrics: sets[0], defaulted: defaulted, dimOf: dimOf, inner: inner})
 		}
 	}
 	if len(out) > maxChoices {
@@ -164,8 +177,9 @@ func (l *Linker) innerMetrics(ls *Links) ([]string, []int) {
 		for j := m.Start; j < m.End; j++ {
 			probes := [][]token{{ls.toks[j]}, {newToken("number", 0), newToken("of", 0), ls.toks[j]}}
 			if selling {
-				// "which artist sold the most tracks": tracks sold, before the track count
-				probes = append([][]token{{ls.toks[j], newToken("sold", 0)}}, probes...)
+				// "which artist sold the most tracks": tracks sold; "how much did we sell to
+				// customers": the selling verb's metric, not the customer count
+				probes = [][]token{{ls.toks[j], newToken("sold", 0)}}
 			}
 			for _, probe := range probes {
 				n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
@@ -428,4 +442,37 @@ func (l *Linker) countAsked(ls *Links) bool {
 		}
 	}
 	return false
+}
+
+// coordinatedWith returns the value mention that mention k is listed after ("X and Y", "X, Y",
+// "X or Y"), when both may belong to the same dimension; -1 otherwise.
+func coordinatedWith(ls *Links, k int) int {
+	m := ls.Mentions[k]
+	if k == 0 || m.Kind != KindValue {
+		return -1
+	}
+	prev := ls.Mentions[k-1]
+	if prev.Kind != KindValue || m.Start-prev.End != 1 && m.Start != prev.End {
+		return -1
+	}
+	if m.Start-prev.End == 1 {
+		if t := ls.toks[prev.End].text; t != "and" && t != "or" && t != "&" {
+			return -1
+		}
+	}
+	for _, d := range m.Dims {
+		if contains(prev.Dims, d) {
+			return k - 1
+		}
+	}
+	return -1
+}
+
+func index(xs []string, s string) int {
+	for i, x := range xs {
+		if x == s {
+			return i
+		}
+	}
+	return -1
 }

@@ -151,6 +151,13 @@ var northwindCases = []planCase{
 	{"Revenue per sales reps", "revenue by employee"},
 	{"Top 10 cities by freight", "total_freight by ship_city top 10"},
 	{"How many customers bought something in 2021?", "active_customers in 2021"},
+	// periods written short, values written partly, values listed together
+	{"beverages revenue in Q3 '23", "revenue where category = 'Beverages' in 2023-Q3"},
+	{"units sold in the first quarter of this year", "units_sold in 2024-Q1"},
+	{"Q1-Q2 2024 revenue", "revenue in 2024-Q1..2024-Q2"},
+	{"FY23 revenue", "revenue in 2023"},
+	{"revenue from seafood and dairy in 2022", "revenue where category in ('Seafood','Dairy Products') in 2022"},
+	{"How much did we sell to customers in Sao Paulo?", "revenue where customer_city = 'Sao Paulo'"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},

@@ -82,6 +82,9 @@ const ordRE = `(first|second|third|fourth|1st|2nd|3rd|4th)`
 const yearRE = `((?:19|20)\d\d)`
 
 // periodPatterns turn a phrase into a plan period; the first that matches a span wins it.
+// quarterRangeRE: "Q1-Q2 2024", "Q1 to Q3 2023", "H1 through H2 2022": two periods of one year.
+var quarterRangeRE = regexp.MustCompile(`\b(q[1-4]|h[12]) (?:to |through |thru |until |and |- )?(q[1-4]|h[12]) (?:of )?` + yearRE + `\b`)
+
 var periodPatterns = []struct {
 	re   *regexp.Regexp
 	make func(m []string) string
@@ -97,6 +100,9 @@ var periodPatterns = []struct {
 	{regexp.MustCompile(`\bh([12]) (?:of )?` + yearRE + `\b`), func(m []string) string { return m[2] + "-H" + m[1] }},
 	{regexp.MustCompile(`\b` + yearRE + ` h([12])\b`), func(m []string) string { return m[1] + "-H" + m[2] }},
 	{regexp.MustCompile(`\b(?:the )?` + ordRE + ` half (?:of )?` + yearRE + `\b`), func(m []string) string { return m[2] + "-H" + strconv.Itoa(ordNum(m[1])) }},
+	{regexp.MustCompile(`\bq([1-4]) (?:of )?(?:fy ?)?(\d\d)\b`), func(m []string) string { return "20" + m[2] + "-Q" + m[1] }},
+	{regexp.MustCompile(`\bh([12]) (?:of )?(?:fy ?)?(\d\d)\b`), func(m []string) string { return "20" + m[2] + "-H" + m[1] }},
+	{regexp.MustCompile(`\bfy ?(\d\d)\b`), func(m []string) string { return "20" + m[1] }},
 	{regexp.MustCompile(`\b(?:the year |fy ?)?` + yearRE + `\b`), func(m []string) string { return m[1] }},
 }
 
@@ -176,6 +182,36 @@ func relativePeriods(toks []token, used []bool, latest time.Time) []periodAt {
 	w := newWords(toks)
 	re := regexp.MustCompile(`\b(this|current|latest|most recent|last|previous|prior) (year|quarter|month)\b`)
 	var out []periodAt
+	// "the first quarter of this year", "Q1 of last year", "March of this year".
+	for _, m := range w.findAll(partOfYearRE, used) {
+		sp := w.tokens(m[0], m[1])
+		back := 0
+		// as for "last year" alone: the latest year, unless "this year" is asked too
+		if rel := w.s[m[10]:m[11]]; strings.Contains(rel, "previous") || strings.Contains(rel, "prior") ||
+			strings.Contains(rel, "last") && thisToo(toks) {
+			back = 1
+		}
+		y := shiftPeriod(latest, "year", back)
+		var p string
+		switch {
+		case m[2] >= 0: // ordinal quarter or half
+			unit := "Q"
+			if w.s[m[4]:m[5]] == "half" {
+				unit = "H"
+			}
+			p = y + "-" + unit + strconv.Itoa(ordNum(w.s[m[2]:m[3]]))
+		case m[6] >= 0: // q1, h2
+			p = y + "-" + strings.ToUpper(w.s[m[6]:m[7]])
+		default: // a month name
+			p = fmt.Sprintf("%s-%02d", y, monthNum(w.s[m[8]:m[9]]))
+		}
+		pr, err := plan.ParsePeriod(p)
+		if err != nil {
+			continue
+		}
+		mark(used, sp)
+		out = append(out, periodAt{p, pr.Kind, sp})
+	}
 	for _, m := range w.findAll(re, used) {
 		sp := w.tokens(m[0], m[1])
 		if sp.to < len(toks) && isCount(toks[sp.to].text) {
@@ -208,6 +244,8 @@ func relativePeriods(toks []token, used []bool, latest time.Time) []periodAt {
 	}
 	return out
 }
+
+var partOfYearRE = regexp.MustCompile(`\b(?:(?:the )?` + ordRE + ` (quarter|half)|(q[1-4]|h[12])|` + monthRE + `) (?:of )?(this|the current|current|last|the last|previous|the previous|prior|the prior) year\b`)
 
 var toDateRE = regexp.MustCompile(`\b(year|quarter|month) to date\b`)
 
@@ -304,6 +342,19 @@ func sharedYearRanges(w words, used []bool) []periodAt {
 	}
 	for _, m := range w.findAll(dmRangeRE, used) {
 		add(m, sub(m, 5), sub(m, 2), sub(m, 1), sub(m, 4), sub(m, 3))
+	}
+	for _, m := range w.findAll(quarterRangeRE, used) {
+		a, b, y := strings.ToUpper(sub(m, 1)), strings.ToUpper(sub(m, 2)), sub(m, 3)
+		if a[0] != b[0] || a >= b {
+			continue
+		}
+		kind := plan.Quarter
+		if a[0] == 'H' {
+			kind = plan.Half
+		}
+		sp := w.tokens(m[0], m[1])
+		mark(used, sp)
+		out = append(out, periodAt{y + "-" + a, kind, sp}, periodAt{y + "-" + b, kind, sp})
 	}
 	for _, m := range w.findAll(monthRangeRE, used) {
 		first := 1

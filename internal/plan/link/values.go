@@ -146,6 +146,9 @@ func (lx *lexicon) addDimValues(d ontology.Dimension, order int, vals []string) 
 			lx.addValue(f[0], v, d.Name, order, true)
 		}
 	}
+	if !sensitive && (d.Kind == "category" || d.Kind == "product") {
+		lx.addPartials(d.Name, order, vals)
+	}
 	for adj, canons := range demonyms {
 		for _, canon := range canons {
 			if seen[canon] {
@@ -213,4 +216,39 @@ func shortCaps(v string) bool {
 		}
 	}
 	return true
+}
+
+// addPartials names a value by one of its words when no other value of the dimension has it
+// and the word means nothing else yet: "dairy" for Dairy Products, "poultry" for Meat/Poultry,
+// "mozzarella" for Mozzarella di Giovanni. Only for categories and products, whose names are
+// what people shorten.
+func (lx *lexicon) addPartials(dim string, order int, vals []string) {
+	owners := map[string][]string{}
+	for _, v := range vals {
+		toks := tokenize(v)
+		if len(toks) < 2 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, t := range toks {
+			if len(t.stem) < 4 || stopwords[t.text] || stopwords[t.stem] || commonWords[t.stem] || isNumber(t.stem) || seen[t.stem] {
+				continue
+			}
+			seen[t.stem] = true
+			owners[t.stem] = append(owners[t.stem], v)
+		}
+	}
+	for w, vs := range owners {
+		if len(vs) != 1 || len(lx.phrases[w]) > 0 {
+			continue
+		}
+		for _, v := range vals { // a single-word value of another spelling ("Dairy") wins
+			if stems(v) == w {
+				vs = nil
+			}
+		}
+		if vs != nil {
+			lx.add(w, entry{kind: KindValue, id: dim, value: vs[0], order: order})
+		}
+	}
 }
