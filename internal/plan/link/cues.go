@@ -87,6 +87,7 @@ var (
 	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
+	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
 	countWords = setOf(`most fewest least more fewer`)
 	skipWords  = setOf(`the our all of its their different various individual me us`)
 	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
@@ -151,6 +152,7 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		}
 		m.By = true
 		m.Each = eachWords[t]
+		m.split = splitWords[t]
 		used[j] = true
 	case t == "many" && j > 0 && ls.toks[j-1].text == "how", t == "of" && m.Start-j == 1 && j > 0 && (ls.toks[j-1].text == "number" || ls.toks[j-1].text == "count"):
 		m.By = true

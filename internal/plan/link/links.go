@@ -33,7 +33,8 @@ type Mention struct {
 	// Threshold marks a metric a threshold reads ("more than 20 orders").
 	Threshold bool
 
-	vals []string // a value's database value in each of Dims
+	vals  []string // a value's database value in each of Dims
+	split bool     // the breakdown was written "by", "per", "for each": amounts are asked
 }
 
 // Links is everything the linker found in one question.

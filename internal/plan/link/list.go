@@ -71,6 +71,11 @@ func (l *Linker) listAsked(ls *Links) bool {
 	if o := ls.Order; o != nil && o.By != plan.ByLabel {
 		return false
 	}
+	for _, m := range ls.Mentions {
+		if m.split {
+			return false // "long tracks by genre": amounts per genre
+		}
+	}
 	return ls.HowMany != "" || !l.countAsked(ls) // "how many late orders": a count of orders
 }
 
