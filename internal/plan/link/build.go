@@ -332,7 +332,8 @@ func (l *Linker) order(ls *Links, p *plan.Plan, singular bool) (lost int) {
 func versusBreakdown(ls *Links, p *plan.Plan) {
 	versus := false
 	for _, t := range ls.toks {
-		versus = versus || t.text == "vs" || t.text == "versus" || t.text == "against"
+		versus = versus || t.text == "vs" || t.text == "versus" || t.text == "against" || t.text == "compare" ||
+			t.text == "compared" || t.text == "comparing" || t.text == "comparison"
 	}
 	if !versus || p.Compare != nil || p.Share != nil {
 		return

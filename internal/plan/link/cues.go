@@ -143,6 +143,10 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		return
 	}
 	t := ls.toks[j].text
+	if (t == "across" || t == "over") && j+1 < m.Start && ls.toks[j+1].text == "all" {
+		used[j] = true
+		return // "across all products": a total, not a breakdown
+	}
 	switch {
 	case countWords[t] && m.Plural && !adjective:
 		return // "the most customers": a count, not a breakdown

@@ -104,6 +104,7 @@ var segmentExtras = map[string][]string{
 	"late_shipment":        {"late", "shipped late", "delivered late", "delayed"},
 	"out_of_stock":         {"out of stock"},
 	"unshipped":            {"not yet shipped", "not shipped yet"},
+	"multi_item_order":     {"multi-item", "multi item", "multiple items", "several items", "multiple products", "several products"},
 }
 
 // grainWords are calendar words that are breakdowns by themselves.
