@@ -162,7 +162,7 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		m.By = true
 	case (t == "and" || t == "&") && continuesBreakdown(ls, j):
 		m.By = true
-	case isCount(t) && !isYear(t):
+	case isCount(t) && !isYear(t) && !(j >= ls.thr.from && j < ls.thr.to):
 		m.By = true
 		if ls.Limit == 0 {
 			ls.Limit = countOf(t)
@@ -264,5 +264,26 @@ func attachThreshold(ls *Links) {
 	if best >= 0 {
 		ls.Mentions[best].Threshold = true
 		ls.Having.Measure = ls.Mentions[best].ID
+	}
+}
+
+// countThreshold: "countries with at least 10 customers" thresholds the count of the things
+// written right after the number; the ontology's "number of <things>" metric reads it, and
+// the things are then counted, not broken down by.
+func (l *Linker) countThreshold(ls *Links) {
+	if ls.Having == nil || ls.Having.Measure != "" {
+		return
+	}
+	for k := range ls.Mentions {
+		m := &ls.Mentions[k]
+		if m.Kind != KindDimension || m.Start != ls.thr.to {
+			continue
+		}
+		probe := append([]token{newToken("number", 0), newToken("of", 0)}, ls.toks[m.Start:m.End]...)
+		if n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); n == len(probe) && topKind(es) == KindMetric {
+			*m = Mention{Kind: KindMetric, ID: es[0].id, Start: m.Start, End: m.End, Text: m.Text, Threshold: true}
+			ls.Having.Measure = es[0].id
+		}
+		return
 	}
 }

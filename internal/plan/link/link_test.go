@@ -158,6 +158,9 @@ var northwindCases = []planCase{
 	{"FY23 revenue", "revenue in 2023"},
 	{"revenue from seafood and dairy in 2022", "revenue where category in ('Seafood','Dairy Products') in 2022"},
 	{"How much did we sell to customers in Sao Paulo?", "revenue where customer_city = 'Sao Paulo'"},
+	// thresholds on counts of things
+	{"countries with at least 10 customers", "customer_count by customer_country having customer_count >= 10"},
+	{"number of customers with revenue over 25k", "revenue by customer having revenue > 25000 count"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},

@@ -120,6 +120,7 @@ func (l *Linker) Links(question string) *Links {
 	l.findPhrases(ls, used)
 	findCues(ls, used)
 	attachThreshold(ls)
+	l.countThreshold(ls)
 	l.rankValueDims(ls)
 	l.rankDimWords(ls)
 	for _, m := range ls.Mentions {

@@ -30,6 +30,13 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 			i = l.howMany(ls, used, i)
 			continue
 		}
+		if ls.Having != nil && ls.HowMany == "" && i+2 < len(toks) && (toks[i].text == "number" || toks[i].text == "count") && toks[i+1].text == "of" {
+			// "number of customers with revenue over 25k": customers counted, like "how many"
+			if n, es := l.lex.lookup(toks, used, i+2, false); n > 0 && topKind(es) == KindDimension {
+				i = l.howMany(ls, used, i)
+				continue
+			}
+		}
 		preferDim := i > 0 && (toks[i-1].text == "by" || toks[i-1].text == "per")
 		n, es := l.lex.lookup(toks, used, i, preferDim)
 		if n == 0 {
