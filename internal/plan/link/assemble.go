@@ -309,12 +309,28 @@ func sameTables(a, b []string) bool {
 	return true
 }
 
+// orderVerbs ask for units when what was ordered is a product: "the most ordered product",
+// "which customer ordered the most Chai".
+var orderVerbs = setOf(`ordered bought purchased`)
+
+// productNamed: a product (the dimension or one of its values) is mentioned.
+func (l *Linker) productNamed(ls *Links) bool {
+	for _, m := range ls.Mentions {
+		for _, id := range append([]string{m.ID}, m.Dims...) {
+			if d := l.dims[id]; d != nil && d.Kind == "product" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // sellWords imply units sold when no metric is named ("the best-selling products").
 var sellWords = setOf(`selling sold sell sells seller sellers bestselling bestseller bestsellers`)
 
 func (l *Linker) verbMetric(ls *Links) string {
 	for i, t := range ls.toks {
-		if !sellWords[t.text] {
+		if !sellWords[t.text] && !(orderVerbs[t.text] && l.productNamed(ls)) {
 			continue
 		}
 		// "how much did we sell" asks for money; "how many (units) did we sell" for units.

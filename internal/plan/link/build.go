@@ -214,7 +214,7 @@ func (l *Linker) conds(ls *Links, ch choice, p *plan.Plan, used map[int]bool) (l
 		byDim[key] = len(cs)
 		cs = append(cs, cond{f: &plan.Filter{Dim: dim, Op: op, Values: []string{val}}, start: m.Start})
 	}
-	if ls.Share {
+	if ls.Share && ls.Compare == nil { // "% change" asks for growth, not a share
 		subset := -1
 		for j, c := range cs {
 			if subset < 0 || c.start > cs[subset].start {

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/ontology"
@@ -127,6 +128,9 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		e := entry{kind: KindMetric, id: id}
 		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
 			lx.add(p, e)
+			if inv := ratioOf(p); inv != "" {
+				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
+			}
 		}
 	}
 	for _, s := range ont.Segments {
@@ -296,3 +300,12 @@ var commonWords = setOf(`there where these those their about after before again 
 	country countries customer customers product products order orders sales price prices
 	stock level items total value spent spend dollars euros share ratio phone email address
 	fax contact title names street postal region cities state states buyer buyers`)
+
+// ratioOf turns "X to Y ratio" into "ratio of X to Y" ("" for other phrases).
+func ratioOf(p string) string {
+	w := strings.Fields(strings.ToLower(p))
+	if len(w) < 4 || w[len(w)-1] != "ratio" || !slices.Contains(w[1:len(w)-2], "to") {
+		return ""
+	}
+	return "ratio of " + strings.Join(w[:len(w)-1], " ")
+}

@@ -161,6 +161,10 @@ var northwindCases = []planCase{
 	// thresholds on counts of things
 	{"countries with at least 10 customers", "customer_count by customer_country having customer_count >= 10"},
 	{"number of customers with revenue over 25k", "revenue by customer having revenue > 25000 count"},
+	{"% change in revenue from 2022 to 2023 by country", "revenue by customer_country growth 2022 2023"},
+	{"ratio of freight to sales by shipper", "freight_to_sales_ratio by shipper"},
+	{"Which customer ordered the most Chai?", "units_sold by customer where product = 'Chai' top 1"},
+	{"difference in units sold between 2023 and 2024", "units_sold compare 2023 2024"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},

@@ -137,7 +137,7 @@ var stopwords = setOf(`a an the of in on at to for from by per with without and 
 	year years quarter quarters month months day days period time times last past previous prior
 	next this current latest recent most-recent first second third fourth half
 	share percentage percent proportion fraction ratio portion part %
-	compare compared comparison against growth grew grow change changed increase increased
+	compare compared comparison against difference differences growth grew grow change changed increase increased
 	decrease decreased decline declined rise rose fell drop dropped yoy
 	rank ranked ranking rankings order ordered sort sorted sorting ascending descending
 	alphabetically alphabetical cumulative running trend trends

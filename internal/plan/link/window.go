@@ -12,7 +12,7 @@ import (
 
 // compareWords and growthWords turn two periods into a comparison rather than a range.
 var (
-	compareWords = setOf(`vs versus compared compare comparing comparison against relative side`)
+	compareWords = setOf(`vs versus compared compare comparing comparison against relative side difference differences`)
 	growthWords  = setOf(`growth grow grew grown change changed changes increase increased decrease
 		decreased decline declined rise rose drop dropped fell yoy evolve evolved`)
 	rangeWords = setOf(`to through thru until till and`)
