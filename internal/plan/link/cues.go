@@ -134,6 +134,10 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	if m.Kind != KindDimension && m.Kind != KindGrain {
 		return
 	}
+	if at := ls.toks[m.Start].start; at > 0 && ls.Question[at-1] == '/' {
+		m.By = true // "orders/month": per month
+		return
+	}
 	j, adjective := m.Start-1, false
 	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text]) {
 		adjective = adjective || adjWords[ls.toks[j].text]

@@ -191,6 +191,9 @@ func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int
 		if len(es) == 0 && n >= 3 {
 			es = lx.loose(toks[i : i+n]) // "value of our inventory"
 		}
+		if slashInside(toks[i : i+n]) {
+			es = valuesOnly(es) // "orders/month" is two things; "Meat/Poultry" is one value
+		}
 		if len(es) == 0 {
 			continue
 		}
@@ -308,4 +311,23 @@ func ratioOf(p string) string {
 		return ""
 	}
 	return "ratio of " + strings.Join(w[:len(w)-1], " ")
+}
+
+func slashInside(toks []token) bool {
+	for _, t := range toks[1:] {
+		if t.slash {
+			return true
+		}
+	}
+	return false
+}
+
+func valuesOnly(es []entry) []entry {
+	var out []entry
+	for _, e := range es {
+		if e.kind == KindValue {
+			out = append(out, e)
+		}
+	}
+	return out
 }

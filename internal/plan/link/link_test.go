@@ -165,6 +165,9 @@ var northwindCases = []planCase{
 	{"ratio of freight to sales by shipper", "freight_to_sales_ratio by shipper"},
 	{"Which customer ordered the most Chai?", "units_sold by customer where product = 'Chai' top 1"},
 	{"difference in units sold between 2023 and 2024", "units_sold compare 2023 2024"},
+	{"orders/month 2022", "order_count by order_month in 2022"},
+	{"top5 custs by rev", "revenue by customer top 5"},
+	{"gp by product top 10", "gross_profit by product top 10"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},

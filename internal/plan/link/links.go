@@ -172,7 +172,7 @@ var abbreviations = map[string]string{
 	"cats": "categories", "cust": "customer", "custs": "customers", "emp": "employee", "emps": "employees",
 	"prod": "product", "prods": "products", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
 	"qtr": "quarter", "qtrs": "quarters", "pct": "percentage", "num": "number", "amt": "amount", "no": "number",
-	"ytd": "year to date", "qtd": "quarter to date", "mtd": "month to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
+	"gp": "gross profit", "disc": "discount", "discs": "discounts", "frt": "freight", "inv": "inventory", "ytd": "year to date", "qtd": "quarter to date", "mtd": "month to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
 }
 
 // expandAbbreviations spells out the abbreviations (the original text is kept for messages).
