@@ -65,6 +65,9 @@ func (l *Linker) candidate(ls *Links, ch choice, p *plan.Plan, sql string, used 
 	if ch.defaulted {
 		score *= 0.5
 	}
+	if l.selfFiltered(p) {
+		score *= 0.7 // "albums by Iron Maiden" counted where the album is Iron Maiden: one
+	}
 	score *= math.Pow(0.7, float64(lost))
 	score = math.Max(0, score-0.001*float64(rank))
 	return Candidate{Plan: p, SQL: sql, Score: math.Round(score*1000) / 1000, Missing: miss}
@@ -491,4 +494,25 @@ func index(xs []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// selfFiltered: a count metric of one table filtered to a single member of that same table
+// (album_count where album = 'X') counts one thing; the value surely names something else.
+func (l *Linker) selfFiltered(p *plan.Plan) bool {
+	for _, id := range p.Measures {
+		m := l.ont.MetricByID(id)
+		if m == nil || m.Unit != "count" || len(m.Tables) != 1 {
+			continue
+		}
+		for _, f := range p.Filters {
+			d := l.dims[f.Dim]
+			if d == nil || f.Op != plan.OpEq {
+				continue
+			}
+			if t, _ := ontology.SplitColumn(d.Column); strings.EqualFold(t, m.Tables[0]) && d.ID != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -83,8 +83,8 @@ func findTopK(ls *Links, used []bool) {
 }
 
 var (
-	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest`)
-	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest`)
+	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
