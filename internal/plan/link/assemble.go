@@ -93,6 +93,9 @@ func (l *Linker) choices(ls *Links) []choice {
 		if alt := l.periodFit(ls, s); alt != nil {
 			sets = append(sets, alt)
 		}
+		if alt := l.dimFit(ls, s); alt != nil {
+			sets = append(sets, alt)
+		}
 	}
 	var out []choice
 	for _, s := range sets {
@@ -242,6 +245,64 @@ func (l *Linker) periodFit(ls *Links, ids []string) []string {
 }
 
 var genericNameWords = setOf(`count number total average rate of per the`)
+
+// dimFit replaces a metric that cannot be broken down the way the question asks by a twin
+// of the same unit sharing a word of its name that can ("which employee served the most
+// customers": customer_count is not by employee, active_customers is). nil when none changes.
+func (l *Linker) dimFit(ls *Links, ids []string) []string {
+	var want []*ontology.Dimension
+	for _, m := range ls.Mentions {
+		if m.Kind == KindDimension && m.By && l.dims[m.ID] != nil {
+			want = append(want, l.dims[m.ID])
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	out, changed := append([]string(nil), ids...), false
+	for i, id := range ids {
+		m := l.ont.MetricByID(id)
+		if m == nil || l.allows(m, want) {
+			continue
+		}
+		for _, o := range l.ont.Metrics {
+			if !o.Descriptive && o.Unit == m.Unit && o.Name != m.Name && o.Period == "" && sharesNameWord(m, &o) && l.allows(&o, want) {
+				out[i], changed = ontology.MetricID(o.Name), true
+				break
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return out
+}
+
+func (l *Linker) allows(m *ontology.Metric, dims []*ontology.Dimension) bool {
+	for _, d := range dims {
+		if !l.c.DimensionAllowed(m, d) {
+			return false
+		}
+	}
+	return true
+}
+
+// sharesNameWord: two metric names share a word that is not generic ("Customer Count",
+// "Active Customers").
+func sharesNameWord(a, b *ontology.Metric) bool {
+	words := map[string]bool{}
+	for _, w := range strings.Fields(stems(a.Name)) {
+		if !genericNameWords[w] {
+			words[w] = true
+		}
+	}
+	for _, w := range strings.Fields(stems(b.Name)) {
+		if words[w] {
+			return true
+		}
+	}
+	return false
+}
 
 func (l *Linker) timedTwin(m *ontology.Metric) string {
 	words := map[string]bool{}

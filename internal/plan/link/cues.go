@@ -88,6 +88,8 @@ var (
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
+	// agentVerbs before "by" name who did something, not a breakdown.
+	agentVerbs = setOf(`placed made bought ordered handled shipped sold generated purchased spent processed served delivered booked earned brought paid carried`)
 	countWords = setOf(`most fewest least more fewer`)
 	skipWords  = setOf(`the our all of its their different various individual me us`)
 	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
@@ -151,6 +153,10 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		used[j] = true
 		return // "across all products": a total, not a breakdown
 	}
+	if t == "by" && j > 0 && agentVerbs[ls.toks[j-1].text] && !ls.Direction && ls.Limit == 0 && ls.people[m.ID] && qualifiedNext(ls, m) {
+		used[j] = true
+		return // "orders placed by customers from Italy": who did it, not a breakdown
+	}
 	switch {
 	case countWords[t] && m.Plural && !adjective:
 		return // "the most customers": a count, not a breakdown
@@ -175,6 +181,20 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	case used[j] && j+1 == m.Start && ls.Limit > 0:
 		m.By = true // "top 5 products"
 	}
+}
+
+// qualifiedNext: a value follows the mention closely ("customers from Italy"): those are the
+// ones meant, not each of them.
+func qualifiedNext(ls *Links, m *Mention) bool {
+	if !m.Plural {
+		return false
+	}
+	for _, o := range ls.Mentions {
+		if o.Kind == KindValue && !o.Negated && o.Start >= m.End && o.Start <= m.End+2 {
+			return true
+		}
+	}
+	return false
 }
 
 // continuesBreakdown: the mention just before token j is a breakdown ("by employee and year").

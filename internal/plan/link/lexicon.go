@@ -128,6 +128,10 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		e := entry{kind: KindMetric, id: id}
 		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
 			lx.add(p, e)
+			if strings.Contains(strings.ToLower(p), " per ") {
+				lx.add("average "+p, e) // "average orders per customer" is orders per customer
+				lx.add("average number of "+p, e)
+			}
 			if inv := ratioOf(p); inv != "" {
 				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
 			}

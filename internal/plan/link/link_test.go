@@ -168,6 +168,9 @@ var northwindCases = []planCase{
 	{"orders/month 2022", "order_count by order_month in 2022"},
 	{"top5 custs by rev", "revenue by customer top 5"},
 	{"gp by product top 10", "gross_profit by product top 10"},
+	{"Which employee has served the most customers?", "active_customers by employee top 1"},
+	{"average number of orders per customer", "orders_per_customer"},
+	{"How many orders were placed by customers from Italy in 2024?", "order_count where customer_country = 'Italy' in 2024"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},
