@@ -32,7 +32,7 @@ func TestLoRAZeroBLeavesLogitsUnchanged(t *testing.T) {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	for _, cfg := range []Config{tinyConfig("llama", false, true), tinyConfig("qwen2", true, false)} {
+	for _, cfg := range archConfigs() {
 		m := tinyModel(t, cfg, 41)
 		dir := t.TempDir()
 		if err := m.Save(dir); err != nil {
