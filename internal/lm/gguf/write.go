@@ -51,6 +51,9 @@ func WriteFile(path string, kvs []KV, tensors []WriteTensor) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing gguf %s: %w", path, err)
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing gguf: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing gguf: %w", err)
 	}
