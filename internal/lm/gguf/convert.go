@@ -159,6 +159,20 @@ func load(g *File) (*Model, error) {
 	return &Model{LM: m, Tokenizer: tok, Template: tmpl}, nil
 }
 
+// LoadTokenizer reads only the tokenizer and chat format of a GGUF model.
+func LoadTokenizer(path string) (*tokenizer.Tokenizer, tokenizer.ChatTemplate, error) {
+	g, err := Open(path)
+	if err != nil {
+		return nil, tokenizer.ChatTemplate{}, fmt.Errorf("loading gguf tokenizer: %w", err)
+	}
+	defer g.Close()
+	tok, tmpl, err := tokenizerFromMetadata(g)
+	if err != nil {
+		return nil, tmpl, fmt.Errorf("loading gguf tokenizer %s: %w", path, err)
+	}
+	return tok, tmpl, nil
+}
+
 func equalInts(a, b []int) bool {
 	if len(a) != len(b) {
 		return false

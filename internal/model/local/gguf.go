@@ -107,3 +107,29 @@ func chatTemplateSource(dir string) (string, error) {
 	}
 	return s, nil
 }
+
+// WriteGGUFTokenizer writes the tokenizer of the GGUF model at path into
+// dir as tokenizer.json, with a tokenizer_config.json holding its chat
+// template when the file has one (without, the directory reads as
+// sqlforge's chat format), so that dir is a complete model directory.
+func WriteGGUFTokenizer(dir, path string) error {
+	tok, tmpl, err := gguf.LoadTokenizer(path)
+	if err != nil {
+		return err
+	}
+	if err := tok.Save(filepath.Join(dir, TokenizerFile)); err != nil {
+		return fmt.Errorf("writing tokenizer: %w", err)
+	}
+	jinja, err := chatTemplateSource(path)
+	if err != nil || jinja == "" {
+		return err
+	}
+	data, err := json.MarshalIndent(map[string]string{"chat_template": jinja, "bos_token": tmpl.BOS, "eos_token": tmpl.EOS}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("writing tokenizer config: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, TokenizerConfigFile), data, 0o644); err != nil {
+		return fmt.Errorf("writing tokenizer config: %w", err)
+	}
+	return nil
+}
