@@ -32,13 +32,13 @@ func (m *Model) Backward(acts *Activations, dlogits []float32) error {
 	}
 	dxnf := make([]float32, N*D)
 	if acts.Rows == nil {
-		matmul(false, false, N, D, V, 1, dlogits, V, m.LMHead.W, D, 0, dxnf, D)
+		mulW(N, dlogits, m.LMHead, 0, dxnf)
 		if m.LMHead.G != nil {
 			matmul(true, false, V, D, N, 1, dlogits, V, acts.xnf, D, 1, m.LMHead.G, D)
 		}
 	} else if R > 0 {
 		dh := make([]float32, R*D)
-		matmul(false, false, R, D, V, 1, dlogits, V, m.LMHead.W, D, 0, dh, D)
+		mulW(R, dlogits, m.LMHead, 0, dh)
 		for i, r := range acts.Rows {
 			copy(dxnf[r*D:(r+1)*D], dh[i*D:(i+1)*D])
 		}

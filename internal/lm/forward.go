@@ -103,7 +103,7 @@ func (m *Model) embed(tokens []int) []float32 {
 	D := m.Config.HiddenSize
 	x := make([]float32, len(tokens)*D)
 	for n, t := range tokens {
-		copy(x[n*D:(n+1)*D], m.Embed.W[t*D:(t+1)*D])
+		m.Embed.row(x[n*D:(n+1)*D], t)
 	}
 	if sc := m.Config.embedScale(); sc != 1 {
 		for i := range x {
@@ -116,9 +116,9 @@ func (m *Model) embed(tokens []int) []float32 {
 // logits projects the final hidden states h [R, D] onto the vocabulary,
 // soft-capping them for Gemma-2, and returns [R, V].
 func (m *Model) logits(h []float32, R int) []float32 {
-	D, V := m.Config.HiddenSize, m.Config.VocabSize
+	V := m.Config.VocabSize
 	out := make([]float32, R*V)
-	matmul(false, true, R, V, D, 1, h, D, m.LMHead.W, D, 0, out, V)
+	mulWT(R, h, m.LMHead, 0, out)
 	if c := m.Config.finalSoftcap(); c > 0 {
 		for i, v := range out {
 			out[i] = c * float32(math.Tanh(float64(v/c)))

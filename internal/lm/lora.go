@@ -117,6 +117,9 @@ func (m *Model) Merge() {
 			if lo == nil {
 				continue
 			}
+			if lin.W.Q != nil {
+				lin.W.W, lin.W.Q = lin.W.Values(), nil
+			}
 			matmul(false, false, lin.Out, lin.In, lo.R, lo.Scale, lo.B.W, lo.R, lo.A.W, lin.In, 1, lin.W.W, lin.In)
 			lin.LoRA = nil
 		}

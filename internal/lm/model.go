@@ -12,8 +12,10 @@ import (
 type Param struct {
 	Name  string
 	Shape []int
-	W     []float32 // the values, row-major, len = product of Shape
+	W     []float32 // the values, row-major, len = product of Shape; nil when Q holds them
 	G     []float32 // the accumulated gradient; nil when the tensor is frozen
+	// Q holds a frozen matrix in 4-bit NormalFloat (QLoRA) instead of W.
+	Q *NF4
 }
 
 func newParam(name string, shape ...int) *Param {
@@ -260,7 +262,7 @@ func (m *Model) InitRandom(seed uint64, std float64) {
 func (m *Model) NumParams() int {
 	n := 0
 	for _, p := range m.Params() {
-		n += len(p.W)
+		n += shapeSize(p.Shape)
 	}
 	return n
 }

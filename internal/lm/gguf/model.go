@@ -87,7 +87,7 @@ func fromGGUF(cfg lm.Config, p *lm.Param) {
 }
 
 func transform(cfg lm.Config, p *lm.Param, inverse bool) []float32 {
-	w := append([]float32(nil), p.W...)
+	w := append([]float32(nil), p.Values()...)
 	if (cfg.ModelType == "gemma" || cfg.ModelType == "gemma2") && strings.HasSuffix(p.Name, "norm.weight") {
 		d := float32(1)
 		if inverse {
