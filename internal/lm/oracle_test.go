@@ -106,7 +106,7 @@ func TestPyTorchOracle(t *testing.T) {
 					t.Errorf("%s gradient: max abs difference from PyTorch %.3g > %g", p.Name, d, tol)
 				}
 			}
-			t.Logf("max abs differences from PyTorch: logits %.2g, loss %.2g, LoRA gradients %.2g", maxAbsDiff(a.Logits, want.Logits), math.Abs(loss-want.Loss), worst)
+			t.Logf("%s: max abs differences from PyTorch: logits %.2g, loss %.2g, LoRA gradients %.2g", tt.name, maxAbsDiff(a.Logits, want.Logits), math.Abs(loss-want.Loss), worst)
 		})
 	}
 }
