@@ -99,21 +99,43 @@ type Model struct {
 	Norm   *Param // [D]
 	LMHead *Param // [V, D]; the same Param as Embed when embeddings are tied
 	rope   *rope
+	// shapesOnly builds the structure without allocating weights (ParamShapes).
+	shapesOnly bool
 }
 
 // NewModel allocates a model of the given architecture with zero weights
 // and norms that start as the identity (weight one; zero for Gemma's 1+w).
 func NewModel(cfg Config) (*Model, error) {
+	return build(cfg, false)
+}
+
+// ParamShapes lists the names and shapes of the tensors NewModel(cfg)
+// would allocate, in Params' order, without allocating them: a loader of
+// untrusted files checks them against what the file holds first.
+func ParamShapes(cfg Config) ([]Param, error) {
+	m, err := build(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Param
+	for _, p := range m.Params() {
+		out = append(out, Param{Name: p.Name, Shape: p.Shape})
+	}
+	return out, nil
+}
+
+func build(cfg Config, shapesOnly bool) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	D, V := cfg.HiddenSize, cfg.VocabSize
-	m := &Model{Config: cfg, Embed: newParam("model.embed_tokens.weight", V, D)}
+	m := &Model{Config: cfg, shapesOnly: shapesOnly}
+	m.Embed = m.param("model.embed_tokens.weight", V, D)
 	m.Norm = m.newNorm("model.norm.weight", D)
 	if cfg.TieWordEmbeddings {
 		m.LMHead = m.Embed
 	} else {
-		m.LMHead = newParam("lm_head.weight", V, D)
+		m.LMHead = m.param("lm_head.weight", V, D)
 	}
 	for i := 0; i < cfg.NumHiddenLayers; i++ {
 		m.Layers = append(m.Layers, m.newLayer(i))
@@ -122,14 +144,24 @@ func NewModel(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.rope = newRope(cfg.HeadDim, cfg.RopeTheta, sc)
+	if !shapesOnly {
+		m.rope = newRope(cfg.HeadDim, cfg.RopeTheta, sc)
+	}
 	return m, nil
+}
+
+// param allocates a base tensor (only names its shape with shapesOnly).
+func (m *Model) param(name string, shape ...int) *Param {
+	if m.shapesOnly {
+		return &Param{Name: name, Shape: shape}
+	}
+	return newParam(name, shape...)
 }
 
 // newNorm allocates an RMSNorm weight that starts as the identity.
 func (m *Model) newNorm(name string, n int) *Param {
-	p := newParam(name, n)
-	if !m.Config.gemmaNorm() {
+	p := m.param(name, n)
+	if !m.Config.gemmaNorm() && !m.shapesOnly {
 		fill(p.W, 1)
 	}
 	return p
@@ -164,9 +196,9 @@ func (m *Model) newLayer(i int) *Layer {
 			group = "mlp."
 		}
 		in, out := dims[mod][0], dims[mod][1]
-		lin := &Linear{In: in, Out: out, W: newParam(pre+group+mod.String()+".weight", out, in)}
+		lin := &Linear{In: in, Out: out, W: m.param(pre+group+mod.String()+".weight", out, in)}
 		if (mod <= VProj && cfg.QKVBias()) || (mod == OProj && cfg.OBias()) {
-			lin.B = newParam(pre+group+mod.String()+".bias", out)
+			lin.B = m.param(pre+group+mod.String()+".bias", out)
 		}
 		l.Proj[mod] = lin
 	}

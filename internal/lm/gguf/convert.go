@@ -126,6 +126,9 @@ func load(g *File) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkShapes(g, cfg); err != nil {
+		return nil, err
+	}
 	m, err := lm.NewModel(cfg)
 	if err != nil {
 		return nil, err
@@ -135,13 +138,7 @@ func load(g *File) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, ok := g.Tensor(name)
-		if !ok {
-			return nil, fmt.Errorf("tensor %q (%s) is missing", name, p.Name)
-		}
-		if got := t.Shape(); !equalInts(got, p.Shape) {
-			return nil, fmt.Errorf("tensor %q has shape %v, the configuration needs %v", name, got, p.Shape)
-		}
+		t, _ := g.Tensor(name) // checkShapes found it
 		w, err := g.Float32s(t)
 		if err != nil {
 			return nil, err
@@ -171,6 +168,34 @@ func LoadTokenizer(path string) (*tokenizer.Tokenizer, tokenizer.ChatTemplate, e
 		return nil, tmpl, fmt.Errorf("loading gguf tokenizer %s: %w", path, err)
 	}
 	return tok, tmpl, nil
+}
+
+// checkShapes verifies, before anything is allocated, that the file holds
+// every tensor the configuration needs with the shape it needs: the
+// configuration of an untrusted file cannot make the loader allocate more
+// than the file's (non-overlapping) tensors describe.
+func checkShapes(g *File, cfg lm.Config) error {
+	if cfg.NumHiddenLayers > len(g.Tensors) {
+		return fmt.Errorf("%d layers but only %d tensors", cfg.NumHiddenLayers, len(g.Tensors))
+	}
+	shapes, err := lm.ParamShapes(cfg)
+	if err != nil {
+		return err
+	}
+	for _, p := range shapes {
+		name, err := tensorName(cfg, p.Name)
+		if err != nil {
+			return err
+		}
+		t, ok := g.Tensor(name)
+		if !ok {
+			return fmt.Errorf("tensor %q (%s) is missing", name, p.Name)
+		}
+		if got := t.Shape(); !equalInts(got, p.Shape) {
+			return fmt.Errorf("tensor %q has shape %v, the configuration needs %v", name, got, p.Shape)
+		}
+	}
+	return nil
 }
 
 func equalInts(a, b []int) bool {

@@ -11,12 +11,14 @@
 package gguf
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 )
 
 // Magic is "GGUF" read as a little-endian uint32.
@@ -87,6 +89,7 @@ type File struct {
 	r          io.ReaderAt
 	size       uint64
 	closer     io.Closer
+	index      map[string]int // tensor name → index in Tensors
 }
 
 // Open parses the GGUF file at path; Close releases it.
@@ -172,14 +175,33 @@ func Read(r io.ReaderAt, size int64) (*File, error) {
 }
 
 // checkTensors verifies that names are unique and every tensor's data lies
-// inside the file, aligned.
+// inside the file, aligned, without overlapping another's (so the values a
+// file can describe are bounded by its size).
 func (g *File) checkTensors() error {
-	seen := map[string]bool{}
-	for _, t := range g.Tensors {
-		if seen[t.Name] {
+	if err := g.checkEach(); err != nil {
+		return err
+	}
+	order := make([]TensorInfo, len(g.Tensors))
+	copy(order, g.Tensors)
+	slices.SortFunc(order, func(a, b TensorInfo) int { return cmp.Compare(a.Offset, b.Offset) })
+	for i := 1; i < len(order); i++ {
+		prev := order[i-1]
+		n, _ := prev.Type.Bytes(prev.Elements())
+		if prev.Offset+n > order[i].Offset {
+			return fmt.Errorf("tensors %q and %q overlap", prev.Name, order[i].Name)
+		}
+	}
+	return nil
+}
+
+// checkEach checks each tensor on its own.
+func (g *File) checkEach() error {
+	g.index = map[string]int{}
+	for i, t := range g.Tensors {
+		if _, dup := g.index[t.Name]; dup {
 			return fmt.Errorf("tensor %q appears twice", t.Name)
 		}
-		seen[t.Name] = true
+		g.index[t.Name] = i
 		if t.Offset%g.Alignment != 0 {
 			return fmt.Errorf("tensor %q: offset %d is not a multiple of the alignment %d", t.Name, t.Offset, g.Alignment)
 		}
@@ -196,12 +218,11 @@ func (g *File) checkTensors() error {
 
 // Tensor returns the named tensor's info.
 func (g *File) Tensor(name string) (TensorInfo, bool) {
-	for _, t := range g.Tensors {
-		if t.Name == name {
-			return t, true
-		}
+	i, ok := g.index[name]
+	if !ok {
+		return TensorInfo{}, false
 	}
-	return TensorInfo{}, false
+	return g.Tensors[i], true
 }
 
 // Raw returns the bytes of the tensor's data.
