@@ -87,6 +87,8 @@ type loraOptions struct {
 	// full trains every weight (full fine-tuning) instead of LoRA adapters;
 	// the run writes RUNDIR/model, a complete model directory.
 	full bool
+	// qlora keeps the frozen base in 4-bit NormalFloat (QLoRA).
+	qlora bool
 	// packing packs several examples into each row of maxLen tokens.
 	packing bool
 	// noGroup turns off batching rows of similar length together.
@@ -118,6 +120,10 @@ type trainSummary struct {
 	TokensPerSecond float64  `json:"tokens_per_second"`
 	Seconds         float64  `json:"seconds"`
 	Model           string   `json:"model"`
+	// BaseBytes and QuantizedBytes are the base weights' memory before and
+	// after --qlora's NF4 quantisation (absent without it).
+	BaseBytes      int `json:"base_bytes,omitempty"`
+	QuantizedBytes int `json:"quantized_base_bytes,omitempty"`
 }
 
 func (a *app) newTrainCmd() *cobra.Command {
@@ -130,7 +136,8 @@ func (a *app) newTrainCmd() *cobra.Command {
 prompt the local backend renders at inference — and fine-tunes LoRA adapters with the loss on the
 answer tokens only. RUNDIR receives results.csv, loss.svg, checkpoints and adapter/ (PEFT's layout).
 --base is a model directory or the embedded sqlforge-tiny; --data is a records JSONL file or a
-directory written by sqlforge gen (its train.jsonl). --resume continues a killed run in RUNDIR.
+directory written by sqlforge gen (its train.jsonl). --resume continues a killed run in RUNDIR
+(give --qlora again if the run had it). --qlora keeps the frozen base in 4-bit NormalFloat (QLoRA).
 Serve the result as local:BASE+RUNDIR/adapter.
 
 With --engine axolotl|trl, --out receives a recipe for a GPU cluster instead (docs/scale-out.md):
@@ -143,6 +150,7 @@ Face id or directory. --run launches it here when the engine is installed and re
 			if eo.engine != "" {
 				return a.trainEngine(cmd.Context(), cmd.Flags(), o, eo)
 			}
+			o.qlora = eo.qlora
 			s, err := a.trainLoRA(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -204,6 +212,15 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	m, err := localmodel.Load(o.base, "", models.Resolve)
 	if err != nil {
 		return trainSummary{}, userErr(err)
+	}
+	var baseBytes, qBytes int
+	if o.qlora {
+		if o.full {
+			return trainSummary{}, userErr(fmt.Errorf("--qlora trains LoRA adapters over a frozen 4-bit base: drop --full"))
+		}
+		if baseBytes, qBytes, err = m.LM.QuantizeNF4(); err != nil {
+			return trainSummary{}, err
+		}
 	}
 	maxLen := o.maxLen
 	if maxLen <= 0 {
@@ -296,7 +313,7 @@ func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error
 	}
 	s := trainSummary{Base: o.base, RunDir: o.out, Adapter: adapter, Examples: len(data.Train), Dropped: dropped,
 		Steps: res.Steps, FinalLoss: res.FinalTrainLoss, Tokens: res.Tokens, TokensPerSecond: res.TokensPerSecond,
-		Seconds: time.Since(start).Seconds(), Model: ref}
+		Seconds: time.Since(start).Seconds(), Model: ref, BaseBytes: baseBytes, QuantizedBytes: qBytes}
 	if ref == "" {
 		s.Model = "local:" + o.base + "+" + adapter
 	}
@@ -320,6 +337,10 @@ func (a *app) printTrainSummary(s trainSummary) error {
 		s.Steps, s.Examples, s.Dropped, s.FirstLoss, s.FinalLoss, s.TokensPerSecond, s.Seconds)
 	if s.BestValidLoss != nil {
 		fmt.Fprintf(a.stdout, "best validation loss %.3f\n", *s.BestValidLoss)
+	}
+	if s.QuantizedBytes > 0 {
+		fmt.Fprintf(a.stdout, "qlora: base weights %.1f MB -> %.1f MB in NF4 (%.1fx smaller)\n",
+			float64(s.BaseBytes)/1e6, float64(s.QuantizedBytes)/1e6, float64(s.BaseBytes)/float64(s.QuantizedBytes))
 	}
 	if s.Adapter != "" {
 		fmt.Fprintf(a.stdout, "adapter: %s\n", s.Adapter)

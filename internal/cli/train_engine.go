@@ -28,7 +28,7 @@ type engineOptions struct {
 
 func addEngineFlags(f *pflag.FlagSet, eo *engineOptions) {
 	f.StringVar(&eo.engine, "engine", "", "write a GPU-cluster recipe for axolotl or trl into --out instead of training here")
-	f.BoolVar(&eo.qlora, "qlora", false, "(--engine) QLoRA: LoRA on a 4-bit NF4 base")
+	f.BoolVar(&eo.qlora, "qlora", false, "QLoRA: LoRA on a 4-bit NF4 base (here: blocks of 64, double-quantised scales, float32 adapters)")
 	f.IntVar(&eo.gpus, "gpus", 0, "(--engine) GPUs per node (default 1)")
 	f.IntVar(&eo.nodes, "nodes", 0, "(--engine) nodes (default 1; more needs --gpus)")
 	f.StringVar(&eo.deepspeed, "deepspeed", "", "(--engine) DeepSpeed ZeRO stage: zero2 or zero3")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/gguf"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 )
@@ -110,8 +111,12 @@ func copyFile(dst, src string) error {
 }
 
 // CopyTokenizer copies the tokenizer files of the model in src (those it
-// has) into dst, so that dst is a complete model directory.
+// has) into dst, so that dst is a complete model directory; a GGUF src
+// has its tokenizer written out.
 func CopyTokenizer(dst, src string) error {
+	if st, err := os.Stat(src); err == nil && !st.IsDir() && gguf.IsGGUF(src) {
+		return localmodel.WriteGGUFTokenizer(dst, src)
+	}
 	for _, f := range []string{localmodel.TokenizerFile, localmodel.TokenizerConfigFile} {
 		if _, err := os.Stat(filepath.Join(src, f)); err != nil {
 			continue
