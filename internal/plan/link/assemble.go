@@ -47,10 +47,15 @@ func (l *Linker) readings(ls *Links) []Candidate {
 func (l *Linker) candidate(ls *Links, ch choice, p *plan.Plan, sql string, used map[int]bool, lost, rank int) Candidate {
 	covered := append([]bool(nil), ls.covered...)
 	for k, m := range ls.Mentions {
-		if !used[k] {
+		if !used[k] || m.Threshold && p.Having == nil && ls.Having != nil {
 			for i := m.Start; i < m.End; i++ {
 				covered[i] = false
 			}
+		}
+	}
+	if ls.Having != nil && p.Having == nil {
+		for i := ls.thr.from; i < ls.thr.to; i++ {
+			covered[i] = false // "freight above 500" of single orders: no plan holds it
 		}
 	}
 	miss, content := missing(ls.toks, covered)

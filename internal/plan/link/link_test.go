@@ -238,6 +238,7 @@ func TestUnanswerable(t *testing.T) {
 		{"northwind", "What is the favourite colour of our CEO?"},
 		{"northwind", "Which warehouse stores the most pallets?"},
 		{"chinook", "What is the email address of Nancy Edwards?"},
+		{"northwind", "Which orders had freight above 500?"},
 	} {
 		f := linker(t, c.db)
 		cands := f.l.Plans(c.q, 3)
