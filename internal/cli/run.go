@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -116,25 +115,18 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split, d
 	start := time.Now()
 	data := filepath.Join(out, "data")
 	a.step("1/4 generating Northwind data")
-	gen := a.newGenCmd()
-	genArgs := []string{"--out", data, "--size", strconv.Itoa(size), "--formats", ""}
-	if evidence {
-		genArgs = append(genArgs, "--evidence")
+	sum, err := a.genData(ctx, datagen.BuildOptions{DB: "", Ontology: "northwind", Generator: "plans", Seed: 42, Size: size,
+		Evidence: evidence, Out: data}, genLLMFlags{})
+	if err != nil {
+		return fmt.Errorf("run: gen: %w", err)
 	}
-	gen.SetArgs(genArgs)
-	gen.SetContext(ctx)
 	// gen's own summary is progress here: it goes to stderr (or nowhere
 	// with -q), so stdout carries only run's summary (one JSON document
 	// with --json).
-	stdout := a.stdout
-	a.stdout = a.stderr
-	if a.quiet {
-		a.stdout = io.Discard
-	}
-	err := gen.ExecuteContext(ctx)
-	a.stdout = stdout
-	if err != nil {
-		return fmt.Errorf("run: gen: %w", err)
+	if !a.quiet {
+		if err := a.printGenSummary(a.stderr, sum); err != nil {
+			return err
+		}
 	}
 	a.step("2/4 fine-tuning " + o.base)
 	o.data, o.out = filepath.Join(data, "train.jsonl"), filepath.Join(out, "train")
