@@ -134,7 +134,6 @@ func openGenModels(ctx context.Context, lf genLLMFlags, env model.Env) (*genMode
 	return m, nil
 }
 
-
 // genData runs `sqlforge gen` (also the first step of `sqlforge run`): it checks the --llm
 // models, then datagen.Build writes the data set to o.Out, with progress on stderr.
 func (a *app) genData(ctx context.Context, o datagen.BuildOptions, lf genLLMFlags) (genSummary, error) {

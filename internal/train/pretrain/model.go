@@ -93,4 +93,3 @@ func WriteTokenizer(dir string, tok *tokenizer.Tokenizer, context int) error {
 	}
 	return nil
 }
-
