@@ -13,6 +13,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/train"
+	"github.com/sqlforge/sqlforge/internal/train/jobs"
 	"github.com/sqlforge/sqlforge/internal/train/recipe"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
@@ -165,7 +166,7 @@ func (a *app) watchRecipeJob(ctx context.Context, reg *registry.Registry, id str
 	}
 	b := recipeBackoff
 	if poll > 0 {
-		b = pollEvery(poll)
+		b = jobs.PollEvery(poll)
 	}
 	j, err := train.Follow(ctx, tr, reg, id, train.FollowOptions{Sleep: train.Sleep, Backoff: b,
 		OnEvent:  func(e train.Event) { a.progress("%s\n", e.Message) },
@@ -192,7 +193,7 @@ func (a *app) watchRecipeJob(ctx context.Context, reg *registry.Registry, id str
 		if err := recipe.WriteResults(filepath.Join(rec.TrainingPath, "results.csv"), rows); err != nil {
 			return err
 		}
-		if err := a.writeResults(reg, j, recipe.ResultsCSV(rows), rows); err != nil {
+		if err := jobs.WriteResults(reg, j, recipe.ResultsCSV(rows), rows, a.jobOptions(0)); err != nil {
 			return err
 		}
 	}
