@@ -16,8 +16,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/train"
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
-	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
 	"github.com/sqlforge/sqlforge/internal/train/jobs"
+	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
 	"github.com/sqlforge/sqlforge/internal/train/recipe"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
@@ -293,4 +293,3 @@ func (a *app) jobsDeployments(ctx context.Context, reg *registry.Registry, _ []s
 	}
 	return tw.Flush()
 }
-
