@@ -252,13 +252,7 @@ func joinConditions(src rq.Source) []rq.Expr {
 func countSelect(s *rq.SelectStatement) Counts {
 	where := splitCondition(s.WhereExpr)
 	having := splitCondition(s.HavingExpr)
-	var from condition
-	for _, on := range joinConditions(s.Source) {
-		part := splitCondition(on)
-		from.units = append(from.units, part.units...)
-		from.ors += part.ors
-	}
-	conds := []condition{from, where, having}
+	conds := []condition{fromCondition(s.Source), where, having}
 	return Counts{Component1: component1(s, conds), Component2: component2(s, conds), Others: others(s, where, having)}
 }
 
