@@ -32,6 +32,20 @@ func readRecords(ctx context.Context, path string) ([]dataset.Record, error) {
 	return recs, nil
 }
 
+// readWithSchema reads a records file and renders the CREATE TABLE context of the database
+// ref ("" gives "").
+func readWithSchema(ctx context.Context, path, ref string) ([]dataset.Record, string, error) {
+	recs, err := readRecords(ctx, path)
+	if err != nil {
+		return nil, "", err
+	}
+	sc, err := schemaContext(ctx, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	return recs, sc, nil
+}
+
 // schemaContext renders the CREATE TABLE context of the database ref ("" gives "").
 func schemaContext(ctx context.Context, ref string) (string, error) {
 	if ref == "" {
@@ -68,11 +82,7 @@ func (a *app) newDataStatsCmd() *cobra.Command {
 			if _, ok := dataset.TrainingPricePerMTok[model]; !ok {
 				return userErr(fmt.Errorf("--model: no price for %q (known: %s)", model, strings.Join(dataset.PricedModels(), ", ")))
 			}
-			recs, err := readRecords(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schemaContext(ctx, dbRef)
+			recs, sc, err := readWithSchema(ctx, args[0], dbRef)
 			if err != nil {
 				return err
 			}

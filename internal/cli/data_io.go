@@ -30,11 +30,7 @@ func (a *app) newDataExportCmd() *cobra.Command {
 			if err := a.sweepTemps(out, true); err != nil {
 				return err
 			}
-			recs, err := readRecords(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			sc, err := schemaContext(ctx, dbRef)
+			recs, sc, err := readWithSchema(ctx, args[0], dbRef)
 			if err != nil {
 				return err
 			}
