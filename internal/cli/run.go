@@ -42,7 +42,7 @@ type runModel struct {
 }
 
 func (a *app) newRunCmd() *cobra.Command {
-	o := defaultLoRAOptions()
+	o := defaultTrainOptions()
 	// Full fine-tuning by default: in the same budget (the inference split,
 	// docs/local-model.md) 1000 full steps reached EX 22% and 800 LoRA steps
 	// (r=16 on all seven projections, lr 2e-3) 7%; --lora selects LoRA.
@@ -109,7 +109,7 @@ type runEvaluation struct {
 	notes           []string
 }
 
-func (a *app) runMain(ctx context.Context, out string, size, testN int, split, dev string, constrained, evidence bool, augment int, o loraOptions) error {
+func (a *app) runMain(ctx context.Context, out string, size, testN int, split, dev string, constrained, evidence bool, augment int, o trainOptions) error {
 	if split != "test" && split != "inference" {
 		return userErr(fmt.Errorf("--split must be test or inference"))
 	}
@@ -131,7 +131,7 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split, d
 	if _, err := os.Stat(filepath.Join(o.out, "checkpoint.gob")); err == nil {
 		o.resume = true
 	}
-	ts, err := a.trainLoRA(ctx, o)
+	ts, err := a.finetuneLocal(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (a *app) runGen(ctx context.Context, data string, size int, evidence bool) 
 
 // runEvaluate is step 3 of the main job: every model on (a sample of) the split, and on the
 // hand-written dev set graded as the seed project grades.
-func (a *app) runEvaluate(ctx context.Context, data, split, dev string, testN int, ts trainSummary, o loraOptions, constrained bool) (runEvaluation, error) {
+func (a *app) runEvaluate(ctx context.Context, data, split, dev string, testN int, ts trainSummary, o trainOptions, constrained bool) (runEvaluation, error) {
 	var ev runEvaluation
 	items, err := eval.Load(ctx, filepath.Join(data, split+".jsonl"))
 	if err != nil {
@@ -209,7 +209,7 @@ func (a *app) runEvaluate(ctx context.Context, data, split, dev string, testN in
 
 // runReport is step 4 of the main job: the reports in OUT/report (and OUT/report-dev) and
 // the summary.
-func runReport(out string, ev runEvaluation, ts trainSummary, o loraOptions) (runSummary, error) {
+func runReport(out string, ev runEvaluation, ts trainSummary, o trainOptions) (runSummary, error) {
 	repDir := filepath.Join(out, "report")
 	if err := report.WriteDir(repDir, ev.rep); err != nil {
 		return runSummary{}, fmt.Errorf("run: %w", err)

@@ -65,8 +65,8 @@ func (p *trainProgress) finish() {
 	}
 }
 
-// loraOptions are the settings of one LoRA fine-tuning run (sqlforge train, sqlforge run).
-type loraOptions struct {
+// trainOptions are the settings of one local fine-tuning run, LoRA or full (sqlforge train, sqlforge run).
+type trainOptions struct {
 	base, data, val, out string
 	steps, epochs        int
 	r                    int
@@ -87,10 +87,10 @@ type loraOptions struct {
 	target string
 }
 
-func defaultLoRAOptions() loraOptions {
+func defaultTrainOptions() trainOptions {
 	c := local.DefaultConfig(local.ModeLoRA)
 	l := lm.DefaultLoRAConfig()
-	return loraOptions{base: models.Tiny, epochs: c.Epochs, r: l.R, alpha: l.Alpha, dropout: l.Dropout,
+	return trainOptions{base: models.Tiny, epochs: c.Epochs, r: l.R, alpha: l.Alpha, dropout: l.Dropout,
 		lr: c.LearningRate, targets: strings.Join(l.TargetModules, ","), batch: c.BatchSize, maxLen: 0, seed: c.Seed}
 }
 
@@ -98,7 +98,7 @@ func defaultLoRAOptions() loraOptions {
 type trainSummary = local.FinetuneResult
 
 func (a *app) newTrainCmd() *cobra.Command {
-	o := defaultLoRAOptions()
+	o := defaultTrainOptions()
 	var eo engineOptions
 	c := &cobra.Command{
 		Use:   "train --data train.jsonl --out RUNDIR",
@@ -120,7 +120,7 @@ Face id or directory. --run launches it here when the engine is installed and re
 			if eo.engine != "" {
 				return a.trainEngine(cmd.Context(), cmd.Flags(), o, eo)
 			}
-			s, err := a.trainLoRA(cmd.Context(), o)
+			s, err := a.finetuneLocal(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
@@ -142,7 +142,7 @@ Face id or directory. --run launches it here when the engine is installed and re
 
 // addTrainerFlags declares the fine-tuning settings train and run share,
 // with o's current values as defaults.
-func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
+func addTrainerFlags(f *pflag.FlagSet, o *trainOptions) {
 	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
 	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
 	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha (the update is alpha/r·B·A)")
@@ -157,8 +157,8 @@ func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
 	f.StringVar(&o.target, "target", o.target, "what the model learns to answer: sql, or plan (the records' query plans; serve the result as plan:local:RUNDIR/model)")
 }
 
-// trainLoRA runs one fine-tuning job (LoRA, or full with --full) with a progress display.
-func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error) {
+// finetuneLocal runs one fine-tuning job (LoRA, or full with --full) with a progress display.
+func (a *app) finetuneLocal(ctx context.Context, o trainOptions) (trainSummary, error) {
 	if o.data == "" || o.out == "" {
 		return trainSummary{}, userErr(fmt.Errorf("--data and --out are required"))
 	}

@@ -44,7 +44,7 @@ func addEngineFlags(f *pflag.FlagSet, eo *engineOptions) {
 
 // recipeOptions maps train's flags onto recipe.Options; the local trainer's flags apply
 // only where the user gave them (their defaults are the local model's).
-func recipeOptions(f *pflag.FlagSet, o loraOptions, eo engineOptions) recipe.Options {
+func recipeOptions(f *pflag.FlagSet, o trainOptions, eo engineOptions) recipe.Options {
 	ro := recipe.Options{Engine: recipe.Engine(eo.engine), Base: o.base, BaseConfig: eo.baseConfig, Data: o.data, Val: o.val, Out: o.out,
 		QLoRA: eo.qlora, Full: o.full, GPUs: eo.gpus, Nodes: eo.nodes, DeepSpeed: eo.deepspeed, FSDP: eo.fsdp,
 		MicroBatch: eo.microBatch, GlobalBatch: eo.globalBatch, ValFraction: eo.valFraction, Name: eo.name}
@@ -83,7 +83,7 @@ func recipeOptions(f *pflag.FlagSet, o loraOptions, eo engineOptions) recipe.Opt
 
 // trainEngine writes a cluster recipe, prints how to serve its result and, with --run,
 // launches and follows it.
-func (a *app) trainEngine(ctx context.Context, f *pflag.FlagSet, o loraOptions, eo engineOptions) error {
+func (a *app) trainEngine(ctx context.Context, f *pflag.FlagSet, o trainOptions, eo engineOptions) error {
 	ro := recipeOptions(f, o, eo)
 	if eo.run {
 		// refuse before writing anything when the engine cannot be launched here
