@@ -29,4 +29,3 @@ func PartsBySplit(recs []Record) []Part {
 	}
 	return parts
 }
-
