@@ -1,6 +1,7 @@
 // Package jobs runs managed fine-tuning jobs from end to end: upload the files, create the job,
 // record it in the registry, follow it, keep its checkpoints, metrics and curves, and deploy
-// and evaluate the fine-tuned model on Azure OpenAI.
+// and evaluate the fine-tuned model on Azure OpenAI. Cluster-engine runs (axolotl, TRL) launched
+// on this machine are recorded and followed the same way (LaunchRecipe, WatchRecipe).
 //
 // The provider engines and the Azure management client are opened by the caller (the one
 // switch that reads credentials lives in the command line); this package only sequences them.
