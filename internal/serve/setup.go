@@ -87,6 +87,27 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		return svc, closeAll, nil
 	}
+	backend, examples, err := setupBackend(ctx, o, db, ont)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := o.Service
+	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
+	cfg.Builder = promptBuilder(backend, sch, ont, examples, o.Prompt)
+	if cfg.Logger == nil {
+		cfg.Logger = o.Logger
+	}
+	svc, err = NewService(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, closeAll, nil
+}
+
+// setupBackend opens the model that answers: knn over generated data (plain "knn"), knn over a
+// records file, or any other backend reference; it returns the knn records too, the prompt's
+// examples.
+func setupBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ontology.Ontology) (model.Backend, []dataset.Record, error) {
 	var backend model.Backend
 	var examples []dataset.Record
 	switch ref := strings.TrimSpace(o.Model); {
@@ -131,6 +152,13 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		backend = b
 	}
+	return backend, examples, nil
+}
+
+// promptBuilder renders the prompts of backend: the schema, the ontology's concepts and the
+// nearest examples for a chat model, the question alone for knn and local models, unless
+// override gives the options.
+func promptBuilder(backend model.Backend, sch *schema.Schema, ont *ontology.Ontology, examples []dataset.Record, override *prompt.Options) *prompt.Builder {
 	popts := prompt.Options{LinkTables: true, Shots: 3}
 	promptOnt := ont
 	if _, isKNN := backend.(*knn.Backend); isKNN {
@@ -147,8 +175,8 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		popts = prompt.Options{NoSchema: true}
 		promptOnt = nil
 	}
-	if o.Prompt != nil {
-		popts = *o.Prompt
+	if override != nil {
+		popts = *override
 	}
 	var ix *prompt.Index
 	if len(examples) > 0 {
@@ -158,17 +186,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		ix = prompt.NewIndex(ex)
 	}
-	cfg := o.Service
-	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
-	cfg.Builder = &prompt.Builder{Schema: sch, Ontology: promptOnt, Examples: ix, Options: popts}
-	if cfg.Logger == nil {
-		cfg.Logger = o.Logger
-	}
-	svc, err = NewService(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return svc, closeAll, nil
+	return &prompt.Builder{Schema: sch, Ontology: promptOnt, Examples: ix, Options: popts}
 }
 
 // openOntology returns the ontology named by o.Ontology, else the one shipped for an embedded

@@ -13,7 +13,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	"github.com/sqlforge/sqlforge/internal/model"
 	local "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/train/pretrain"
+	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
 )
 
 // TestExportGGUFWithAdapter exports a base with a non-zero adapter merged
@@ -53,7 +53,7 @@ func TestExportGGUFWithAdapter(t *testing.T) {
 
 	// The GGUF file's tokenizer makes a model directory complete.
 	full := t.TempDir()
-	if err := pretrain.CopyTokenizer(full, out); err != nil {
+	if err := trainlocal.CopyTokenizer(full, out); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := tokenizer.Load(filepath.Join(full, local.TokenizerFile))

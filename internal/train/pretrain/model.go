@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
-	"github.com/sqlforge/sqlforge/internal/lm/gguf"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 )
@@ -92,38 +90,6 @@ func WriteTokenizer(dir string, tok *tokenizer.Tokenizer, context int) error {
 	})
 	if err != nil {
 		return fmt.Errorf("write tokenizer config: %w", err)
-	}
-	return nil
-}
-
-// copyFile copies src to dst through a temporary file.
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	_, err = dataset.WriteFileAtomic(dst, func(w io.Writer) error {
-		_, err := io.Copy(w, in)
-		return err
-	})
-	return err
-}
-
-// CopyTokenizer copies the tokenizer files of the model in src (those it
-// has) into dst, so that dst is a complete model directory; a GGUF src
-// has its tokenizer written out.
-func CopyTokenizer(dst, src string) error {
-	if st, err := os.Stat(src); err == nil && !st.IsDir() && gguf.IsGGUF(src) {
-		return localmodel.WriteGGUFTokenizer(dst, src)
-	}
-	for _, f := range []string{localmodel.TokenizerFile, localmodel.TokenizerConfigFile} {
-		if _, err := os.Stat(filepath.Join(src, f)); err != nil {
-			continue
-		}
-		if err := copyFile(filepath.Join(dst, f), filepath.Join(src, f)); err != nil {
-			return fmt.Errorf("copy %s: %w", f, err)
-		}
 	}
 	return nil
 }
