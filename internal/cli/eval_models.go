@@ -9,6 +9,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/backend"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/schema"
@@ -113,7 +114,7 @@ func openBackend(ctx context.Context, ref string) (model.Backend, error) {
 	if err != nil {
 		return nil, userErr(err)
 	}
-	b, err := model.Open(ctx, r, model.OSEnv())
+	b, err := backend.Open(ctx, r, model.OSEnv())
 	if err != nil {
 		return nil, userErr(fmt.Errorf("open model %s: %w", ref, err))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/datagen/llm"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/backend"
 )
 
 // genLLMFlags are gen's LLM options.
@@ -122,12 +123,12 @@ func openGenModels(ctx context.Context, lf genLLMFlags, env model.Env) (*genMode
 			return nil, userErr(err)
 		}
 	}
-	if m.question, err = model.Open(ctx, m.questionRef, env); err != nil {
+	if m.question, err = backend.Open(ctx, m.questionRef, env); err != nil {
 		return nil, userErr(err)
 	}
 	m.sql = m.question
 	if m.sqlRef != m.questionRef {
-		if m.sql, err = model.Open(ctx, m.sqlRef, env); err != nil {
+		if m.sql, err = backend.Open(ctx, m.sqlRef, env); err != nil {
 			return nil, userErr(err)
 		}
 	}

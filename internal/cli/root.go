@@ -52,7 +52,6 @@ func userErr(err error) error {
 
 // Run executes sqlforge with args (without the program name) and returns the exit status.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	registerBackends()
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.newRootCmd()
 	root.SetArgs(args)

@@ -9,6 +9,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dialect/sqlite"
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/backend"
 	"github.com/sqlforge/sqlforge/internal/model/knn"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/model/planner"
@@ -48,7 +49,7 @@ func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o
 	} else {
 		preds = append(preds, eval.PlanPredictor{P: pk})
 	}
-	base, err := model.Open(ctx, model.Ref{Scheme: model.SchemeLocal, Name: o.base}, model.OSEnv())
+	base, err := backend.Open(ctx, model.Ref{Scheme: model.SchemeLocal, Name: o.base}, model.OSEnv())
 	if err != nil {
 		closeAll()
 		return nil, nil, nil, err
@@ -58,7 +59,7 @@ func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o
 	if ts.Adapter == "" {
 		tuned = model.Ref{Scheme: model.SchemeLocal, Name: filepath.Join(o.out, "model")}
 	}
-	b, err := model.Open(ctx, tuned, model.OSEnv())
+	b, err := backend.Open(ctx, tuned, model.OSEnv())
 	if err != nil {
 		closeAll()
 		return nil, nil, nil, err
@@ -78,7 +79,7 @@ func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o
 	}
 	preds = append(preds, localPredictor{b: b.(*localmodel.Backend)})
 	if constrained {
-		b, err := model.Open(ctx, tuned, model.OSEnv())
+		b, err := backend.Open(ctx, tuned, model.OSEnv())
 		if err != nil {
 			closeAll()
 			return nil, nil, nil, err

@@ -41,7 +41,7 @@ func NewEmbedder(cfg ClientConfig) (*Embedder, error) {
 // reading endpoints, keys, timeout, retries and concurrency from env as Open
 // does for chat models.
 func OpenEmbedder(ctx context.Context, ref Ref, env Env) (*Embedder, error) {
-	b, err := openCompatible(ctx, ref, env)
+	b, err := OpenCompatible(ctx, ref, env)
 	if err != nil {
 		return nil, fmt.Errorf("opening embedding model %s: %w", ref, err)
 	}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-// openCompatible opens the openai, azure, http and ollama schemes as a Client
+// OpenCompatible opens the openai, azure, http and ollama schemes as a Client
 // configured from env.
-func openCompatible(_ context.Context, ref Ref, env Env) (Backend, error) {
+func OpenCompatible(_ context.Context, ref Ref, env Env) (Backend, error) {
 	timeout, err := env.ModelTimeout()
 	if err != nil {
 		return nil, err

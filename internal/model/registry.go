@@ -9,17 +9,15 @@ import (
 	"sync"
 )
 
-// ErrNotAvailable reports a reference whose scheme no package has registered
-// an opener for in this build (knn, local, gold and file until their packages
-// register them).
+// ErrNotAvailable reports a reference whose scheme no backend implements.
 var ErrNotAvailable = errors.New("not available in this build yet")
 
 // Opener opens a Backend for a reference of the scheme it is registered for.
-// Packages that implement a backend (knn, local) register one so that this
-// package needs not import them.
 type Opener func(ctx context.Context, ref Ref, env Env) (Backend, error)
 
-// Registry maps reference schemes to openers. It is safe for concurrent use.
+// Registry maps reference schemes to openers, for callers that assemble their own set of
+// backends (tests, embedders); sqlforge itself opens through model/backend's switch. It is
+// safe for concurrent use. There is no global registry.
 type Registry struct {
 	mu      sync.RWMutex
 	openers map[string]Opener
@@ -30,7 +28,7 @@ type Registry struct {
 func NewRegistry() *Registry {
 	r := &Registry{openers: map[string]Opener{}}
 	for _, s := range []string{SchemeOpenAI, SchemeAzure, SchemeHTTP, SchemeOllama} {
-		r.openers[s] = openCompatible
+		r.openers[s] = OpenCompatible
 	}
 	return r
 }
@@ -69,16 +67,4 @@ func (r *Registry) Open(ctx context.Context, ref Ref, env Env) (Backend, error) 
 		return nil, fmt.Errorf("opening model %s: %w", ref, err)
 	}
 	return b, nil
-}
-
-// defaultRegistry backs the package-level Register and Open, so the command
-// wiring can register knn and local once and every caller can open by name.
-var defaultRegistry = NewRegistry()
-
-// Register makes o the opener for scheme in the default registry.
-func Register(scheme string, o Opener) { defaultRegistry.Register(scheme, o) }
-
-// Open opens ref through the default registry.
-func Open(ctx context.Context, ref Ref, env Env) (Backend, error) {
-	return defaultRegistry.Open(ctx, ref, env)
 }

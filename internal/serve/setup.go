@@ -10,6 +10,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
+	modelbackend "github.com/sqlforge/sqlforge/internal/model/backend"
 	"github.com/sqlforge/sqlforge/internal/model/knn"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/ontology"
@@ -146,7 +147,7 @@ func setupBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ont
 			backend, examples = kb, recs
 			break
 		}
-		b, oerr := model.Open(ctx, r, model.OSEnv())
+		b, oerr := modelbackend.Open(ctx, r, model.OSEnv())
 		if oerr != nil {
 			return nil, nil, oerr
 		}

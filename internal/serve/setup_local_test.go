@@ -6,7 +6,6 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
-	"github.com/sqlforge/sqlforge/internal/model"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
@@ -34,7 +33,6 @@ func TestSetupLocalModelPrompt(t *testing.T) {
 	if err := pretrain.WriteTokenizer(dir, tok, shape.Context); err != nil {
 		t.Fatal(err)
 	}
-	model.Register(model.SchemeLocal, localmodel.Opener(nil))
 	svc, closeAll, err := Setup(context.Background(), SetupOptions{Model: "local:" + dir})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package knn
+package knn_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/eval"
+	"github.com/sqlforge/sqlforge/internal/model/knn"
 )
 
 // BenchmarkEvalSplit scores knn on a split of a `sqlforge gen` directory exactly as
@@ -29,7 +30,7 @@ func BenchmarkEvalSplit(b *testing.B) {
 		split = "inference"
 	}
 	ctx := context.Background()
-	recs, err := ReadRecords(ctx, dir)
+	recs, err := knn.ReadRecords(ctx, dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func BenchmarkEvalSplit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	kb, err := New(recs, Options{DB: db.DB, Name: "knn"})
+	kb, err := knn.New(recs, knn.Options{DB: db.DB, Name: "knn"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/backend"
 	"github.com/sqlforge/sqlforge/internal/model/openaitest"
 	"github.com/sqlforge/sqlforge/internal/model/planner"
 )
@@ -25,7 +26,7 @@ func chatPlanner(t *testing.T, w *world, replies []string) (*planner.Chat, *open
 		t.Fatal(err)
 	}
 	env := model.MapEnv(map[string]string{model.EnvOpenAIAPIKey: testKey, model.EnvOpenAIBaseURL: srv.BaseURL()})
-	b, err := model.Open(context.Background(), ref, env)
+	b, err := backend.Open(context.Background(), ref, env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/backend"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 )
 
@@ -34,7 +35,7 @@ func Open(ctx context.Context, ref model.Ref, env *Env, menv model.Env, records 
 	case model.SchemeLocal:
 		inner := ref
 		inner.Plan = false
-		b, err := model.Open(ctx, inner, menv)
+		b, err := backend.Open(ctx, inner, menv)
 		if err != nil {
 			return nil, err
 		}
@@ -54,7 +55,7 @@ func Open(ctx context.Context, ref model.Ref, env *Env, menv model.Env, records 
 	case model.SchemeOpenAI, model.SchemeAzure, model.SchemeOllama, model.SchemeHTTP:
 		inner := ref
 		inner.Plan = false
-		b, err := model.Open(ctx, inner, menv)
+		b, err := backend.Open(ctx, inner, menv)
 		if err != nil {
 			return nil, err
 		}
