@@ -113,6 +113,7 @@ func (s *Server) routes() []route {
 		{"GET /healthz", s.handleHealth, false},
 		{"GET /readyz", s.handleReady, false},
 		{"GET /metrics", s.metrics.handler().ServeHTTP, false},
+		{"GET /catalog", s.handleCatalog, false},
 		{"GET /openapi.json", handleOpenAPI, false},
 		{"GET /docs", page("web/docs.html"), false},
 		{"GET /{$}", page("web/index.html"), false},
