@@ -88,49 +88,9 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		return svc, closeAll, nil
 	}
-	var backend model.Backend
-	var examples []dataset.Record
-	switch ref := strings.TrimSpace(o.Model); {
-	case ref == model.SchemeKNN:
-		if ont == nil {
-			return nil, nil, fmt.Errorf("the default knn model needs an ontology to generate its dataset; give --model knn:DATASET")
-		}
-		size := o.GenSize
-		if size <= 0 {
-			size = 1500
-		}
-		recs, _, gerr := datagen.Generate(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: size, DB: db.Name})
-		if gerr != nil {
-			return nil, nil, fmt.Errorf("generate the knn dataset: %w", gerr)
-		}
-		o.Logger.Info("generated knn dataset", slog.Int("records", len(recs)))
-		kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: fmt.Sprintf("knn:generated(%s,%d)", db.Name, len(recs))})
-		if kerr != nil {
-			return nil, nil, kerr
-		}
-		backend, examples = kb, recs
-	default:
-		r, perr := model.ParseRef(ref)
-		if perr != nil {
-			return nil, nil, perr
-		}
-		if r.Scheme == model.SchemeKNN {
-			recs, rerr := knn.ReadRecords(ctx, r.Name)
-			if rerr != nil {
-				return nil, nil, rerr
-			}
-			kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: r.String()})
-			if kerr != nil {
-				return nil, nil, kerr
-			}
-			backend, examples = kb, recs
-			break
-		}
-		b, oerr := model.Open(ctx, r, model.OSEnv())
-		if oerr != nil {
-			return nil, nil, oerr
-		}
-		backend = b
+	backend, examples, err := openBackend(ctx, o, db, ont)
+	if err != nil {
+		return nil, nil, err
 	}
 	popts := prompt.Options{LinkTables: true, Shots: 3}
 	promptOnt := ont
@@ -171,6 +131,52 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		return nil, nil, err
 	}
 	return svc, closeAll, nil
+}
+
+// openBackend opens the raw-SQL model o.Model names; for knn it also returns the records it
+// answers from (the prompt's examples).
+func openBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ontology.Ontology) (model.Backend, []dataset.Record, error) {
+	switch ref := strings.TrimSpace(o.Model); {
+	case ref == model.SchemeKNN:
+		if ont == nil {
+			return nil, nil, fmt.Errorf("the default knn model needs an ontology to generate its dataset; give --model knn:DATASET")
+		}
+		size := o.GenSize
+		if size <= 0 {
+			size = 1500
+		}
+		recs, _, gerr := datagen.Generate(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: size, DB: db.Name})
+		if gerr != nil {
+			return nil, nil, fmt.Errorf("generate the knn dataset: %w", gerr)
+		}
+		o.Logger.Info("generated knn dataset", slog.Int("records", len(recs)))
+		kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: fmt.Sprintf("knn:generated(%s,%d)", db.Name, len(recs))})
+		if kerr != nil {
+			return nil, nil, kerr
+		}
+		return kb, recs, nil
+	default:
+		r, perr := model.ParseRef(ref)
+		if perr != nil {
+			return nil, nil, perr
+		}
+		if r.Scheme == model.SchemeKNN {
+			recs, rerr := knn.ReadRecords(ctx, r.Name)
+			if rerr != nil {
+				return nil, nil, rerr
+			}
+			kb, kerr := knn.New(recs, knn.Options{DB: db.DB, Name: r.String()})
+			if kerr != nil {
+				return nil, nil, kerr
+			}
+			return kb, recs, nil
+		}
+		b, oerr := model.Open(ctx, r, model.OSEnv())
+		if oerr != nil {
+			return nil, nil, oerr
+		}
+		return b, nil, nil
+	}
 }
 
 // openOntology returns the ontology named by o.Ontology, else the one shipped for an embedded
