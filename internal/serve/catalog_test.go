@@ -85,3 +85,23 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogTakesTheKey: with API keys, GET /catalog (which names tables and columns)
+// needs one, like POST /generate-sql.
+func TestCatalogTakesTheKey(t *testing.T) {
+	f := newFixture(t, Config{APIKeys: []string{"k1"}}, ServiceConfig{})
+	for key, want := range map[string]int{"": http.StatusUnauthorized, "wrong": http.StatusUnauthorized, "k1": http.StatusOK} {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/catalog", nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		res, err := f.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("key %q: status %d, want %d", key, res.StatusCode, want)
+		}
+	}
+}

@@ -117,7 +117,7 @@ func (s *Server) routes() []route {
 		{"GET /healthz", s.handleHealth, false},
 		{"GET /readyz", s.handleReady, false},
 		{"GET /metrics", s.metrics.handler().ServeHTTP, false},
-		{"GET /catalog", s.handleCatalog, false},
+		{"GET /catalog", s.handleCatalog, true},
 		{"GET /openapi.json", handleOpenAPI, false},
 		{"GET /docs", s.handleDocs, false},
 		{"GET /{$}", page("web/index.html"), false},
