@@ -44,6 +44,9 @@ type GenerateResponse struct {
 	Explanation string `json:"explanation,omitempty"`
 	// Missing lists what the question asks that the plan does not cover (plan: models).
 	Missing []string `json:"missing,omitempty"`
+	// Measures are the ids of the metrics the answer computes (CatalogMetric.ID): the plan's
+	// measures, or for a SQL model the ontology metrics whose formula its SQL contains.
+	Measures []string `json:"measures,omitempty"`
 	// Columns are the result's column names, when executed.
 	Columns []string `json:"columns,omitempty"`
 	// Rows are the result rows (JSON numbers, strings or null), when executed.
@@ -109,6 +112,8 @@ type Catalog struct {
 	Segments []CatalogSegment `json:"segments"`
 	// Tables are the database's tables and views.
 	Tables []CatalogTable `json:"tables"`
+	// formulas are the metrics' formulas, normalised, to find them in SQL (measuresIn).
+	formulas []formula
 }
 
 // CatalogMetric is one metric of a Catalog.

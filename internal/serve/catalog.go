@@ -34,6 +34,9 @@ func newCatalog(ont *ontology.Ontology, sch *schema.Schema, currency string) *Ca
 			}
 			c.Metrics = append(c.Metrics, CatalogMetric{ID: ontology.MetricID(m.Name), Name: m.Name,
 				Description: oneLine(m.Description), Unit: m.Unit, Synonyms: m.Synonyms})
+			if f := normalizeSQL(m.Formula); f != "" && m.CTE == "" {
+				c.formulas = append(c.formulas, formula{id: ontology.MetricID(m.Name), text: f})
+			}
 		}
 		for _, d := range ont.Dimensions {
 			c.Dimensions = append(c.Dimensions, CatalogDimension{ID: d.Name, Name: humanize(d.Name),
@@ -58,6 +61,47 @@ func newCatalog(ont *ontology.Ontology, sch *schema.Schema, currency string) *Ca
 	}
 	return c
 }
+
+// formula is a metric's formula as measuresIn looks for it.
+type formula struct{ id, text string }
+
+// measuresIn lists the metrics whose formula sql contains, in the order they appear; a
+// formula found only inside a longer one found (revenue inside gross profit) is left out.
+func (c *Catalog) measuresIn(sql string) []string {
+	s := normalizeSQL(sql)
+	type hit struct {
+		id, text string
+		at       int
+	}
+	var hits []hit
+	for _, f := range c.formulas {
+		if i := strings.Index(s, f.text); i >= 0 {
+			hits = append(hits, hit{f.id, f.text, i})
+		}
+	}
+	var out []hit
+	for _, h := range hits {
+		inner := false
+		for _, o := range hits {
+			if len(o.text) > len(h.text) && strings.Contains(o.text, h.text) {
+				inner = true
+			}
+		}
+		if !inner {
+			out = append(out, h)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b hit) int { return a.at - b.at })
+	ids := make([]string, len(out))
+	for i, h := range out {
+		ids[i] = h.id
+	}
+	return ids
+}
+
+// normalizeSQL lower-cases SQL and folds its runs of white space, so a formula written over
+// several lines is found in a query written on one.
+func normalizeSQL(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 // examples makes up to maxExamples questions from the ontology's metrics and dimensions,
 // phrased as analysts ask them: a total for the latest year, a monthly trend, a top 5

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/ontology"
@@ -102,6 +103,26 @@ func TestCatalogTakesTheKey(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != want {
 			t.Errorf("key %q: status %d, want %d", key, res.StatusCode, want)
+		}
+	}
+}
+
+// TestMeasuresIn: a SQL model's answer names the metrics its SQL computes, the longest
+// formula winning over one it contains.
+func TestMeasuresIn(t *testing.T) {
+	c := newCatalog(northwindOntology(t), nil, "")
+	cases := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT Categories.CategoryName, SUM(order_details.UnitPrice * order_details.Quantity * (1 - order_details.Discount)) AS value FROM Orders", []string{"revenue"}},
+		{"select sum(Orders.Freight)   as value, COUNT(DISTINCT Orders.OrderID) AS n FROM Orders", []string{"total_freight", "order_count"}},
+		{"SELECT 1", []string{}},
+	}
+	for _, tc := range cases {
+		got := c.measuresIn(tc.sql)
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("measuresIn(%q) = %q, want %q", tc.sql, got, tc.want)
 		}
 	}
 }

@@ -29,6 +29,7 @@ var openAPI = map[string]any{
 				"plan_text":       prop("string", "The same plan in its one-line text form, e.g. revenue by product top 5."),
 				"explanation":     prop("string", "What the answer computes, in one line: Revenue by product, top 5."),
 				"missing":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "What the question asks that the plan does not cover."},
+				"measures":        map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Ids of the metrics the answer computes (see GET /catalog): the plan's measures, or the metrics whose formula the SQL contains."},
 				"columns":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Result column names, when executed."},
 				"rows":            map[string]any{"type": "array", "items": map[string]any{"type": "array"}, "description": "Result rows, when executed."},
 				"truncated":       prop("boolean", "The result had more rows than returned."),

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sqlforge/sqlforge/internal/model"
 )
 
 // answered is true once the page has rendered an answer.
@@ -116,6 +118,25 @@ func TestPageLocale(t *testing.T) {
 		t.Errorf("de-DE revenue cell %q, want like 548.077,37 $", got)
 	}
 	b.screenshot("page-de-DE.png")
+}
+
+// TestPageNamesValueColumn: a SQL model's result column "value" is named after the metric its
+// SQL computes (here Revenue, in dollars).
+func TestPageNamesValueColumn(t *testing.T) {
+	bin := chromium(t)
+	f := newFixture(t, Config{}, ServiceConfig{Ontology: northwindOntology(t)})
+	f.backend.set(func(model.Request) (string, error) {
+		return "SELECT Categories.CategoryName, SUM(order_details.UnitPrice * order_details.Quantity * (1 - order_details.Discount)) AS value " +
+			"FROM order_details JOIN Products USING (ProductID) JOIN Categories USING (CategoryID) GROUP BY Categories.CategoryName ORDER BY value DESC", nil
+	})
+	b := newBrowser(t, bin, 1280, 900)
+	b.navigate(f.srv.URL+"/?lang=en-US&q=revenue+by+category", answered)
+	if got := b.eval(`[...document.querySelectorAll("#result th")].map(th => th.textContent).join("|")`); got != "CategoryName|Revenue" {
+		t.Errorf("result columns %q, want CategoryName|Revenue", got)
+	}
+	if got, _ := b.eval(`document.querySelector("#result tr:nth-child(2) td.num").textContent`).(string); !regexp.MustCompile(`^\$[\d,]+\.\d{2}$`).MatchString(got) {
+		t.Errorf("value cell %q, want a dollar amount", got)
+	}
 }
 
 // TestDocsInBrowser renders /docs and keeps a screenshot.

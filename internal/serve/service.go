@@ -278,6 +278,7 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 			s.execute(ctx, sql, maxRows, resp, &sig, &o)
 		}
 	}
+	resp.Measures = s.catalog.measuresIn(sql)
 	resp.Confidence = sig.Value()
 	return resp, o, nil
 }
