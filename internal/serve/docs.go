@@ -46,6 +46,7 @@ var docExamples = map[string][2]string{
   "plan": {"measures": ["revenue"], "group_by": [{"dim": "product"}], "order": {"desc": true}, "limit": 3},
   "plan_text": "revenue by product top 3",
   "explanation": "Revenue by product, top 3",
+  "measures": ["revenue"],
   "columns": ["ProductName", "revenue"],
   "rows": [["Côte de Blaye", 548077.365], ["Thüringer Rostbratwurst", 390377.9545], ["Raclette Courdavault", 298603.8]],
   "warnings": [],
