@@ -40,6 +40,17 @@ func writeGlossaryMarkdown(b *strings.Builder) {
 	}
 }
 
+// meaning is the glossary's explanation of a column of the summary table ("" when none).
+func meaning(column string) string {
+	column = strings.TrimSuffix(column, " ms")
+	for _, t := range glossary {
+		if t.Name == column {
+			return t.Meaning
+		}
+	}
+	return ""
+}
+
 // measured says which of a model's summary figures were measured: a rate over no item, or
 // a latency or token count no call reported, is n/a rather than 0.
 type measured struct {

@@ -13,10 +13,11 @@ import (
 var htmlTemplate string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":  pct,
-	"json": jsonCell,
-	"f3":   func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
-	"f2":   func(f *float64) string { return fmt.Sprintf("%.2f", *f) },
+	"pct":     pct,
+	"meaning": meaning,
+	"json":    jsonCell,
+	"f3":      func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
+	"f2":      func(f *float64) string { return fmt.Sprintf("%.2f", *f) },
 }).Parse(htmlTemplate))
 
 // htmlData is what the template renders.

@@ -169,3 +169,20 @@ func screenshotDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestSummaryHeaderExplained: every column of the summary table has a glossary entry, shown
+// as the header's tooltip in report.html.
+func TestSummaryHeaderExplained(t *testing.T) {
+	var page bytes.Buffer
+	if err := WriteHTML(&page, threeModels(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range summaryHeader[1:] {
+		if meaning(col) == "" {
+			t.Errorf("summary column %q has no glossary entry", col)
+		}
+	}
+	if !strings.Contains(page.String(), `<th title="Execution accuracy: `) {
+		t.Error("report.html: the EX header has no tooltip")
+	}
+}
