@@ -22,19 +22,7 @@ func TestPageInBrowser(t *testing.T) {
 	f := newFixture(t, Config{}, ServiceConfig{Planner: northwindKNN(t), Ontology: northwindOntology(t)})
 	b := newBrowser(t, bin, 1280, 900)
 	b.navigate(f.srv.URL+"/?lang=en-US", `document.querySelectorAll("#examples button.example").length > 0 && document.querySelectorAll("#metrics li").length > 0`)
-	for expr, want := range map[string]string{
-		`document.querySelector('#metrics li[data-id="revenue"] .unit').textContent`:              "USD",
-		`document.querySelector('#dimensions li[data-id="customer_country"] button').textContent`: "Customer country",
-		`document.querySelector('#segments li[data-id="late_shipment"] .desc').textContent`:       "Orders shipped after their required date.",
-		`document.getElementById("database").textContent`:                                         "northwind",
-	} {
-		if got, _ := b.eval(expr).(string); got != want {
-			t.Errorf("%s = %q, want %q", expr, got, want)
-		}
-	}
-	if tables, _ := b.eval(`[...document.querySelectorAll("#tables summary")].map(s => s.textContent).join("|")`).(string); !strings.Contains(tables, "Orders · ") {
-		t.Errorf("tables panel: %q", tables)
-	}
+	checkPanel(t, b)
 	b.screenshot("page-start.png")
 
 	// Enter submits what was typed.
@@ -58,6 +46,12 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("CSV download %q (%v): want a header and 5 rows", csv, err)
 	}
 	b.screenshot("page-answer.png")
+	b.call("", "Browser.grantPermissions", map[string]any{"origin": f.srv.URL, "permissions": []string{"clipboardReadWrite", "clipboardSanitizedWrite"}}, nil)
+	b.eval(`document.getElementById("copy-sql").click()`)
+	b.waitFor(`document.getElementById("copy-sql").textContent === "Copied"`)
+	if got := b.eval(`navigator.clipboard.readText()`); got != b.eval(`document.getElementById("sql").textContent`) {
+		t.Errorf("clipboard after Copy SQL: %q", got)
+	}
 
 	// Shift+Enter adds a line; Ctrl+Enter submits.
 	b.eval(`document.getElementById("q").value = ""`)
@@ -106,6 +100,24 @@ func TestPageInBrowser(t *testing.T) {
 		}
 	}
 	b.screenshot("page-low-confidence.png")
+}
+
+// checkPanel checks the side panel of Northwind's concepts and tables.
+func checkPanel(t *testing.T, b *browser) {
+	t.Helper()
+	for expr, want := range map[string]string{
+		`document.querySelector('#metrics li[data-id="revenue"] .unit').textContent`:              "USD",
+		`document.querySelector('#dimensions li[data-id="customer_country"] button').textContent`: "Customer country",
+		`document.querySelector('#segments li[data-id="late_shipment"] .desc').textContent`:       "Orders shipped after their required date.",
+		`document.getElementById("database").textContent`:                                         "northwind",
+	} {
+		if got, _ := b.eval(expr).(string); got != want {
+			t.Errorf("%s = %q, want %q", expr, got, want)
+		}
+	}
+	if tables, _ := b.eval(`[...document.querySelectorAll("#tables summary")].map(s => s.textContent).join("|")`).(string); !strings.Contains(tables, "Orders · ") {
+		t.Errorf("tables panel: %q", tables)
+	}
 }
 
 // TestPageLocale: ?lang= formats numbers for another locale.
