@@ -20,6 +20,7 @@ func (a *app) commands() []*cobra.Command {
 		a.newPretrainCmd(),
 		a.newTrainCmd(),
 		a.newMergeCmd(),
+		a.newExportCmd(),
 		a.newAdapterCmd(),
 		a.newRunCmd(),
 	}

@@ -16,9 +16,6 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/match"
-	"github.com/sqlforge/sqlforge/internal/model"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
@@ -173,43 +170,11 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 			cacheDir = filepath.Join(d, "sqlforge", "predictions")
 		}
 	}
-	var preds []eval.Predictor
-	var env *planner.Env
-	for _, ref := range f.models {
-		if strings.HasPrefix(ref, model.PlanPrefix) {
-			if env == nil {
-				e, closeEnv, err := plannerEnv(ctx, f.db, f.ontology)
-				if err != nil {
-					return nil, nil, userErr(fmt.Errorf("--model %s: %w", ref, err))
-				}
-				defer closeEnv()
-				env = e
-			}
-			pl, err := openPlanner(ctx, ref, env)
-			if err != nil {
-				return nil, nil, err
-			}
-			if l, ok := pl.(*planner.Local); ok && f.constrain {
-				l.Constrained = true // decode under the plan grammar
-			}
-			preds = append(preds, eval.PlanPredictor{P: pl})
-			continue
-		}
-		p, err := openPredictor(ctx, ref, items, cacheDir)
-		if err != nil {
-			return nil, nil, err
-		}
-		if lp, ok := p.(localPredictor); ok && f.constrain {
-			names, err := schemaNames(ctx, f.db)
-			if err != nil {
-				return nil, nil, userErr(fmt.Errorf("--constrain: %w", err))
-			}
-			lp.b.Constrain(names)
-			lp.suffix = " (schema-constrained)"
-			p = lp
-		}
-		preds = append(preds, p)
+	preds, closePreds, err := openPredictors(ctx, f, items, cacheDir)
+	if err != nil {
+		return nil, nil, err
 	}
+	defer closePreds()
 	if f.limit > 0 && f.limit < len(items) {
 		items = items[:f.limit]
 	}
@@ -237,65 +202,6 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 		return nil, nil, err
 	}
 	return rep, items, nil
-}
-
-const simTokens = "tokens"
-
-// openSimilarity opens --similarity: nil for the local token vector, or an
-// embedding similarity over the model that embeddings:REF names.
-func openSimilarity(ctx context.Context, s string) (*eval.EmbeddingSimilarity, error) {
-	if s == "" || s == simTokens {
-		return nil, nil
-	}
-	ref, ok := strings.CutPrefix(s, "embeddings:")
-	if !ok {
-		return nil, userErr(fmt.Errorf("--similarity %q: want %s or embeddings:REF", s, simTokens))
-	}
-	r, err := model.ParseRef(ref)
-	if err != nil {
-		return nil, userErr(fmt.Errorf("--similarity: %w", err))
-	}
-	e, err := model.OpenEmbedder(ctx, r, model.OSEnv())
-	if err != nil {
-		return nil, userErr(fmt.Errorf("--similarity: %w", err))
-	}
-	return eval.NewEmbeddingSimilarity(e), nil
-}
-
-// openPredictor opens one --model reference.
-func openPredictor(ctx context.Context, ref string, items []eval.Item, cacheDir string) (eval.Predictor, error) {
-	switch {
-	case ref == "gold":
-		return eval.Gold{}, nil
-	case strings.HasPrefix(ref, "file:"):
-		p, err := eval.OpenFile(strings.TrimPrefix(ref, "file:"), items)
-		if err != nil {
-			return nil, userErr(fmt.Errorf("--model %s: %w", ref, err))
-		}
-		return p, nil
-	}
-	b, err := openBackend(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	if lb, ok := b.(*localmodel.Backend); ok {
-		// A local model is asked with the prompt it was trained on, as `sqlforge run` does.
-		return localPredictor{b: lb}, nil
-	}
-	return eval.NewModelPredictor(b, cacheDir), nil
-}
-
-// openBackend opens a model backend through the model registry.
-func openBackend(ctx context.Context, ref string) (model.Backend, error) {
-	r, err := model.ParseRef(ref)
-	if err != nil {
-		return nil, userErr(err)
-	}
-	b, err := model.Open(ctx, r, model.OSEnv())
-	if err != nil {
-		return nil, userErr(fmt.Errorf("open model %s: %w", ref, err))
-	}
-	return b, nil
 }
 
 // evalProgress returns a callback drawing a progress bar on a terminal stderr,

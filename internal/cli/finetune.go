@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/openai/openai-go/v3/azure"
@@ -15,6 +14,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/train"
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
 	"github.com/sqlforge/sqlforge/internal/train/ftcheck"
+	"github.com/sqlforge/sqlforge/internal/train/jobs"
 	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
@@ -37,17 +37,14 @@ func newEngine(provider string, poll time.Duration) (*ftopenai.Engine, error) {
 		if base == model.DefaultOpenAIBaseURL {
 			base = "" // the SDK's own default
 		}
-		return ftopenai.New(ftopenai.Options{APIKey: env.OpenAIAPIKey().Reveal(), BaseURL: base, Provider: "openai", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
+		return ftopenai.New(ftopenai.Options{APIKey: env.OpenAIAPIKey().Reveal(), BaseURL: base, Provider: "openai", Sleep: ftSleep, FilePoll: jobs.PollEvery(poll)}), nil
 	case "azure":
-		ver := os.Getenv(model.EnvAzureAPIVersion)
-		if ver == "" {
-			ver = "2025-04-01-preview"
-		}
-		opts := []option.RequestOption{azure.WithEndpoint(env.AzureEndpoint(), ver), azure.WithAPIKey(env.AzureAPIKey().Reveal())}
-		if os.Getenv("SQLFORGE_AZURE_ALLOW_HTTP") == "1" { // loopback contract server only
+		opts := []option.RequestOption{azure.WithEndpoint(env.AzureEndpoint(), env.AzureFineTuneAPIVersion()),
+			azure.WithAPIKey(env.AzureAPIKey().Reveal())}
+		if env.AzureAllowHTTP() { // loopback contract server only
 			opts = append(opts, azure.WithUnsafeAllowHTTP())
 		}
-		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep, FilePoll: pollEvery(poll)}), nil
+		return ftopenai.New(ftopenai.Options{RequestOptions: opts, Provider: "azure", Sleep: ftSleep, FilePoll: jobs.PollEvery(poll)}), nil
 	}
 	return nil, userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
 }
@@ -73,15 +70,6 @@ func checkEngine(provider string, env model.Env) error {
 		return userErr(fmt.Errorf("unknown engine %q (want openai or azure)", provider))
 	}
 	return nil
-}
-
-// pollEvery is the schedule of --poll d: every d, whether or not anything changed. For d <= 0
-// it is the zero Backoff, which every poller replaces by its default schedule.
-func pollEvery(d time.Duration) train.Backoff {
-	if d <= 0 {
-		return train.Backoff{}
-	}
-	return train.Backoff{Initial: d, Max: d, Factor: 1}
 }
 
 // pollUsage documents --poll on finetune and jobs watch.
@@ -275,42 +263,15 @@ func (a *app) runFinetune(ctx context.Context, f finetuneFlags) error {
 		return err
 	}
 	defer reg.Close()
-	tf, err := eng.Upload(ctx, f.train)
-	if err != nil {
-		return err
-	}
-	a.progress("uploaded %s as %s\n", f.train, tf.ID)
-	spec := train.JobSpec{BaseModel: f.base, TrainingFile: tf.ID, Suffix: f.suffix, Seed: f.seed, Method: train.MethodSupervised,
-		Hyperparameters: train.Hyperparameters{Epochs: f.epochs, BatchSize: f.batch, LearningRateMultiplier: f.lr}}
-	if rep.Kind == ftcheck.KindDPO {
-		spec.Method = train.MethodDPO
-	}
-	if f.val != "" {
-		vf, err := eng.Upload(ctx, f.val)
-		if err != nil {
-			return err
-		}
-		spec.ValidationFile = vf.ID
-		a.progress("uploaded %s as %s\n", f.val, vf.ID)
-	}
-	j, err := eng.CreateJob(ctx, spec)
-	if err != nil {
-		return err
-	}
-	if err := reg.Add(ctx, registry.Record{Provider: f.engine, Job: j, Suffix: f.suffix, TrainingPath: f.train,
-		ValidationPath: f.val, EstimatedCost: rep.CostUSD}); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "job %s created (%s)\n", j.ID, j.Status)
+	sub := jobs.Submission{Provider: f.engine, Train: f.train, Val: f.val, Base: f.base, Suffix: f.suffix, Seed: f.seed,
+		Hyperparameters: train.Hyperparameters{Epochs: f.epochs, BatchSize: f.batch, LearningRateMultiplier: f.lr}, Check: rep}
 	if dep != nil {
-		d := registry.Deployment{Account: dep.Account(), Name: f.deploy.name, JobID: j.ID, SKU: f.deploy.sku,
-			Capacity: f.deploy.capacity, State: registry.DeploymentPending, EvalData: f.deploy.evalData}
-		if err := reg.SaveDeployment(ctx, d); err != nil {
-			return err
-		}
+		sub.Deploy = registry.Deployment{Account: dep.Account(), Name: f.deploy.name, SKU: f.deploy.sku,
+			Capacity: f.deploy.capacity, EvalData: f.deploy.evalData}
 	}
-	if f.detach {
-		return nil
+	j, err := jobs.Submit(ctx, eng, reg, sub, a.jobOptions(f.poll))
+	if err != nil || f.detach {
+		return err
 	}
 	return a.watchJob(ctx, eng, reg, j.ID, f.poll)
 }

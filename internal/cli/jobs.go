@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -18,8 +16,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/train"
 	ftazure "github.com/sqlforge/sqlforge/internal/train/azure"
+	"github.com/sqlforge/sqlforge/internal/train/jobs"
 	ftopenai "github.com/sqlforge/sqlforge/internal/train/openai"
-	"github.com/sqlforge/sqlforge/internal/train/plot"
 	"github.com/sqlforge/sqlforge/internal/train/recipe"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
@@ -143,45 +141,18 @@ func (a *app) jobsShow(ctx context.Context, reg *registry.Registry, args []strin
 	return nil
 }
 
-// watchJob follows a job, printing new events, then records checkpoints and results (and
-// writes results.csv and curves.svg in the job directory), and finishes the deployments
-// requested for the job. With poll > 0 the job and the deployments are polled every poll
-// instead of on their default schedules.
+// watchJob follows a job to its end with jobs.Watch; with poll > 0 the job and the
+// deployments are polled every poll instead of on their default schedules.
 func (a *app) watchJob(ctx context.Context, eng *ftopenai.Engine, reg *registry.Registry, id string, poll time.Duration) error {
-	j, err := train.Follow(ctx, eng, reg, id, train.FollowOptions{Sleep: ftSleep, Backoff: pollEvery(poll),
-		OnEvent:  func(e train.Event) { a.progress("%s %s %s\n", e.CreatedAt.Format("15:04:05"), e.Level, e.Message) },
-		OnStatus: func(j train.Job) { a.progress("status %s\n", j.Status) },
-	})
-	if err != nil {
-		return err
-	}
-	if j.Status == train.StatusSucceeded {
-		cps, err := eng.Checkpoints(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := reg.SaveCheckpoints(ctx, id, cps); err != nil {
-			return err
-		}
-		rows, raw, err := eng.Results(ctx, j)
-		if err != nil {
-			return err
-		}
-		if err := reg.SaveMetrics(ctx, id, rows); err != nil {
-			return err
-		}
-		if err := a.writeResults(reg, j, raw, rows); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(a.stdout, "job %s %s %s\n", j.ID, j.Status, j.FineTunedModel)
-	if err := a.finishDeployments(ctx, reg, j, poll); err != nil {
-		return err
-	}
-	if j.Status == train.StatusFailed || j.Status == train.StatusCancelled {
-		return fmt.Errorf("job %s %s: %s", j.ID, j.Status, j.Error)
-	}
-	return nil
+	return jobs.Watch(ctx, eng, reg, id, a.jobOptions(poll))
+}
+
+// jobOptions wires jobs' steps to this command: progress on stderr, results on stdout, the
+// Azure client from the environment and evaluation through sqlforge eval.
+func (a *app) jobOptions(poll time.Duration) jobs.Options {
+	return jobs.Options{Sleep: ftSleep, Poll: poll, Progress: a.progress,
+		Print:    func(format string, args ...any) { fmt.Fprintf(a.stdout, format, args...) },
+		Deployer: newDeployer, Evaluate: a.evalDeployment}
 }
 
 // newDeployer is the Azure management client, configured from the environment only
@@ -197,7 +168,7 @@ func newDeployer(poll time.Duration) (*ftazure.Client, error) {
 	if poll > 0 {
 		// The client gives up after MaxPolls, by default 360 polls at its 1-minute cap, about
 		// 6 hours; keep that time bound when polling faster.
-		c.Poll, c.MaxPolls = pollEvery(poll), max(360, int(6*time.Hour/poll))
+		c.Poll, c.MaxPolls = jobs.PollEvery(poll), max(360, int(6*time.Hour/poll))
 	}
 	cl, err := ftazure.New(c)
 	if err != nil {
@@ -258,7 +229,7 @@ as a model id, such as a checkpoint's fine_tuned_model_checkpoint from "sqlforge
 			} else if !errors.Is(err, registry.ErrNotFound) {
 				return err
 			}
-			return a.deploy(ctx, cl, reg, d)
+			return jobs.Deploy(ctx, cl, reg, d, a.jobOptions(0))
 		}),
 	}
 	cmd.Flags().StringVar(&f.name, "name", "", "deployment name (required)")
@@ -266,80 +237,9 @@ as a model id, such as a checkpoint's fine_tuned_model_checkpoint from "sqlforge
 	return cmd
 }
 
-// finishDeployments completes the deployments recorded for job j: deploys its model once the
-// job succeeded (also those left Creating by a killed run: PUT is create-or-update), marks
-// them Failed when the job did not, and runs a pending evaluation.
-func (a *app) finishDeployments(ctx context.Context, reg *registry.Registry, j train.Job, poll time.Duration) error {
-	ds, err := reg.JobDeployments(ctx, j.ID)
-	if err != nil {
-		return err
-	}
-	var cl *ftazure.Client
-	for _, d := range ds {
-		switch {
-		case d.State == registry.DeploymentDeleted || d.State == ftazure.StateFailed:
-			continue
-		case j.Status == train.StatusFailed || j.Status == train.StatusCancelled:
-			d.State, d.Error = ftazure.StateFailed, fmt.Sprintf("job %s %s", j.ID, j.Status)
-			if err := reg.SaveDeployment(ctx, d); err != nil {
-				return err
-			}
-			continue
-		case j.Status != train.StatusSucceeded:
-			continue // paused: the deployment stays pending
-		case d.State == ftazure.StateSucceeded && (d.EvalData == "" || d.EvalReport != ""):
-			continue
-		}
-		if cl == nil {
-			if cl, err = newDeployer(poll); err != nil {
-				return err
-			}
-		}
-		if d.Model == "" {
-			d.Model = j.FineTunedModel
-		}
-		if err := a.deploy(ctx, cl, reg, d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deploy provisions d (unless it already succeeded), recording every state, then evaluates
-// it when d asks for an evaluation that has not been written yet.
-func (a *app) deploy(ctx context.Context, cl *ftazure.Client, reg *registry.Registry, d registry.Deployment) error {
-	if d.State != ftazure.StateSucceeded {
-		a.progress("deploying %s as %s (%s × %d)\n", d.Model, d.Name, d.SKU, d.Capacity)
-		got, err := cl.Deploy(ctx, ftazure.Spec{Name: d.Name, Model: d.Model, SKU: d.SKU, Capacity: d.Capacity}, func(x ftazure.Deployment) {
-			a.progress("deployment %s %s\n", d.Name, x.State)
-			d.State = x.State
-			_ = reg.SaveDeployment(ctx, d) // best effort: the final state is saved below
-		})
-		if got.State != "" {
-			d.State, d.Error = got.State, got.Error
-		}
-		if err != nil {
-			if d.State == "" || !strings.EqualFold(d.State, ftazure.StateFailed) {
-				d.State, d.Error = ftazure.StateFailed, err.Error()
-			}
-			if serr := reg.SaveDeployment(ctx, d); serr != nil {
-				return serr
-			}
-			return err
-		}
-		if err := reg.SaveDeployment(ctx, d); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(a.stdout, "deployment %s %s (%s)\n", d.Name, d.State, d.Model)
-	if d.EvalData == "" || d.EvalReport != "" {
-		return nil
-	}
-	dir, err := reg.JobDir(cmpOr(d.JobID, "deployment-"+d.Name))
-	if err != nil {
-		return err
-	}
-	dir = filepath.Join(dir, "eval-"+d.Name)
+// evalDeployment evaluates a deployment as azure:NAME on its EvalData and writes the report
+// into dir.
+func (a *app) evalDeployment(ctx context.Context, d registry.Deployment, dir string) error {
 	rep, _, err := a.runEval(ctx, evalFlags{data: d.EvalData, db: "northwind", mode: string(match.Default), models: []string{"azure:" + d.Name},
 		reportDir: dir, timeout: 30 * time.Second, cacheDir: filepath.Join(dir, "cache")})
 	if err != nil {
@@ -352,15 +252,7 @@ func (a *app) deploy(ctx context.Context, cl *ftazure.Client, reg *registry.Regi
 		fmt.Fprintf(a.stdout, "%-30s EX %5.1f%%  valid %5.1f%%  report: %s\n", m.Model, 100*m.Summary.EX, 100*m.Summary.Valid,
 			filepath.Join(dir, report.HTMLFile))
 	}
-	d.EvalReport = dir
-	return reg.SaveDeployment(ctx, d)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return nil
 }
 
 func (a *app) jobsUndeploy(ctx context.Context, reg *registry.Registry, args []string) error {
@@ -400,31 +292,4 @@ func (a *app) jobsDeployments(ctx context.Context, reg *registry.Registry, _ []s
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.Name, d.Account, d.State, d.Model, d.SKU, d.Capacity, d.JobID)
 	}
 	return tw.Flush()
-}
-
-// writeResults writes the job's results.csv (decoded from base64 when needed) and its
-// curves next to it.
-func (a *app) writeResults(reg *registry.Registry, j train.Job, raw []byte, rows []train.Metrics) error {
-	if len(raw) == 0 {
-		return nil
-	}
-	dir, err := reg.JobDir(j.ID)
-	if err != nil {
-		return err
-	}
-	csv := bytes.TrimSpace(raw)
-	if !bytes.HasPrefix(csv, []byte("step")) {
-		if dec, err := base64.StdEncoding.DecodeString(string(csv)); err == nil {
-			csv = dec
-		}
-	}
-	path := filepath.Join(dir, "results.csv")
-	if err := os.WriteFile(path, csv, 0o644); err != nil {
-		return fmt.Errorf("write results of job %s: %w", j.ID, err)
-	}
-	if err := plot.WriteFile(filepath.Join(dir, plot.File), fmt.Sprintf("%s: %s", j.ID, cmpOr(j.FineTunedModel, j.BaseModel)), rows); err != nil {
-		return err
-	}
-	a.progress("results: %s, curves: %s\n", path, filepath.Join(dir, plot.File))
-	return nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/train/pretrain"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/models"
 )
 
@@ -32,7 +32,7 @@ model.safetensors to --out, with the base's tokenizer files, so --out is a compl
 			if err := peft.SaveMerged(out, m.LM); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
-			if err := pretrain.CopyTokenizer(out, m.Dir); err != nil {
+			if err := local.CopyTokenizer(out, m.Dir); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 			fmt.Fprintf(a.stdout, "merged %s into %s: wrote %s (serve it as local:%s)\n", adapter, base, out, out)

@@ -3,26 +3,19 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/datagen"
-	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
-	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/match"
 	"github.com/sqlforge/sqlforge/internal/model"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/report"
-	"github.com/sqlforge/sqlforge/internal/schema"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 
@@ -49,7 +42,7 @@ type runModel struct {
 }
 
 func (a *app) newRunCmd() *cobra.Command {
-	o := defaultLoRAOptions()
+	o := defaultTrainOptions()
 	// Full fine-tuning by default: in the same budget (the inference split,
 	// docs/local-model.md) 1000 full steps reached EX 22% and 800 LoRA steps
 	// (r=16 on all seven projections, lr 2e-3) 7%; --lora selects LoRA.
@@ -109,37 +102,27 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	return c
 }
 
-func (a *app) runMain(ctx context.Context, out string, size, testN int, split, dev string, constrained, evidence bool, augment int, o loraOptions) error {
+// runEvaluation is what step 3 of the main job measured.
+type runEvaluation struct {
+	items, devItems []eval.Item
+	rep, devRep     *eval.Report
+	notes           []string
+}
+
+func (a *app) runMain(ctx context.Context, out string, size, testN int, split, dev string, constrained, evidence bool, augment int, o trainOptions) error {
 	if split != "test" && split != "inference" {
 		return userErr(fmt.Errorf("--split must be test or inference"))
 	}
 	start := time.Now()
 	data := filepath.Join(out, "data")
 	a.step("1/4 generating Northwind data")
-	gen := a.newGenCmd()
-	genArgs := []string{"--out", data, "--size", strconv.Itoa(size), "--formats", ""}
-	if evidence {
-		genArgs = append(genArgs, "--evidence")
-	}
-	gen.SetArgs(genArgs)
-	gen.SetContext(ctx)
-	// gen's own summary is progress here: it goes to stderr (or nowhere
-	// with -q), so stdout carries only run's summary (one JSON document
-	// with --json).
-	stdout := a.stdout
-	a.stdout = a.stderr
-	if a.quiet {
-		a.stdout = io.Discard
-	}
-	err := gen.ExecuteContext(ctx)
-	a.stdout = stdout
-	if err != nil {
-		return fmt.Errorf("run: gen: %w", err)
+	if err := a.runGen(ctx, data, size, evidence); err != nil {
+		return err
 	}
 	a.step("2/4 fine-tuning " + o.base)
 	o.data, o.out = filepath.Join(data, "train.jsonl"), filepath.Join(out, "train")
 	if augment > 0 {
-		aug, err := augmentYears(ctx, o.data, augment)
+		aug, err := datagen.AugmentYearsFile(ctx, o.data, augment)
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
@@ -148,73 +131,115 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split, d
 	if _, err := os.Stat(filepath.Join(o.out, "checkpoint.gob")); err == nil {
 		o.resume = true
 	}
-	ts, err := a.trainLoRA(ctx, o)
+	ts, err := a.finetuneLocal(ctx, o)
 	if err != nil {
 		return err
 	}
 	a.step("3/4 evaluating on the " + split + " split")
+	ev, err := a.runEvaluate(ctx, data, split, dev, testN, ts, o, constrained)
+	if err != nil {
+		return err
+	}
+	a.step("4/4 writing the report")
+	s, err := runReport(out, ev, ts, o)
+	if err != nil {
+		return err
+	}
+	s.Seconds = time.Since(start).Seconds()
+	if a.jsonOut {
+		return a.printJSON(s)
+	}
+	a.printRunSummary(s, ev, split, dev)
+	return nil
+}
+
+// runGen is step 1 of the main job: gen's pipeline on Northwind, writing data.
+func (a *app) runGen(ctx context.Context, data string, size int, evidence bool) error {
+	sum, err := a.genData(ctx, datagen.BuildOptions{DB: "", Ontology: "northwind", Generator: "plans", Seed: 42, Size: size,
+		Evidence: evidence, Out: data}, genLLMFlags{})
+	if err != nil {
+		return fmt.Errorf("run: gen: %w", err)
+	}
+	// gen's own summary is progress here: it goes to stderr (or nowhere
+	// with -q), so stdout carries only run's summary (one JSON document
+	// with --json).
+	if a.quiet {
+		return nil
+	}
+	return a.printGenSummary(a.stderr, sum)
+}
+
+// runEvaluate is step 3 of the main job: every model on (a sample of) the split, and on the
+// hand-written dev set graded as the seed project grades.
+func (a *app) runEvaluate(ctx context.Context, data, split, dev string, testN int, ts trainSummary, o trainOptions, constrained bool) (runEvaluation, error) {
+	var ev runEvaluation
 	items, err := eval.Load(ctx, filepath.Join(data, split+".jsonl"))
 	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return ev, fmt.Errorf("run: %w", err)
 	}
-	items = sampleItems(items, testN)
+	ev.items = sampleItems(items, testN)
 	preds, notes, closePreds, err := a.runPredictors(ctx, data, ts, o, constrained)
 	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return ev, fmt.Errorf("run: %w", err)
 	}
 	defer closePreds()
-	var devItems []eval.Item
+	ev.notes = notes
 	if dev != "" {
-		if devItems, err = eval.Load(ctx, dev); err != nil {
-			notes = append(notes, fmt.Sprintf("dev set %s skipped: %v", dev, err))
+		if ev.devItems, err = eval.Load(ctx, dev); err != nil {
+			ev.notes = append(ev.notes, fmt.Sprintf("dev set %s skipped: %v", dev, err))
 		}
 	}
 	opts := eval.Options{Workers: 2, Query: sqlexec.Options{Timeout: 10 * time.Second, MaxRows: 1_000_000},
-		Data: filepath.Join(data, split+".jsonl"), DB: "northwind", Progress: a.evalProgress((len(items) + len(devItems)) * len(preds))}
+		Data: filepath.Join(data, split+".jsonl"), DB: "northwind", Progress: a.evalProgress((len(ev.items) + len(ev.devItems)) * len(preds))}
 	dbs := eval.NewDatabases("northwind")
 	defer dbs.Close()
-	rep, err := eval.Run(ctx, items, preds, dbs, opts)
-	if err != nil {
-		return fmt.Errorf("run: evaluate: %w", err)
+	if ev.rep, err = eval.Run(ctx, ev.items, preds, dbs, opts); err != nil {
+		return ev, fmt.Errorf("run: evaluate: %w", err)
 	}
-	var devRep *eval.Report
-	if len(devItems) > 0 {
+	if len(ev.devItems) > 0 {
 		// The hand-written questions are graded as the seed project grades (match seed).
 		dopts := opts
 		dopts.Mode, dopts.Data = match.Seed, dev
-		if devRep, err = eval.Run(ctx, devItems, preds, dbs, dopts); err != nil {
-			return fmt.Errorf("run: evaluate %s: %w", dev, err)
+		if ev.devRep, err = eval.Run(ctx, ev.devItems, preds, dbs, dopts); err != nil {
+			return ev, fmt.Errorf("run: evaluate %s: %w", dev, err)
 		}
 	}
-	a.step("4/4 writing the report")
+	return ev, nil
+}
+
+// runReport is step 4 of the main job: the reports in OUT/report (and OUT/report-dev) and
+// the summary.
+func runReport(out string, ev runEvaluation, ts trainSummary, o trainOptions) (runSummary, error) {
 	repDir := filepath.Join(out, "report")
-	if err := report.WriteDir(repDir, rep); err != nil {
-		return fmt.Errorf("run: %w", err)
+	if err := report.WriteDir(repDir, ev.rep); err != nil {
+		return runSummary{}, fmt.Errorf("run: %w", err)
 	}
 	serveRef := ts.Model
 	if o.target == "plan" {
 		serveRef = model.PlanPrefix + ts.Model
 	}
-	s := runSummary{Out: out, Train: ts, Report: filepath.Join(repDir, report.HTMLFile), Notes: notes,
-		Serve: "sqlforge serve --model " + serveRef, Seconds: time.Since(start).Seconds()}
-	if devRep != nil {
+	s := runSummary{Out: out, Train: ts, Report: filepath.Join(repDir, report.HTMLFile), Notes: ev.notes,
+		Serve: "sqlforge serve --model " + serveRef}
+	if ev.devRep != nil {
 		devDir := filepath.Join(out, "report-dev")
-		if err := report.WriteDir(devDir, devRep); err != nil {
-			return fmt.Errorf("run: %w", err)
+		if err := report.WriteDir(devDir, ev.devRep); err != nil {
+			return runSummary{}, fmt.Errorf("run: %w", err)
 		}
 		s.DevReport = filepath.Join(devDir, report.HTMLFile)
 	}
-	for i, m := range rep.Models {
+	for i, m := range ev.rep.Models {
 		rm := runModel{Model: m.Model, EX: m.Summary.EX, EM: m.Summary.EM, Valid: m.Summary.Valid}
-		if devRep != nil {
-			ex := devRep.Models[i].Summary.EX
+		if ev.devRep != nil {
+			ex := ev.devRep.Models[i].Summary.EX
 			rm.DevEX = &ex
 		}
 		s.Models = append(s.Models, rm)
 	}
-	if a.jsonOut {
-		return a.printJSON(s)
-	}
+	return s, nil
+}
+
+// printRunSummary prints the main job's table of models and where its outputs are.
+func (a *app) printRunSummary(s runSummary, ev runEvaluation, split, dev string) {
 	fmt.Fprintf(a.stdout, "\n%-52s %7s %7s %7s %8s\n", "model", "EX", "EM", "valid", "dev EX")
 	for _, m := range s.Models {
 		devEX := "-"
@@ -223,17 +248,16 @@ func (a *app) runMain(ctx context.Context, out string, size, testN int, split, d
 		}
 		fmt.Fprintf(a.stdout, "%-52s %6.1f%% %6.1f%% %6.1f%% %8s\n", m.Model, 100*m.EX, 100*m.EM, 100*m.Valid, devEX)
 	}
-	for _, n := range notes {
+	for _, n := range s.Notes {
 		fmt.Fprintln(a.stdout, "note:", n)
 	}
-	fmt.Fprintf(a.stdout, "\n%d %s items; dev EX: the %d hand-written questions of %s (seed grader)\n", len(items), split, len(devItems), dev)
+	fmt.Fprintf(a.stdout, "\n%d %s items; dev EX: the %d hand-written questions of %s (seed grader)\n", len(ev.items), split, len(ev.devItems), dev)
 	fmt.Fprintf(a.stdout, "fine-tuning %d steps (loss %.3f -> %.3f), %.1f min in all\nreport: %s\n",
-		ts.Steps, ts.FirstLoss, ts.FinalLoss, s.Seconds/60, s.Report)
+		s.Train.Steps, s.Train.FirstLoss, s.Train.FinalLoss, s.Seconds/60, s.Report)
 	if s.DevReport != "" {
 		fmt.Fprintf(a.stdout, "dev:    %s\n", s.DevReport)
 	}
 	fmt.Fprintf(a.stdout, "serve:  %s\n", s.Serve)
-	return nil
 }
 
 // step announces a stage of the main job on stderr.
@@ -242,22 +266,6 @@ func (a *app) step(msg string) {
 		fmt.Fprintln(a.stderr, "==>", msg)
 	}
 }
-
-// localPredictor asks a local model with the prompt it was trained on
-// (localmodel.Messages: the question and the item's own schema context, if
-// any), rather than the evaluator's generic prompt with the whole schema,
-// which would not fit a small model's context.
-type localPredictor struct {
-	b      *localmodel.Backend
-	suffix string // told apart in the report, e.g. " (schema-constrained)"
-}
-
-func (p localPredictor) Name() string { return p.b.Name() + p.suffix }
-
-// localMaxTokens bounds an answer of the local models: the longest gold
-// queries of the Northwind split are ~250 tokens of sqlforge-tiny's
-// vocabulary (at 160, 7 of 100 fine-tuned answers were cut short).
-const localMaxTokens = 384
 
 // sampleItems returns a seeded random sample of n items in their original
 // order (all of them when n is 0 or not below len(items)): the split's first
@@ -273,55 +281,4 @@ func sampleItems(items []eval.Item, n int) []eval.Item {
 		out[i] = items[j]
 	}
 	return out
-}
-
-// schemaNames are the tables and columns of a SQLite database (a shipped
-// name or a file), the names schema-constrained decoding allows.
-func schemaNames(ctx context.Context, ref string) (constrain.Names, error) {
-	db, err := database.Open(ctx, ref)
-	if err != nil {
-		return constrain.Names{}, err
-	}
-	defer db.Close()
-	s, err := schema.Introspect(ctx, db.DB)
-	if err != nil {
-		return constrain.Names{}, fmt.Errorf("read schema of %s: %w", ref, err)
-	}
-	return constrain.FromSchema(s), nil
-}
-
-func (p localPredictor) Predict(ctx context.Context, it eval.Item, _ string) (eval.Prediction, error) {
-	resp, err := p.b.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context), MaxTokens: localMaxTokens})
-	if err != nil {
-		return eval.Prediction{}, err
-	}
-	text := resp.Choices[0].Text
-	sql, _ := model.ExtractSQL(text)
-	return eval.Prediction{SQL: sql, Raw: text, Latency: resp.Latency,
-		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}, nil
-}
-
-// augmentYears writes train.jsonl's records plus their year-swapped copies
-// (datagen.AugmentYears, verified on the embedded Northwind) beside it, as
-// train_augmented.jsonl, and returns that path.
-func augmentYears(ctx context.Context, trainPath string, per int) (string, error) {
-	recs, _, err := dataset.ReadFile(ctx, trainPath, dataset.ReadOptions{})
-	if err != nil {
-		return "", err
-	}
-	db, err := database.Open(ctx, "northwind")
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	extra, err := datagen.AugmentYears(ctx, db.DB, recs, []int{2020, 2021, 2022, 2023, 2024}, per, 1)
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(filepath.Dir(trainPath), "train_augmented.jsonl")
-	all := append(recs, extra...)
-	if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return dataset.WriteJSONL(w, all) }); err != nil {
-		return "", err
-	}
-	return path, nil
 }

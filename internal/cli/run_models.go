@@ -19,7 +19,7 @@ import (
 // runPredictors opens the models the main job compares: the knn baseline (raw SQL), plan:knn
 // (the linker and retrieval over the generated plans), the base model, and the fine-tuned
 // model (plan:local for --target plan, else the raw-SQL local model).
-func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o loraOptions, constrained bool) ([]eval.Predictor, []string, func(), error) {
+func (a *app) runPredictors(ctx context.Context, data string, ts trainSummary, o trainOptions, constrained bool) ([]eval.Predictor, []string, func(), error) {
 	var notes []string
 	var preds []eval.Predictor
 	db, err := database.Open(ctx, "northwind")

@@ -5,24 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/train/local"
-	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 	"github.com/sqlforge/sqlforge/models"
 )
 
@@ -74,8 +65,8 @@ func (p *trainProgress) finish() {
 	}
 }
 
-// loraOptions are the settings of one LoRA fine-tuning run (sqlforge train, sqlforge run).
-type loraOptions struct {
+// trainOptions are the settings of one local fine-tuning run, LoRA or full (sqlforge train, sqlforge run).
+type trainOptions struct {
 	base, data, val, out string
 	steps, epochs        int
 	r                    int
@@ -87,6 +78,8 @@ type loraOptions struct {
 	// full trains every weight (full fine-tuning) instead of LoRA adapters;
 	// the run writes RUNDIR/model, a complete model directory.
 	full bool
+	// qlora trains LoRA over the base quantised to NF4 (4-bit).
+	qlora bool
 	// packing packs several examples into each row of maxLen tokens.
 	packing bool
 	// noGroup turns off batching rows of similar length together.
@@ -96,32 +89,18 @@ type loraOptions struct {
 	target string
 }
 
-func defaultLoRAOptions() loraOptions {
+func defaultTrainOptions() trainOptions {
 	c := local.DefaultConfig(local.ModeLoRA)
 	l := lm.DefaultLoRAConfig()
-	return loraOptions{base: models.Tiny, epochs: c.Epochs, r: l.R, alpha: l.Alpha, dropout: l.Dropout,
+	return trainOptions{base: models.Tiny, epochs: c.Epochs, r: l.R, alpha: l.Alpha, dropout: l.Dropout,
 		lr: c.LearningRate, targets: strings.Join(l.TargetModules, ","), batch: c.BatchSize, maxLen: 0, seed: c.Seed}
 }
 
 // trainSummary is what `sqlforge train` prints (as JSON with --json).
-type trainSummary struct {
-	Base            string   `json:"base"`
-	RunDir          string   `json:"run_dir"`
-	Adapter         string   `json:"adapter"`
-	Examples        int      `json:"examples"`
-	Dropped         int      `json:"dropped_too_long"`
-	Steps           int      `json:"steps"`
-	FirstLoss       float64  `json:"first_train_loss"`
-	FinalLoss       float64  `json:"final_train_loss"`
-	BestValidLoss   *float64 `json:"best_valid_loss,omitempty"`
-	Tokens          int64    `json:"tokens"`
-	TokensPerSecond float64  `json:"tokens_per_second"`
-	Seconds         float64  `json:"seconds"`
-	Model           string   `json:"model"`
-}
+type trainSummary = local.FinetuneResult
 
 func (a *app) newTrainCmd() *cobra.Command {
-	o := defaultLoRAOptions()
+	o := defaultTrainOptions()
 	var eo engineOptions
 	c := &cobra.Command{
 		Use:   "train --data train.jsonl --out RUNDIR",
@@ -143,7 +122,8 @@ Face id or directory. --run launches it here when the engine is installed and re
 			if eo.engine != "" {
 				return a.trainEngine(cmd.Context(), cmd.Flags(), o, eo)
 			}
-			s, err := a.trainLoRA(cmd.Context(), o)
+			o.qlora = eo.qlora
+			s, err := a.finetuneLocal(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
@@ -165,7 +145,7 @@ Face id or directory. --run launches it here when the engine is installed and re
 
 // addTrainerFlags declares the fine-tuning settings train and run share,
 // with o's current values as defaults.
-func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
+func addTrainerFlags(f *pflag.FlagSet, o *trainOptions) {
 	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
 	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
 	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha (the update is alpha/r·B·A)")
@@ -180,134 +160,26 @@ func addTrainerFlags(f *pflag.FlagSet, o *loraOptions) {
 	f.StringVar(&o.target, "target", o.target, "what the model learns to answer: sql, or plan (the records' query plans; serve the result as plan:local:RUNDIR/model)")
 }
 
-// trainLoRA runs one LoRA fine-tuning job with a progress display.
-func (a *app) trainLoRA(ctx context.Context, o loraOptions) (trainSummary, error) {
-	start := time.Now()
+// finetuneLocal runs one fine-tuning job (LoRA, or full with --full) with a progress display.
+func (a *app) finetuneLocal(ctx context.Context, o trainOptions) (trainSummary, error) {
 	if o.data == "" || o.out == "" {
 		return trainSummary{}, userErr(fmt.Errorf("--data and --out are required"))
 	}
 	if err := a.sweepTemps(o.out, false); err != nil {
 		return trainSummary{}, err
 	}
-	if o.resume {
-		if _, err := os.Stat(filepath.Join(o.out, local.CheckpointFile)); errors.Is(err, fs.ErrNotExist) {
-			// killed before its first checkpoint: nothing to continue, so start afresh
-			if !a.quiet {
-				fmt.Fprintf(a.stderr, "train: no checkpoint in %s yet; starting a fresh run\n", o.out)
-			}
-			o.resume = false
-		}
-	}
-	if !o.resume && (o.r < 1 || o.batch < 1 || o.steps < 0 || (o.steps == 0 && o.epochs < 1)) {
-		return trainSummary{}, userErr(fmt.Errorf("--lora-r, --batch and --steps or --epochs must be positive"))
-	}
-	m, err := localmodel.Load(o.base, "", models.Resolve)
-	if err != nil {
+	p := a.newTrainProgress("train")
+	s, err := local.Finetune(ctx, local.FinetuneOptions{Base: o.base, Data: o.data, Val: o.val, Out: o.out,
+		Steps: o.steps, Epochs: o.epochs, LR: o.lr, Batch: o.batch, MaxLen: o.maxLen, Seed: o.seed,
+		LoRA:   lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)},
+		Resume: o.resume, Full: o.full, QLoRA: o.qlora, Packing: o.packing, NoGroup: o.noGroup, Target: o.target,
+		Observe: p.observe, Log: a.progress})
+	p.finish()
+	var ie *local.InputError
+	if errors.As(err, &ie) {
 		return trainSummary{}, userErr(err)
 	}
-	maxLen := o.maxLen
-	if maxLen <= 0 {
-		maxLen = m.LM.Config.MaxPositionEmbeddings
-	}
-	var data local.Dataset
-	var dropped int
-	var planMemory []dataset.Record // a plan decoder's training plans, kept with it
-	for _, sp := range []struct {
-		path string
-		out  *[]local.Example
-	}{{o.data, &data.Train}, {o.val, &data.Valid}} {
-		if sp.path == "" {
-			continue
-		}
-		recs, err := readTrainRecords(ctx, sp.path)
-		if err != nil {
-			return trainSummary{}, userErr(err)
-		}
-		switch o.target {
-		case "", "sql":
-		case "plan":
-			if sp.path == o.data {
-				planMemory = recs
-			}
-			if recs = localmodel.PlanTargets(recs); len(recs) == 0 {
-				return trainSummary{}, userErr(fmt.Errorf("%s: no record carries a query plan (generate with sqlforge gen --generator plans)", sp.path))
-			}
-		default:
-			return trainSummary{}, userErr(fmt.Errorf("--target must be sql or plan, not %q", o.target))
-		}
-		exs, d, err := local.RecordExamples(m.Tokenizer, m.Template, recs, maxLen)
-		if err != nil {
-			return trainSummary{}, userErr(fmt.Errorf("%s: %w", sp.path, err))
-		}
-		*sp.out, dropped = exs, dropped+d
-	}
-	if len(data.Train) == 0 {
-		return trainSummary{}, userErr(fmt.Errorf("%s: no training examples fit in %d tokens", o.data, maxLen))
-	}
-	p := a.newTrainProgress("train")
-	var res local.Result
-	if o.resume {
-		res, err = local.Resume(ctx, m.LM, data, o.out, p.observe)
-	} else {
-		mode := local.ModeLoRA
-		if o.full {
-			mode = local.ModeFull
-		}
-		cfg := local.DefaultConfig(mode)
-		cfg.WeightDecay = 0
-		cfg.Packing = o.packing
-		cfg.GroupByLength = !o.noGroup
-		cfg.LoRA = lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)}
-		cfg.BaseModel, cfg.RunDir, cfg.Seed = o.base, o.out, o.seed
-		cfg.MaxSteps, cfg.Epochs, cfg.LearningRate, cfg.BatchSize, cfg.MaxSeqLen = o.steps, o.epochs, o.lr, o.batch, maxLen
-		if pad, ok := m.Tokenizer.TokenID("<|pad|>"); ok {
-			cfg.PadID = pad
-		}
-		if err = cfg.Validate(); err != nil {
-			return trainSummary{}, userErr(err)
-		}
-		res, err = local.Train(ctx, m.LM, data, cfg, p.observe)
-	}
-	p.finish()
-	if err != nil {
-		return trainSummary{}, fmt.Errorf("train: %w", err)
-	}
-	adapter, ref := filepath.Join(o.out, "adapter"), ""
-	if _, serr := os.Stat(filepath.Join(o.out, "model", "model.safetensors")); o.full || (o.resume && serr == nil) {
-		// A complete model directory: the trained weights plus the base's tokenizer files.
-		adapter = ""
-		dir := filepath.Join(o.out, "model")
-		if err := pretrain.CopyTokenizer(dir, m.Dir); err != nil {
-			return trainSummary{}, fmt.Errorf("train: %w", err)
-		}
-		ref = "local:" + dir
-	}
-	if planMemory != nil {
-		// A plan decoder keeps the plans it learnt beside its weights: plan:local retrieves
-		// them too (planner.PlanMemoryFile), as plan:knn does.
-		dir := adapter
-		if dir == "" {
-			dir = filepath.Join(o.out, "model")
-		}
-		path := filepath.Join(dir, planner.PlanMemoryFile)
-		if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return dataset.WriteJSONL(w, planMemory) }); err != nil {
-			return trainSummary{}, fmt.Errorf("train: %w", err)
-		}
-	}
-	s := trainSummary{Base: o.base, RunDir: o.out, Adapter: adapter, Examples: len(data.Train), Dropped: dropped,
-		Steps: res.Steps, FinalLoss: res.FinalTrainLoss, Tokens: res.Tokens, TokensPerSecond: res.TokensPerSecond,
-		Seconds: time.Since(start).Seconds(), Model: ref}
-	if ref == "" {
-		s.Model = "local:" + o.base + "+" + adapter
-	}
-	if len(res.History) > 0 {
-		s.FirstLoss = res.History[0].TrainLoss
-	}
-	if !math.IsNaN(res.BestValidLoss) {
-		v := res.BestValidLoss
-		s.BestValidLoss = &v
-	}
-	return s, nil
+	return s, err
 }
 
 func (a *app) printTrainSummary(s trainSummary) error {
@@ -326,21 +198,6 @@ func (a *app) printTrainSummary(s trainSummary) error {
 	}
 	fmt.Fprintf(a.stdout, "model:   %s\n", s.Model)
 	return nil
-}
-
-// readTrainRecords reads a records JSONL file, or the train.jsonl of a directory.
-func readTrainRecords(ctx context.Context, path string) ([]dataset.Record, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, "train.jsonl")
-	}
-	recs, _, err := dataset.ReadFile(ctx, path, dataset.ReadOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("%s: no records", path)
-	}
-	return recs, nil
 }
 
 func splitList(s string) []string {

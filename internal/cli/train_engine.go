@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/train"
+	"github.com/sqlforge/sqlforge/internal/train/jobs"
 	"github.com/sqlforge/sqlforge/internal/train/recipe"
 	"github.com/sqlforge/sqlforge/internal/train/registry"
 )
@@ -28,7 +27,7 @@ type engineOptions struct {
 
 func addEngineFlags(f *pflag.FlagSet, eo *engineOptions) {
 	f.StringVar(&eo.engine, "engine", "", "write a GPU-cluster recipe for axolotl or trl into --out instead of training here")
-	f.BoolVar(&eo.qlora, "qlora", false, "(--engine) QLoRA: LoRA on a 4-bit NF4 base")
+	f.BoolVar(&eo.qlora, "qlora", false, "QLoRA: LoRA on a 4-bit NF4 base (here: blocks of 64, double-quantised scales, float32 adapters)")
 	f.IntVar(&eo.gpus, "gpus", 0, "(--engine) GPUs per node (default 1)")
 	f.IntVar(&eo.nodes, "nodes", 0, "(--engine) nodes (default 1; more needs --gpus)")
 	f.StringVar(&eo.deepspeed, "deepspeed", "", "(--engine) DeepSpeed ZeRO stage: zero2 or zero3")
@@ -45,7 +44,7 @@ func addEngineFlags(f *pflag.FlagSet, eo *engineOptions) {
 
 // recipeOptions maps train's flags onto recipe.Options; the local trainer's flags apply
 // only where the user gave them (their defaults are the local model's).
-func recipeOptions(f *pflag.FlagSet, o loraOptions, eo engineOptions) recipe.Options {
+func recipeOptions(f *pflag.FlagSet, o trainOptions, eo engineOptions) recipe.Options {
 	ro := recipe.Options{Engine: recipe.Engine(eo.engine), Base: o.base, BaseConfig: eo.baseConfig, Data: o.data, Val: o.val, Out: o.out,
 		QLoRA: eo.qlora, Full: o.full, GPUs: eo.gpus, Nodes: eo.nodes, DeepSpeed: eo.deepspeed, FSDP: eo.fsdp,
 		MicroBatch: eo.microBatch, GlobalBatch: eo.globalBatch, ValFraction: eo.valFraction, Name: eo.name}
@@ -84,7 +83,7 @@ func recipeOptions(f *pflag.FlagSet, o loraOptions, eo engineOptions) recipe.Opt
 
 // trainEngine writes a cluster recipe, prints how to serve its result and, with --run,
 // launches and follows it.
-func (a *app) trainEngine(ctx context.Context, f *pflag.FlagSet, o loraOptions, eo engineOptions) error {
+func (a *app) trainEngine(ctx context.Context, f *pflag.FlagSet, o trainOptions, eo engineOptions) error {
 	ro := recipeOptions(f, o, eo)
 	if eo.run {
 		// refuse before writing anything when the engine cannot be launched here
@@ -124,109 +123,32 @@ func (a *app) trainEngine(ctx context.Context, f *pflag.FlagSet, o loraOptions, 
 		return err
 	}
 	defer reg.Close()
-	id := fmt.Sprintf("%s-%s", ro.Engine, time.Now().UTC().Format("20060102-150405.000"))
-	st := recipe.RunState{JobID: id, Engine: ro.Engine, Base: ro.Base, Name: ro.Name}
-	if !ro.Full {
-		st.Rank = ro.LoRAR
-	}
-	dir, err := filepath.Abs(res.Dir)
+	id, err := jobs.LaunchRecipe(ctx, reg, ro, res.Dir, a.recipeJobOptions(eo.poll))
 	if err != nil {
 		return err
 	}
-	if st, err = recipe.Start(dir, st); err != nil {
-		return err
-	}
-	j := train.Job{ID: id, Status: train.StatusRunning, BaseModel: ro.Base, Method: train.MethodSupervised, CreatedAt: st.Started,
-		TrainingFile: filepath.Join(dir, "data", "train.jsonl"), ValidationFile: filepath.Join(dir, "data", "val.jsonl"),
-		Hyperparameters: train.Hyperparameters{Epochs: ro.Epochs, BatchSize: ro.GlobalBatch}}
-	if err := reg.Add(ctx, registry.Record{Provider: string(ro.Engine), Job: j, TrainingPath: dir, ValidationPath: j.ValidationFile}); err != nil {
-		return err
-	}
-	a.progress("job %s: %s running in %s (pid %d); logs: %s\n", id, ro.Engine, dir, st.PID, filepath.Join(dir, recipe.LogFile))
 	return a.watchRecipeJob(ctx, reg, id, eo.poll)
 }
 
-// recipeBackoff paces following a run on this machine: every 2 s, growing to 30 s while
-// nothing changes.
-var recipeBackoff = train.Backoff{Initial: 2 * time.Second, Max: 30 * time.Second, Factor: 1.5}
+// recipeJobOptions wires a cluster-engine run's steps to this command; such a run is followed
+// on the real clock.
+func (a *app) recipeJobOptions(poll time.Duration) jobs.Options {
+	o := a.jobOptions(poll)
+	o.Sleep = train.Sleep
+	return o
+}
 
-// watchRecipeJob follows a cluster-engine run recorded in the registry to its end (resuming
-// after the last recorded event), then records its checkpoints and metrics, writes
-// results.csv and curves, checks the adapter and prints how to serve it.
+// watchRecipeJob follows a cluster-engine run recorded in the registry to its end with
+// jobs.WatchRecipe.
 func (a *app) watchRecipeJob(ctx context.Context, reg *registry.Registry, id string, poll time.Duration) error {
 	rec, err := reg.Get(ctx, id)
 	if err != nil {
 		return userErr(err)
 	}
-	tr := recipe.Tracker{Dir: rec.TrainingPath}
-	st, err := tr.State()
-	if err != nil {
-		return err
-	}
-	b := recipeBackoff
-	if poll > 0 {
-		b = pollEvery(poll)
-	}
-	j, err := train.Follow(ctx, tr, reg, id, train.FollowOptions{Sleep: train.Sleep, Backoff: b,
-		OnEvent:  func(e train.Event) { a.progress("%s\n", e.Message) },
-		OnStatus: func(j train.Job) { a.progress("status %s\n", j.Status) },
-	})
-	if err != nil {
-		return err
-	}
-	rows, err := tr.History()
-	if err != nil {
-		return err
-	}
-	cps, err := tr.Checkpoints()
-	if err != nil {
-		return err
-	}
-	if err := reg.SaveCheckpoints(ctx, id, cps); err != nil {
-		return err
-	}
-	if len(rows) > 0 {
-		if err := reg.SaveMetrics(ctx, id, rows); err != nil {
-			return err
-		}
-		if err := recipe.WriteResults(filepath.Join(rec.TrainingPath, "results.csv"), rows); err != nil {
-			return err
-		}
-		if err := a.writeResults(reg, j, recipe.ResultsCSV(rows), rows); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(a.stdout, "job %s %s %s\n", j.ID, j.Status, j.FineTunedModel)
-	if j.Status != train.StatusSucceeded {
-		return fmt.Errorf("job %s %s: %s", j.ID, j.Status, j.Error)
-	}
-	o := recipe.Defaults(recipe.Options{Base: st.Base, Name: st.Name, LoRAR: st.Rank, Full: st.Rank == 0})
-	if _, err := os.Stat(filepath.Join(tr.Adapter(), peft.ConfigFile)); err == nil {
-		rep, err := peft.Check(tr.Adapter(), "")
-		if err != nil {
-			return fmt.Errorf("job %s: adapter %s: %w", j.ID, tr.Adapter(), err)
-		}
-		o.LoRAR, o.Full = rep.R, false
-		fmt.Fprintf(a.stdout, "adapter: %s (r=%d, alpha=%g, %d modules)\n", tr.Adapter(), rep.R, rep.Alpha, rep.Modules)
-	}
-	fmt.Fprintf(a.stdout, "serve:   %s\n", recipe.ServeCommand(o, tr.Adapter()))
-	fmt.Fprintf(a.stdout, "model:   %s\n", recipe.Reference("HOST", o.Name))
-	return nil
+	return jobs.WatchRecipe(ctx, reg, rec, a.recipeJobOptions(poll))
 }
 
 // cancelRecipeJob stops a cluster-engine run and records it cancelled.
 func (a *app) cancelRecipeJob(ctx context.Context, reg *registry.Registry, rec registry.Record) error {
-	tr := recipe.Tracker{Dir: rec.TrainingPath}
-	if err := tr.Cancel(); err != nil {
-		return err
-	}
-	j, err := tr.GetJob(ctx, rec.Job.ID)
-	if err != nil {
-		return err
-	}
-	if err := reg.SetStatus(ctx, j); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "job %s %s\n", j.ID, j.Status)
-	return nil
+	return jobs.CancelRecipe(ctx, reg, rec, a.jobOptions(0))
 }

@@ -115,6 +115,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"missing base", []string{"train", "--base", filepath.Join(dir, "nope"), "--data", data, "--out", dir}, "nope"},
 		{"missing data", []string{"train", "--base", base, "--data", filepath.Join(dir, "x.jsonl"), "--out", dir}, "x.jsonl"},
 		{"bad rank", []string{"train", "--base", base, "--data", data, "--out", dir, "--lora-r", "0"}, "--lora-r"},
+		{"qlora full", []string{"train", "--base", base, "--data", data, "--out", dir, "--qlora", "--full"}, "--qlora"},
 		{"merge no adapter", []string{"merge", "--base", base, "--out", dir}, "--adapter"},
 		{"pretrain no out", []string{"pretrain"}, "--out"},
 		{"run no out", []string{"run"}, "--out"},

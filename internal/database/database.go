@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/sampledb"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
@@ -101,7 +102,7 @@ func checkSQLiteFile(path string) error {
 
 // openFile opens a SQLite file read-only and pings it.
 func openFile(ctx context.Context, path string) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", DSN(path))
+	db, err := sql.Open("sqlite", sqlexec.ReadOnlyDSN(path))
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +118,4 @@ func openFile(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, nil
-}
-
-// DSN is the read-only data source name of the SQLite file at path for the
-// "sqlite" driver: mode=ro, and query_only on every connection.
-func DSN(path string) string {
-	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + escaped + "?mode=ro&_pragma=query_only(1)"
 }

@@ -96,7 +96,7 @@ func openEntry(ctx context.Context, k string, it Item) (*dbEntry, error) {
 		var db *database.DB
 		db, err = database.Open(ctx, k)
 		if err == nil {
-			// database.Open's connections are read-only (database.DSN)
+			// database.Open's connections are read-only (sqlexec.ReadOnlyDSN)
 			e = &dbEntry{ex: sqlexec.NewSQLiteReadOnly(db.DB), raw: db.DB, closer: db.Close}
 		}
 	}

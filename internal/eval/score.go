@@ -64,18 +64,7 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	if pred.Raw != pred.SQL {
 		res.Raw = pred.Raw
 	}
-	text := r.goldText(i, it).score(pred.SQL)
-	res.Metrics.EM, res.Metrics.ESM, res.Metrics.Sim = text.EM, text.ESM, round(text.Sim, 4)
-	if it.Spider != nil {
-		var h string
-		res.Metrics.ESM, h = r.spiderESM(ctx, i, it, e, pred.SQL)
-		if h != "" {
-			res.Hardness = h
-		}
-	}
-	if res.Hardness == "" {
-		res.Hardness = text.Hardness
-	}
+	r.scoreText(ctx, i, it, e, pred.SQL, &res)
 	switch {
 	case perr != nil:
 		res.Status, res.ErrorClass, res.PredError = StatusNoPrediction, ClassGeneration, perr.Error()
@@ -141,6 +130,30 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	}
 	res.PredResult = excerptResult(predRes, r.opts.ResultRows)
 
+	r.compare(ctx, it, e, golds, predRes, pred.SQL, schema, &res)
+	return finishVerdicts(res), tm, pred
+}
+
+// scoreText sets the text metrics of a prediction (EM, ESM, similarity) and the item's
+// hardness: Spider's official one for Spider items, else the gold query's.
+func (r *runner) scoreText(ctx context.Context, i int, it Item, e *dbEntry, predSQL string, res *ItemResult) {
+	text := r.goldText(i, it).score(predSQL)
+	res.Metrics.EM, res.Metrics.ESM, res.Metrics.Sim = text.EM, text.ESM, round(text.Sim, 4)
+	if it.Spider != nil {
+		var h string
+		res.Metrics.ESM, h = r.spiderESM(ctx, i, it, e, predSQL)
+		if h != "" {
+			res.Hardness = h
+		}
+	}
+	if res.Hardness == "" {
+		res.Hardness = text.Hardness
+	}
+}
+
+// compare scores a prediction that ran against the gold results: EX (any gold result
+// matching), the subset flag, soft F1, VES for a correct answer, the judge for a wrong one.
+func (r *runner) compare(ctx context.Context, it Item, e *dbEntry, golds []goldRun, predRes *sqlexec.Result, predSQL, schema string, res *ItemResult) {
 	info := match.Info{GoldSQL: it.Gold, Question: it.Question, Tolerance: r.opts.Tolerance}
 	var v match.Verdict
 	decided := golds[0]
@@ -165,10 +178,10 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	if ex {
 		res.Status = StatusCorrect
 		if r.opts.VESRepeat > 0 {
-			reward := VESReward(r.timeRatios(ctx, e, decided.sql, pred.SQL))
+			reward := VESReward(r.timeRatios(ctx, e, decided.sql, predSQL))
 			res.Metrics.VES = &reward
 		}
-		return finishVerdicts(res), tm, pred
+		return
 	}
 	res.Status, res.ErrorClass = StatusWrong, v.Diff
 	if res.ErrorClass == "" {
@@ -176,7 +189,7 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 	}
 	res.Metrics.VES = r.vesZero()
 	if r.opts.Judge != nil {
-		jv, err := r.opts.Judge.Judge(ctx, JudgeInput{Question: it.Question, Schema: schema, Gold: decided.sql, Pred: pred.SQL,
+		jv, err := r.opts.Judge.Judge(ctx, JudgeInput{Question: it.Question, Schema: schema, Gold: decided.sql, Pred: predSQL,
 			GoldResult: renderExcerpt(res.GoldResult), PredResult: renderExcerpt(res.PredResult)})
 		if err != nil {
 			res.JudgeError = err.Error()
@@ -185,7 +198,6 @@ func (r *runner) scorePrediction(ctx context.Context, i int, it Item, p Predicto
 			res.Metrics.Judge, res.JudgeRationale = &eq, jv.Rationale
 		}
 	}
-	return finishVerdicts(res), tm, pred
 }
 
 // timeRatios times gold and prediction VESRepeat times each, alternating, and

@@ -39,6 +39,28 @@ func parallel(n int, f func(w, i int)) {
 // attentionShape is the geometry of one grouped-query attention call.
 type attentionShape struct {
 	B, T, Hq, Hkv, Dh int
+	// Scale multiplies q·kᵀ (usually Dh^-½).
+	Scale float32
+	// Window, when positive, lets a query see only the last Window keys
+	// (itself included).
+	Window int
+	// Cap, when positive, soft-caps the scaled scores as Cap·tanh(s/Cap).
+	Cap float32
+}
+
+// attnShape is the attention geometry of layer li for B sequences of T.
+func (m *Model) attnShape(li, B, T int) attentionShape {
+	c := m.Config
+	return attentionShape{B: B, T: T, Hq: c.NumAttentionHeads, Hkv: c.NumKeyValueHeads, Dh: c.HeadDim,
+		Scale: c.attnScale(), Window: c.Window(li), Cap: c.attnSoftcap()}
+}
+
+// lo is the first key position query t may see.
+func (s attentionShape) lo(t int) int {
+	if s.Window > 0 {
+		return max(0, t+1-s.Window)
+	}
+	return 0
 }
 
 func (s attentionShape) qDim() int  { return s.Hq * s.Dh }
@@ -52,7 +74,6 @@ func (s attentionShape) kvDim() int { return s.Hkv * s.Dh }
 func attention(s attentionShape, out, probs, q, k, v []float32) {
 	T, Dh, qd, kvd := s.T, s.Dh, s.qDim(), s.kvDim()
 	group := s.Hq / s.Hkv
-	scale := float32(1 / math.Sqrt(float64(Dh)))
 	parallel(s.B*s.Hq, func(_, i int) {
 		b, h := i/s.Hq, i%s.Hq
 		kh := h / group
@@ -60,12 +81,24 @@ func attention(s attentionShape, out, probs, q, k, v []float32) {
 		kk := k[b*T*kvd+kh*Dh:]
 		vv := v[b*T*kvd+kh*Dh:]
 		p := probs[i*T*T : (i+1)*T*T]
-		matmul(false, true, T, T, Dh, scale, qh, qd, kk, kvd, 0, p, T)
+		matmul(false, true, T, T, Dh, s.Scale, qh, qd, kk, kvd, 0, p, T)
 		for t := 0; t < T; t++ {
-			softmaxCausal(p[t*T:(t+1)*T], t+1)
+			softmaxScores(p[t*T:(t+1)*T], s.lo(t), t+1, s.Cap)
 		}
 		matmul(false, false, T, Dh, T, 1, p, T, vv, kvd, 0, out[b*T*qd+h*Dh:], qd)
 	})
+}
+
+// softmaxScores turns the scores row[lo:n] into probabilities (soft-capped
+// first when cap > 0) and zeroes the rest of row.
+func softmaxScores(row []float32, lo, n int, cap float32) {
+	if cap > 0 {
+		for j := lo; j < n; j++ {
+			row[j] = cap * float32(math.Tanh(float64(row[j]/cap)))
+		}
+	}
+	softmaxCausal(row[lo:], n-lo)
+	clear(row[:lo])
 }
 
 // softmaxCausal replaces row[:n] by its softmax and zeroes row[n:].
@@ -89,11 +122,14 @@ func softmaxCausal(row []float32, n int) {
 func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []float32) {
 	T, Dh, qd, kvd := s.T, s.Dh, s.qDim(), s.kvDim()
 	group := s.Hq / s.Hkv
-	scale := float32(1 / math.Sqrt(float64(Dh)))
+	scale := s.Scale
 	workers := min(runtime.GOMAXPROCS(0), s.B*s.Hkv)
-	scratch := make([][]float32, max(workers, 1))
+	scratch, capped := make([][]float32, max(workers, 1)), make([][]float32, max(workers, 1))
 	for w := range scratch {
 		scratch[w] = make([]float32, T*T)
+		if s.Cap > 0 {
+			capped[w] = make([]float32, T*T)
+		}
 	}
 	parallel(s.B*s.Hkv, func(w, i int) {
 		b, kh := i/s.Hkv, i%s.Hkv
@@ -105,6 +141,12 @@ func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []floa
 			do := dout[b*T*qd+h*Dh:]
 			matmul(false, true, T, T, Dh, 1, do, qd, vv, kvd, 0, dp, T)
 			matmul(true, false, T, Dh, T, 1, p, T, do, qd, 1, dvv, kvd)
+			if s.Cap > 0 {
+				softcapBackward(s, dp, p, capped[w], q[b*T*qd+h*Dh:], kk)
+				matmul(false, false, T, Dh, T, 1, dp, T, kk, kvd, 0, dq[b*T*qd+h*Dh:], qd)
+				matmul(true, false, T, Dh, T, 1, dp, T, q[b*T*qd+h*Dh:], qd, 1, dkk, kvd)
+				continue
+			}
 			for t := 0; t < T; t++ {
 				pr, dr := p[t*T:(t+1)*T], dp[t*T:(t+1)*T]
 				var dot float64
@@ -120,4 +162,27 @@ func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []floa
 			matmul(true, false, T, Dh, T, 1, dp, T, q[b*T*qd+h*Dh:], qd, 1, dkk, kvd)
 		}
 	})
+}
+
+// softcapBackward turns dp [T, T], the gradient of one head's
+// probabilities p, into the gradient of its q·kᵀ through the softmax, the
+// soft cap (d/ds cap·tanh(s/cap) = 1 − tanh²) and the scale. It recomputes
+// the capped scores into c (scratch [T, T]) from q and k.
+func softcapBackward(s attentionShape, dp, p, c, q, k []float32) {
+	T := s.T
+	matmul(false, true, T, T, s.Dh, s.Scale, q, s.qDim(), k, s.kvDim(), 0, c, T)
+	for t := 0; t < T; t++ {
+		pr, dr, cr := p[t*T:(t+1)*T], dp[t*T:(t+1)*T], c[t*T:(t+1)*T]
+		lo := s.lo(t)
+		var dot float64
+		for j := lo; j <= t; j++ {
+			dot += float64(pr[j]) * float64(dr[j])
+		}
+		clear(dr[:lo])
+		for j := lo; j <= t; j++ {
+			th := math.Tanh(float64(cr[j] / s.Cap))
+			dr[j] = s.Scale * pr[j] * (dr[j] - float32(dot)) * float32(1-th*th)
+		}
+		clear(dr[t+1:])
+	}
 }

@@ -1,9 +1,6 @@
 package lm
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // KVCache holds, for one sequence, every layer's rotated keys and values so
 // far: K and V are [capacity, Hkv·Dh] per layer, rows 0..Len-1 filled.
@@ -53,47 +50,38 @@ func (m *Model) Step(c *KVCache, token int) ([]float32, error) {
 	if token < 0 || token >= cfg.VocabSize {
 		return nil, fmt.Errorf("decoding step: token %d is outside the vocabulary of %d", token, cfg.VocabSize)
 	}
-	D, F, pos := cfg.HiddenSize, cfg.IntermediateSize, c.Len
-	Hq, Hkv, Dh := cfg.NumAttentionHeads, cfg.NumKeyValueHeads, cfg.HeadDim
-	kvd, group := cfg.KVDim(), Hq/Hkv
-	scale := float32(1 / math.Sqrt(float64(Dh)))
-	x := append([]float32(nil), m.Embed.W[token*D:(token+1)*D]...)
+	D, pos := cfg.HiddenSize, c.Len
+	Hq, Dh, kvd := cfg.NumAttentionHeads, cfg.HeadDim, cfg.KVDim()
+	group := Hq / cfg.NumKeyValueHeads
+	x := m.embed([]int{token})
 	xn, r := make([]float32, D), make([]float32, 1)
-	q, ao, att := make([]float32, cfg.QDim()), make([]float32, cfg.QDim()), make([]float32, pos+1)
-	gate, up, act, tmp := make([]float32, F), make([]float32, F), make([]float32, F), make([]float32, D)
+	ao, att := make([]float32, cfg.QDim()), make([]float32, pos+1)
 	at := func(int) int { return pos }
 	for li, l := range m.Layers {
-		rmsNorm(xn, r, x, l.InputNorm.W, D, cfg.RMSNormEps)
-		k, v := c.K[li][pos*kvd:(pos+1)*kvd], c.V[li][pos*kvd:(pos+1)*kvd]
-		l.Proj[QProj].forward(q, xn, 1, nil)
-		l.Proj[KProj].forward(k, xn, 1, nil)
-		l.Proj[VProj].forward(v, xn, 1, nil)
-		m.rope.apply(q, Hq, at, false)
-		m.rope.apply(k, Hkv, at, false)
+		m.norm(xn, r, x, l.InputNorm, D)
+		a := &layerActs{}
+		m.attnInputs(l, a, xn, 1, at, nil)
+		copy(c.K[li][pos*kvd:(pos+1)*kvd], a.k)
+		copy(c.V[li][pos*kvd:(pos+1)*kvd], a.v)
+		s := m.attnShape(li, 1, pos+1)
+		lo := s.lo(pos)
 		for h := 0; h < Hq; h++ {
 			kh := h / group
-			matmul(false, true, 1, pos+1, Dh, scale, q[h*Dh:], Dh, c.K[li][kh*Dh:], kvd, 0, att, pos+1)
-			softmaxCausal(att, pos+1)
+			matmul(false, true, 1, pos+1, Dh, s.Scale, a.q[h*Dh:], Dh, c.K[li][kh*Dh:], kvd, 0, att, pos+1)
+			softmaxScores(att, lo, pos+1, s.Cap)
 			matmul(false, false, 1, Dh, pos+1, 1, att, pos+1, c.V[li][kh*Dh:], kvd, 0, ao[h*Dh:], Dh)
 		}
-		l.Proj[OProj].forward(tmp, ao, 1, nil)
-		for i := range x {
-			x[i] += tmp[i]
-		}
-		rmsNorm(xn, r, x, l.PostNorm.W, D, cfg.RMSNormEps)
-		l.Proj[GateProj].forward(gate, xn, 1, nil)
-		l.Proj[UpProj].forward(up, xn, 1, nil)
-		swiGLU(act, gate, up)
-		l.Proj[DownProj].forward(tmp, act, 1, nil)
-		for i := range x {
-			x[i] += tmp[i]
-		}
+		o := make([]float32, D)
+		l.Proj[OProj].forward(o, ao, 1, nil)
+		x, _, _ = m.residual(l.AttnOutNorm, x, o)
+		m.norm(xn, r, x, l.PostNorm, D)
+		out := make([]float32, D)
+		m.mlpForward(l, a, out, xn, 1, nil)
+		x, _, _ = m.residual(l.MLPOutNorm, x, out)
 	}
 	c.Len++
-	rmsNorm(xn, r, x, m.Norm.W, D, cfg.RMSNormEps)
-	logits := make([]float32, cfg.VocabSize)
-	matmul(false, true, 1, cfg.VocabSize, D, 1, xn, D, m.LMHead.W, D, 0, logits, cfg.VocabSize)
-	return logits, nil
+	m.norm(xn, r, x, m.Norm, D)
+	return m.logits(xn, 1), nil
 }
 
 // Clone returns an independent copy of the cache (its filled rows), for a

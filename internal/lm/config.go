@@ -1,8 +1,9 @@
 // Package lm is sqlforge's local Llama-architecture language model: a decoder
 // configured from a Hugging Face config.json, loaded from safetensors, with
 // hand-written forward and backward passes over gonum's blas32 interface and
-// LoRA adapters for fine-tuning. It covers Llama 2/3, Mistral, Qwen2 and
-// SmolLM-style checkpoints by configuration.
+// LoRA adapters for fine-tuning. It covers Llama 2/3, Mistral, Qwen2,
+// Qwen3, Gemma, Gemma-2, Phi-3 and SmolLM-style checkpoints by
+// configuration, and reads and writes GGUF files.
 //
 // Activations are row-major float32 matrices. Throughout, B is the batch
 // size, T the sequence length, N = B·T the number of token positions, D the
@@ -18,7 +19,8 @@ import (
 )
 
 // Config is the architecture of a model, read from the fields of a Hugging
-// Face LlamaConfig, MistralConfig or Qwen2Config.
+// Face LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config, GemmaConfig,
+// Gemma2Config or Phi3Config (arch.go says what each model_type changes).
 type Config struct {
 	ModelType             string  `json:"model_type"`
 	HiddenSize            int     `json:"hidden_size"`
@@ -40,6 +42,30 @@ type Config struct {
 	// "linear" and "llama3" (Llama 3.1/3.2) are applied to the rotary
 	// frequencies (RopeScalingParams); other types are refused.
 	RopeScaling json.RawMessage `json:"rope_scaling,omitempty"`
+
+	// SlidingWindow limits each query to the last SlidingWindow keys
+	// (itself included): every layer for Mistral and Phi-3, the layers
+	// LayerTypes marks "sliding_attention" (by default the even ones) for
+	// Gemma-2. Nil or 0: full causal attention. Qwen2/Qwen3 apply it only
+	// with use_sliding_window, which is refused.
+	SlidingWindow    *int `json:"sliding_window,omitempty"`
+	UseSlidingWindow bool `json:"use_sliding_window,omitempty"`
+	// LayerTypes is Gemma-2's per-layer "sliding_attention" or
+	// "full_attention"; empty means alternating, sliding first.
+	LayerTypes []string `json:"layer_types,omitempty"`
+	// HiddenActivation is Gemma's name for the MLP activation; when set it
+	// overrides HiddenAct (Gemma defaults to gelu_pytorch_tanh).
+	HiddenActivation string `json:"hidden_activation,omitempty"`
+	// QueryPreAttnScalar (Gemma-2) makes the attention scale
+	// QueryPreAttnScalar^-½ instead of head_dim^-½.
+	QueryPreAttnScalar float64 `json:"query_pre_attn_scalar,omitempty"`
+	// AttnLogitSoftcapping and FinalLogitSoftcapping (Gemma-2) squash
+	// attention scores and output logits as cap·tanh(x/cap); nil or 0: off.
+	AttnLogitSoftcapping  *float64 `json:"attn_logit_softcapping,omitempty"`
+	FinalLogitSoftcapping *float64 `json:"final_logit_softcapping,omitempty"`
+	// PartialRotaryFactor (Phi) must be 1 when present: partial rotary
+	// embedding is not supported.
+	PartialRotaryFactor float64 `json:"partial_rotary_factor,omitempty"`
 }
 
 // RopeScalingParams are the fields of rope_scaling the supported types use.
@@ -127,9 +153,7 @@ func ParseConfig(data []byte) (Config, error) {
 	if c.RMSNormEps == 0 {
 		c.RMSNormEps = 1e-6
 	}
-	if c.HiddenAct == "" {
-		c.HiddenAct = "silu"
-	}
+	c.fillArchDefaults()
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -160,9 +184,7 @@ func (c Config) Validate() error {
 	if c.RMSNormEps < 0 || c.RopeTheta <= 0 {
 		errs = append(errs, fmt.Errorf("rms_norm_eps (%g) must be >= 0 and rope_theta (%g) > 0", c.RMSNormEps, c.RopeTheta))
 	}
-	if c.HiddenAct != "silu" {
-		errs = append(errs, fmt.Errorf("hidden_act %q is not supported (only silu)", c.HiddenAct))
-	}
+	errs = append(errs, c.validateArch()...)
 	if _, err := c.ParseRopeScaling(); err != nil {
 		errs = append(errs, err)
 	}
@@ -177,14 +199,6 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// QKVBias reports whether the q, k and v projections carry biases: always
-// for Qwen2, and for Llama when attention_bias is set.
-func (c Config) QKVBias() bool { return c.ModelType == "qwen2" || c.AttentionBias }
-
-// OBias reports whether the output projection carries a bias (Llama's
-// attention_bias; Qwen2 has none).
-func (c Config) OBias() bool { return c.ModelType != "qwen2" && c.AttentionBias }
-
 // QDim is Hq·Dh, the width of the query projection.
 func (c Config) QDim() int { return c.NumAttentionHeads * c.HeadDim }
 
@@ -197,10 +211,7 @@ func (c Config) Marshal() ([]byte, error) {
 		Config
 		Architectures []string `json:"architectures"`
 	}
-	arch := map[string]string{"qwen2": "Qwen2ForCausalLM", "mistral": "MistralForCausalLM"}[c.ModelType]
-	if arch == "" {
-		arch = "LlamaForCausalLM"
-	}
+	arch := architectures[c.ModelType]
 	out, err := json.MarshalIndent(hf{Config: c, Architectures: []string{arch}}, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding model config: %w", err)

@@ -22,8 +22,27 @@ func TestParseConfig(t *testing.T) {
 			func(c Config) bool { return c.QKVBias() && c.OBias() && c.QDim() == 128 }, ""},
 		{"gqa mismatch", `{"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"num_key_value_heads":3,"vocab_size":100}`, nil, "multiple of num_key_value_heads"},
 		{"missing vocab", `{"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8}`, nil, "vocab_size must be positive"},
-		{"gelu", `{"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"hidden_act":"gelu"}`, nil, `hidden_act "gelu"`},
+		{"relu", `{"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"hidden_act":"relu"}`, nil, `hidden_act "relu"`},
 		{"rope scaling", `{"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"rope_scaling":{"rope_type":"llama3"}}`, nil, "rope_scaling"},
+		{"mistral window", `{"model_type":"mistral","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"sliding_window":4096}`,
+			func(c Config) bool { return c.Window(0) == 4096 && c.Window(1) == 4096 && !c.QKVBias() }, ""},
+		{"mistral null window", `{"model_type":"mistral","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"sliding_window":null}`,
+			func(c Config) bool { return c.Window(0) == 0 }, ""},
+		{"gemma defaults", `{"model_type":"gemma","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"head_dim":16,"vocab_size":100,"hidden_act":"gelu"}`,
+			func(c Config) bool {
+				return c.act() == actGELUTanh && c.gemmaNorm() && c.embedScale() == 8 && c.QDim() == 128
+			}, ""},
+		{"gemma2 alternating", `{"model_type":"gemma2","hidden_size":64,"intermediate_size":128,"num_hidden_layers":3,"num_attention_heads":8,"vocab_size":100,"sliding_window":16,"query_pre_attn_scalar":64,"attn_logit_softcapping":50,"final_logit_softcapping":30}`,
+			func(c Config) bool {
+				return c.Window(0) == 16 && c.Window(1) == 0 && c.Window(2) == 16 && c.attnScale() == 0.125 && c.attnSoftcap() == 50 && c.finalSoftcap() == 30
+			}, ""},
+		{"phi3 fused", `{"model_type":"phi3","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"sliding_window":2047}`,
+			func(c Config) bool { return c.Fused() && c.Window(0) == 2047 }, ""},
+		{"qwen3 head norms", `{"model_type":"qwen3","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"head_dim":16,"vocab_size":100,"sliding_window":4096}`,
+			func(c Config) bool { return c.QKNorm() && !c.QKVBias() && c.Window(0) == 0 }, ""},
+		{"qwen sliding refused", `{"model_type":"qwen2","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"use_sliding_window":true}`, nil, "use_sliding_window"},
+		{"partial rotary refused", `{"model_type":"phi3","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100,"partial_rotary_factor":0.75}`, nil, "partial_rotary_factor"},
+		{"unknown model type", `{"model_type":"falcon","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":100}`, nil, `model_type "falcon"`},
 		{"bad json", `{"hidden_size":"x"}`, nil, "decoding model config"},
 	}
 	for _, tt := range tests {

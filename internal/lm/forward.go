@@ -2,6 +2,7 @@ package lm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -26,11 +27,17 @@ type layerActs struct {
 	r1, r2   []float32 // [N] inverse RMS of x and x2
 	xn1, xn2 []float32 // [N, D] normalised inputs of attention and MLP
 	q, k, v  []float32 // [N, Hq·Dh], [N, Hkv·Dh] ×2; q and k rotated
+	qr, kr   []float32 // [N, Hq·Dh], [N, Hkv·Dh] q and k before their head norms (Qwen3)
+	rq, rk   []float32 // [N·Hq], [N·Hkv] inverse RMS of each head (Qwen3)
 	probs    []float32 // [B, Hq, T, T] attention probabilities
 	ao       []float32 // [N, Hq·Dh] attention output, input of o_proj
+	o        []float32 // [N, D] o_proj's output before its norm (Gemma-2)
+	ro       []float32 // [N] its inverse RMS (Gemma-2)
 	x2       []float32 // [N, D] residual stream after attention
 	gate, up []float32 // [N, F]
-	act      []float32 // [N, F] silu(gate)⊙up, input of down_proj
+	act      []float32 // [N, F] f(gate)⊙up, input of down_proj
+	mo       []float32 // [N, D] down_proj's output before its norm (Gemma-2)
+	rmo      []float32 // [N] its inverse RMS (Gemma-2)
 	lin      [numModules]*linearActs
 }
 
@@ -67,65 +74,78 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 		}
 	}
 	acts := &Activations{B: B, T: T, Tokens: tokens, Rows: opts.Rows}
-	x := make([]float32, N*D)
-	for n, t := range tokens {
-		copy(x[n*D:(n+1)*D], m.Embed.W[t*D:(t+1)*D])
-	}
+	x := m.embed(tokens)
 	pos := func(n int) int { return n % T }
-	for li, l := range m.Layers {
+	for li := range m.Layers {
 		var drop *dropout
 		if opts.Train {
 			drop = &dropout{rng: rand.New(rand.NewPCG(opts.Seed, uint64(li)))}
 		}
-		a, out := m.layerForward(l, x, B, T, pos, drop)
+		a, out := m.layerForward(li, x, B, T, pos, drop)
 		acts.layers = append(acts.layers, a)
 		x = out
 	}
 	acts.xf = x
 	acts.rf = make([]float32, N)
 	acts.xnf = make([]float32, N*D)
-	rmsNorm(acts.xnf, acts.rf, x, m.Norm.W, D, cfg.RMSNormEps)
+	m.norm(acts.xnf, acts.rf, x, m.Norm, D)
 	h, R := acts.xnf, N
 	if opts.Rows != nil {
 		h, R = gatherRows(acts.xnf, opts.Rows, D), len(opts.Rows)
 	}
-	acts.Logits = make([]float32, R*cfg.VocabSize)
-	matmul(false, true, R, cfg.VocabSize, D, 1, h, D, m.LMHead.W, D, 0, acts.Logits, cfg.VocabSize)
+	acts.Logits = m.logits(h, R)
 	return acts, nil
 }
 
-// layerForward runs one decoder layer on x [N, D] and returns its
+// embed returns the embedding rows of tokens [N] as x [N, D], scaled by
+// √D for Gemma.
+func (m *Model) embed(tokens []int) []float32 {
+	D := m.Config.HiddenSize
+	x := make([]float32, len(tokens)*D)
+	for n, t := range tokens {
+		m.Embed.row(x[n*D:(n+1)*D], t)
+	}
+	if sc := m.Config.embedScale(); sc != 1 {
+		for i := range x {
+			x[i] *= sc
+		}
+	}
+	return x
+}
+
+// logits projects the final hidden states h [R, D] onto the vocabulary,
+// soft-capping them for Gemma-2, and returns [R, V].
+func (m *Model) logits(h []float32, R int) []float32 {
+	V := m.Config.VocabSize
+	out := make([]float32, R*V)
+	mulWT(R, h, m.LMHead, 0, out)
+	if c := m.Config.finalSoftcap(); c > 0 {
+		for i, v := range out {
+			out[i] = c * float32(math.Tanh(float64(v/c)))
+		}
+	}
+	return out
+}
+
+// layerForward runs decoder layer li on x [N, D] and returns its
 // activations and its output [N, D] (x is not modified).
-func (m *Model) layerForward(l *Layer, x []float32, B, T int, pos func(int) int, drop *dropout) (*layerActs, []float32) {
-	cfg := m.Config
-	N, D, F := B*T, cfg.HiddenSize, cfg.IntermediateSize
-	s := attentionShape{B: B, T: T, Hq: cfg.NumAttentionHeads, Hkv: cfg.NumKeyValueHeads, Dh: cfg.HeadDim}
+func (m *Model) layerForward(li int, x []float32, B, T int, pos func(int) int, drop *dropout) (*layerActs, []float32) {
+	l, cfg := m.Layers[li], m.Config
+	N, D := B*T, cfg.HiddenSize
+	s := m.attnShape(li, B, T)
 	a := &layerActs{x: x, r1: make([]float32, N), r2: make([]float32, N), xn1: make([]float32, N*D), xn2: make([]float32, N*D)}
-	rmsNorm(a.xn1, a.r1, x, l.InputNorm.W, D, cfg.RMSNormEps)
-	a.q, a.k, a.v = make([]float32, N*s.qDim()), make([]float32, N*s.kvDim()), make([]float32, N*s.kvDim())
-	a.lin[QProj] = l.Proj[QProj].forward(a.q, a.xn1, N, drop)
-	a.lin[KProj] = l.Proj[KProj].forward(a.k, a.xn1, N, drop)
-	a.lin[VProj] = l.Proj[VProj].forward(a.v, a.xn1, N, drop)
-	m.rope.apply(a.q, s.Hq, pos, false)
-	m.rope.apply(a.k, s.Hkv, pos, false)
+	m.norm(a.xn1, a.r1, x, l.InputNorm, D)
+	m.attnInputs(l, a, a.xn1, N, pos, drop)
 	a.probs = make([]float32, B*s.Hq*T*T)
 	a.ao = make([]float32, N*s.qDim())
 	attention(s, a.ao, a.probs, a.q, a.k, a.v)
 	a.x2 = make([]float32, N*D)
 	a.lin[OProj] = l.Proj[OProj].forward(a.x2, a.ao, N, drop)
-	for i, v := range x {
-		a.x2[i] += v
-	}
-	rmsNorm(a.xn2, a.r2, a.x2, l.PostNorm.W, D, cfg.RMSNormEps)
-	a.gate, a.up, a.act = make([]float32, N*F), make([]float32, N*F), make([]float32, N*F)
-	a.lin[GateProj] = l.Proj[GateProj].forward(a.gate, a.xn2, N, drop)
-	a.lin[UpProj] = l.Proj[UpProj].forward(a.up, a.xn2, N, drop)
-	swiGLU(a.act, a.gate, a.up)
+	a.x2, a.o, a.ro = m.residual(l.AttnOutNorm, x, a.x2)
+	m.norm(a.xn2, a.r2, a.x2, l.PostNorm, D)
 	out := make([]float32, N*D)
-	a.lin[DownProj] = l.Proj[DownProj].forward(out, a.act, N, drop)
-	for i, v := range a.x2 {
-		out[i] += v
-	}
+	m.mlpForward(l, a, out, a.xn2, N, drop)
+	out, a.mo, a.rmo = m.residual(l.MLPOutNorm, a.x2, out)
 	return a, out
 }
 

@@ -19,7 +19,7 @@ func generateUncached(t *testing.T, m *Model, prompt []int, maxNew int) []int {
 }
 
 func TestGenerateCachedMatchesUncached(t *testing.T) {
-	for _, cfg := range []Config{tinyConfig("llama", false, false), tinyConfig("qwen2", true, false)} {
+	for _, cfg := range archConfigs() {
 		m := tinyModel(t, cfg, 81)
 		if err := m.AddLoRA(DefaultLoRAConfig(), 82); err != nil {
 			t.Fatal(err)

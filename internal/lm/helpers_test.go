@@ -48,7 +48,7 @@ func randomTokens(n, v int, seed uint64) []int {
 func randomizeLoRA(m *Model, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	for _, l := range m.Layers {
-		for _, lin := range l.Proj {
+		for _, lin := range l.linears() {
 			if lin.LoRA != nil {
 				for i := range lin.LoRA.B.W {
 					lin.LoRA.B.W[i] = float32(0.3 * rng.NormFloat64())
@@ -76,4 +76,46 @@ func mustForward(t *testing.T, m *Model, tokens []int, B, T int, opts ForwardOpt
 		t.Fatalf("Forward: %v", err)
 	}
 	return a
+}
+
+// archConfig is tinyConfig adapted to an architecture with every variant
+// feature switched on at a size where it matters: short sliding windows,
+// a head_dim other than hidden/heads (Qwen3), soft caps low enough to bend
+// the scores (Gemma-2).
+func archConfig(modelType string) Config {
+	c := tinyConfig(modelType, false, false)
+	window := func(w int) *int { return &w }
+	capv := func(v float64) *float64 { return &v }
+	switch modelType {
+	case "mistral":
+		c.SlidingWindow = window(3)
+	case "qwen3":
+		c.HeadDim = 8
+	case "gemma":
+		c.TieWordEmbeddings, c.HiddenActivation = true, "gelu_pytorch_tanh"
+	case "gemma2":
+		c.TieWordEmbeddings, c.HiddenActivation = true, "gelu_pytorch_tanh"
+		c.SlidingWindow, c.QueryPreAttnScalar = window(3), 6
+		c.AttnLogitSoftcapping, c.FinalLogitSoftcapping = capv(2), capv(3)
+	case "phi3":
+		c.SlidingWindow = window(4)
+	}
+	return c
+}
+
+// allModules lists every projection name the model's layers have.
+func allModules(m *Model) []string {
+	var names []string
+	for mod, lin := range m.Layers[0].Proj {
+		if lin != nil {
+			names = append(names, Module(mod).String())
+		}
+	}
+	return names
+}
+
+// archConfigs lists one test configuration per supported architecture.
+func archConfigs() []Config {
+	return []Config{tinyConfig("llama", false, true), tinyConfig("qwen2", true, false), archConfig("mistral"),
+		archConfig("qwen3"), archConfig("gemma"), archConfig("gemma2"), archConfig("phi3")}
 }

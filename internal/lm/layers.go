@@ -126,7 +126,7 @@ type linearActs struct {
 
 // forward computes y [N, Out] = x·Wᵀ + b + scale·dropout(x)·Aᵀ·Bᵀ for x [N, In].
 func (l *Linear) forward(y, x []float32, N int, drop *dropout) *linearActs {
-	matmul(false, true, N, l.Out, l.In, 1, x, l.In, l.W.W, l.In, 0, y, l.Out)
+	mulWT(N, x, l.W, 0, y)
 	if l.B != nil {
 		for n := 0; n < N; n++ {
 			row := y[n*l.Out : (n+1)*l.Out]
@@ -151,7 +151,7 @@ func (l *Linear) forward(y, x []float32, N int, drop *dropout) *linearActs {
 // backward adds to dx [N, In] the input gradient for dy [N, Out] and
 // accumulates the gradients of every trainable tensor of the layer.
 func (l *Linear) backward(dx, dy []float32, a *linearActs, N int) {
-	matmul(false, false, N, l.In, l.Out, 1, dy, l.Out, l.W.W, l.In, 1, dx, l.In)
+	mulW(N, dy, l.W, 1, dx)
 	if l.W.G != nil {
 		matmul(true, false, l.Out, l.In, N, 1, dy, l.Out, a.x, l.In, 1, l.W.G, l.In)
 	}

@@ -34,20 +34,16 @@ type LoRA struct {
 // freezes the base model (its tensors lose their gradient buffers). A is
 // initialised like PEFT (kaiming-uniform with a=√5, i.e. U(±1/√In)) from
 // seed, and B is zero, so the adapted model starts equal to the base.
+// On a fused model (Phi-3) q_proj, k_proj and v_proj name qkv_proj, and
+// gate_proj and up_proj name gate_up_proj, as the fused tensor is what
+// PEFT adapts there.
 func (m *Model) AddLoRA(cfg LoRAConfig, seed uint64) error {
 	if cfg.R <= 0 || cfg.Alpha <= 0 || cfg.Dropout < 0 || cfg.Dropout >= 1 {
 		return fmt.Errorf("adding lora: need r > 0, alpha > 0 and 0 <= dropout < 1, got r=%d alpha=%g dropout=%g", cfg.R, cfg.Alpha, cfg.Dropout)
 	}
-	var targets []Module
-	for _, name := range cfg.TargetModules {
-		i := slices.Index(moduleNames[:], name)
-		if i < 0 {
-			return fmt.Errorf("adding lora: unknown target module %q (want one of %v)", name, moduleNames)
-		}
-		targets = append(targets, Module(i))
-	}
-	if len(targets) == 0 {
-		return fmt.Errorf("adding lora: no target modules")
+	targets, err := m.loraTargets(cfg.TargetModules)
+	if err != nil {
+		return fmt.Errorf("adding lora: %w", err)
 	}
 	m.Freeze()
 	rng := rand.New(rand.NewPCG(seed, 0x10a))
@@ -68,11 +64,42 @@ func (m *Model) AddLoRA(cfg LoRAConfig, seed uint64) error {
 	return nil
 }
 
+// loraTargets resolves target module names to the projections this
+// architecture has.
+func (m *Model) loraTargets(names []string) ([]Module, error) {
+	var targets []Module
+	for _, name := range names {
+		i := slices.Index(moduleNames[:], name)
+		if i < 0 {
+			return nil, fmt.Errorf("unknown target module %q (want one of %v)", name, moduleNames)
+		}
+		mod := Module(i)
+		if m.Config.Fused() {
+			switch mod {
+			case QProj, KProj, VProj:
+				mod = QKVProj
+			case GateProj, UpProj:
+				mod = GateUpProj
+			}
+		}
+		if len(m.Layers) > 0 && m.Layers[0].Proj[mod] == nil {
+			return nil, fmt.Errorf("target module %q does not exist in a %q model", name, m.Config.ModelType)
+		}
+		if !slices.Contains(targets, mod) {
+			targets = append(targets, mod)
+		}
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("no target modules")
+	}
+	return targets, nil
+}
+
 // LoRAParams lists the adapter matrices (A then B, layer by layer).
 func (m *Model) LoRAParams() []*Param {
 	var ps []*Param
 	for _, l := range m.Layers {
-		for _, lin := range l.Proj {
+		for _, lin := range l.linears() {
 			if lin.LoRA != nil {
 				ps = append(ps, lin.LoRA.A, lin.LoRA.B)
 			}
@@ -85,10 +112,13 @@ func (m *Model) LoRAParams() []*Param {
 // removes the adapters; the merged model computes the same function.
 func (m *Model) Merge() {
 	for _, l := range m.Layers {
-		for _, lin := range l.Proj {
+		for _, lin := range l.linears() {
 			lo := lin.LoRA
 			if lo == nil {
 				continue
+			}
+			if lin.W.Q != nil {
+				lin.W.W, lin.W.Q = lin.W.Values(), nil
 			}
 			matmul(false, false, lin.Out, lin.In, lo.R, lo.Scale, lo.B.W, lo.R, lo.A.W, lin.In, 1, lin.W.W, lin.In)
 			lin.LoRA = nil

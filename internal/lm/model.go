@@ -12,8 +12,10 @@ import (
 type Param struct {
 	Name  string
 	Shape []int
-	W     []float32 // the values, row-major, len = product of Shape
+	W     []float32 // the values, row-major, len = product of Shape; nil when Q holds them
 	G     []float32 // the accumulated gradient; nil when the tensor is frozen
+	// Q holds a frozen matrix in 4-bit NormalFloat (QLoRA) instead of W.
+	Q *NF4
 }
 
 func newParam(name string, shape ...int) *Param {
@@ -23,8 +25,9 @@ func newParam(name string, shape ...int) *Param {
 // Trainable reports whether the parameter has a gradient buffer.
 func (p *Param) Trainable() bool { return p.G != nil }
 
-// Module names the seven projections of a decoder layer, as in Hugging Face
-// and PEFT's target_modules.
+// Module names the projections of a decoder layer, as in Hugging Face and
+// PEFT's target_modules. A layer has either q, k, v or the fused qkv_proj,
+// and either gate, up or the fused gate_up_proj (Phi-3).
 type Module int
 
 // The projections of a decoder layer.
@@ -36,10 +39,12 @@ const (
 	GateProj
 	UpProj
 	DownProj
+	QKVProj
+	GateUpProj
 	numModules
 )
 
-var moduleNames = [numModules]string{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
+var moduleNames = [numModules]string{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "qkv_proj", "gate_up_proj"}
 
 func (m Module) String() string { return moduleNames[m] }
 
@@ -51,12 +56,39 @@ type Linear struct {
 	LoRA    *LoRA  // nil without an adapter
 }
 
-// Layer is one decoder block: pre-norm attention and pre-norm SwiGLU MLP,
+// Layer is one decoder block: pre-norm attention and pre-norm gated MLP,
 // each added to the residual stream.
 type Layer struct {
-	InputNorm *Param // [D]
-	PostNorm  *Param // [D]
-	Proj      [numModules]*Linear
+	InputNorm *Param              // [D], the attention's input norm
+	PostNorm  *Param              // [D], the MLP's input norm (Gemma-2: pre_feedforward_layernorm)
+	Proj      [numModules]*Linear // nil where the architecture lacks the projection
+	// QNorm and KNorm [Dh] normalise each query and key head (Qwen3); nil elsewhere.
+	QNorm, KNorm *Param
+	// AttnOutNorm and MLPOutNorm [D] normalise the attention and MLP
+	// outputs before the residual (Gemma-2); nil elsewhere.
+	AttnOutNorm, MLPOutNorm *Param
+}
+
+// linears lists the layer's projections that exist, in Module order.
+func (l *Layer) linears() []*Linear {
+	var out []*Linear
+	for _, lin := range l.Proj {
+		if lin != nil {
+			out = append(out, lin)
+		}
+	}
+	return out
+}
+
+// norms lists the layer's RMSNorm weights in a stable order.
+func (l *Layer) norms() []*Param {
+	var out []*Param
+	for _, p := range []*Param{l.InputNorm, l.QNorm, l.KNorm, l.AttnOutNorm, l.PostNorm, l.MLPOutNorm} {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Model is a Llama-architecture decoder.
@@ -67,48 +99,110 @@ type Model struct {
 	Norm   *Param // [D]
 	LMHead *Param // [V, D]; the same Param as Embed when embeddings are tied
 	rope   *rope
+	// shapesOnly builds the structure without allocating weights (ParamShapes).
+	shapesOnly bool
 }
 
-// NewModel allocates a model of the given architecture with zero weights and
-// unit norm weights.
+// NewModel allocates a model of the given architecture with zero weights
+// and norms that start as the identity (weight one; zero for Gemma's 1+w).
 func NewModel(cfg Config) (*Model, error) {
+	return build(cfg, false)
+}
+
+// ParamShapes lists the names and shapes of the tensors NewModel(cfg)
+// would allocate, in Params' order, without allocating them: a loader of
+// untrusted files checks them against what the file holds first.
+func ParamShapes(cfg Config) ([]Param, error) {
+	m, err := build(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Param
+	for _, p := range m.Params() {
+		out = append(out, Param{Name: p.Name, Shape: p.Shape})
+	}
+	return out, nil
+}
+
+func build(cfg Config, shapesOnly bool) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	D, F, V := cfg.HiddenSize, cfg.IntermediateSize, cfg.VocabSize
-	m := &Model{Config: cfg, Embed: newParam("model.embed_tokens.weight", V, D), Norm: newParam("model.norm.weight", D)}
-	fill(m.Norm.W, 1)
+	D, V := cfg.HiddenSize, cfg.VocabSize
+	m := &Model{Config: cfg, shapesOnly: shapesOnly}
+	m.Embed = m.param("model.embed_tokens.weight", V, D)
+	m.Norm = m.newNorm("model.norm.weight", D)
 	if cfg.TieWordEmbeddings {
 		m.LMHead = m.Embed
 	} else {
-		m.LMHead = newParam("lm_head.weight", V, D)
+		m.LMHead = m.param("lm_head.weight", V, D)
 	}
-	dims := [numModules][2]int{{D, cfg.QDim()}, {D, cfg.KVDim()}, {D, cfg.KVDim()}, {cfg.QDim(), D}, {D, F}, {D, F}, {F, D}}
 	for i := 0; i < cfg.NumHiddenLayers; i++ {
-		pre := fmt.Sprintf("model.layers.%d.", i)
-		l := &Layer{InputNorm: newParam(pre+"input_layernorm.weight", D), PostNorm: newParam(pre+"post_attention_layernorm.weight", D)}
-		fill(l.InputNorm.W, 1)
-		fill(l.PostNorm.W, 1)
-		for mod := QProj; mod < numModules; mod++ {
-			group := "self_attn."
-			if mod >= GateProj {
-				group = "mlp."
-			}
-			in, out := dims[mod][0], dims[mod][1]
-			lin := &Linear{In: in, Out: out, W: newParam(pre+group+mod.String()+".weight", out, in)}
-			if (mod <= VProj && cfg.QKVBias()) || (mod == OProj && cfg.OBias()) {
-				lin.B = newParam(pre+group+mod.String()+".bias", out)
-			}
-			l.Proj[mod] = lin
-		}
-		m.Layers = append(m.Layers, l)
+		m.Layers = append(m.Layers, m.newLayer(i))
 	}
 	sc, err := cfg.ParseRopeScaling()
 	if err != nil {
 		return nil, err
 	}
-	m.rope = newRope(cfg.HeadDim, cfg.RopeTheta, sc)
+	if !shapesOnly {
+		m.rope = newRope(cfg.HeadDim, cfg.RopeTheta, sc)
+	}
 	return m, nil
+}
+
+// param allocates a base tensor (only names its shape with shapesOnly).
+func (m *Model) param(name string, shape ...int) *Param {
+	if m.shapesOnly {
+		return &Param{Name: name, Shape: shape}
+	}
+	return newParam(name, shape...)
+}
+
+// newNorm allocates an RMSNorm weight that starts as the identity.
+func (m *Model) newNorm(name string, n int) *Param {
+	p := m.param(name, n)
+	if !m.Config.gemmaNorm() && !m.shapesOnly {
+		fill(p.W, 1)
+	}
+	return p
+}
+
+// newLayer allocates decoder layer i with the tensors its architecture has.
+func (m *Model) newLayer(i int) *Layer {
+	cfg := m.Config
+	D, F := cfg.HiddenSize, cfg.IntermediateSize
+	pre := fmt.Sprintf("model.layers.%d.", i)
+	l := &Layer{InputNorm: m.newNorm(pre+"input_layernorm.weight", D)}
+	if cfg.sandwichNorm() {
+		l.AttnOutNorm = m.newNorm(pre+"post_attention_layernorm.weight", D)
+		l.PostNorm = m.newNorm(pre+"pre_feedforward_layernorm.weight", D)
+		l.MLPOutNorm = m.newNorm(pre+"post_feedforward_layernorm.weight", D)
+	} else {
+		l.PostNorm = m.newNorm(pre+"post_attention_layernorm.weight", D)
+	}
+	if cfg.QKNorm() {
+		l.QNorm = m.newNorm(pre+"self_attn.q_norm.weight", cfg.HeadDim)
+		l.KNorm = m.newNorm(pre+"self_attn.k_norm.weight", cfg.HeadDim)
+	}
+	dims := [numModules][2]int{{D, cfg.QDim()}, {D, cfg.KVDim()}, {D, cfg.KVDim()}, {cfg.QDim(), D},
+		{D, F}, {D, F}, {F, D}, {D, cfg.QDim() + 2*cfg.KVDim()}, {D, 2 * F}}
+	mods := []Module{QProj, KProj, VProj, OProj, GateProj, UpProj, DownProj}
+	if cfg.Fused() {
+		mods = []Module{QKVProj, OProj, GateUpProj, DownProj}
+	}
+	for _, mod := range mods {
+		group := "self_attn."
+		if mod >= GateProj && mod != QKVProj {
+			group = "mlp."
+		}
+		in, out := dims[mod][0], dims[mod][1]
+		lin := &Linear{In: in, Out: out, W: m.param(pre+group+mod.String()+".weight", out, in)}
+		if (mod <= VProj && cfg.QKVBias()) || (mod == OProj && cfg.OBias()) {
+			lin.B = m.param(pre+group+mod.String()+".bias", out)
+		}
+		l.Proj[mod] = lin
+	}
+	return l
 }
 
 // Params lists the base model's tensors in a stable order (the tied
@@ -117,13 +211,15 @@ func (m *Model) Params() []*Param {
 	ps := []*Param{m.Embed}
 	for _, l := range m.Layers {
 		ps = append(ps, l.InputNorm)
-		for _, lin := range l.Proj {
+		for _, lin := range l.linears() {
 			ps = append(ps, lin.W)
 			if lin.B != nil {
 				ps = append(ps, lin.B)
 			}
 		}
-		ps = append(ps, l.PostNorm)
+		for _, p := range l.norms()[1:] {
+			ps = append(ps, p)
+		}
 	}
 	ps = append(ps, m.Norm)
 	if m.LMHead != m.Embed {
@@ -142,7 +238,7 @@ func (m *Model) TrainableParams() []*Param {
 		}
 	}
 	for _, l := range m.Layers {
-		for _, lin := range l.Proj {
+		for _, lin := range l.linears() {
 			if lin.LoRA != nil {
 				ps = append(ps, lin.LoRA.A, lin.LoRA.B)
 			}
@@ -176,12 +272,16 @@ func (m *Model) ZeroGrad() {
 }
 
 // InitRandom fills the weights as Hugging Face initialises a Llama
-// (normal with standard deviation std, norms at one), from a seeded RNG.
+// (normal with standard deviation std, norms at the identity), from a
+// seeded RNG.
 func (m *Model) InitRandom(seed uint64, std float64) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	for _, p := range m.Params() {
 		if len(p.Shape) == 1 && strings.HasSuffix(p.Name, "norm.weight") {
 			fill(p.W, 1)
+			if m.Config.gemmaNorm() {
+				clear(p.W)
+			}
 			continue
 		}
 		for i := range p.W {
@@ -194,7 +294,7 @@ func (m *Model) InitRandom(seed uint64, std float64) {
 func (m *Model) NumParams() int {
 	n := 0
 	for _, p := range m.Params() {
-		n += len(p.W)
+		n += shapeSize(p.Shape)
 	}
 	return n
 }

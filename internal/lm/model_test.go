@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,7 +33,7 @@ func TestLoRAZeroBLeavesLogitsUnchanged(t *testing.T) {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	for _, cfg := range []Config{tinyConfig("llama", false, true), tinyConfig("qwen2", true, false)} {
+	for _, cfg := range archConfigs() {
 		m := tinyModel(t, cfg, 41)
 		dir := t.TempDir()
 		if err := m.Save(dir); err != nil {
@@ -127,5 +128,29 @@ func TestForwardRejectsBadInput(t *testing.T) {
 		if _, err := m.Forward(tt.tokens, tt.B, tt.T, ForwardOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error = %v, want one containing %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+func TestParamShapesMatchNewModel(t *testing.T) {
+	for _, cfg := range archConfigs() {
+		t.Run(cfg.ModelType, func(t *testing.T) {
+			shapes, err := ParamShapes(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := m.Params()
+			if len(shapes) != len(ps) {
+				t.Fatalf("ParamShapes lists %d tensors, NewModel has %d", len(shapes), len(ps))
+			}
+			for i, p := range ps {
+				if s := shapes[i]; s.Name != p.Name || !slices.Equal(s.Shape, p.Shape) || s.W != nil {
+					t.Errorf("tensor %d: ParamShapes gives %s %v (W allocated: %v), NewModel %s %v", i, s.Name, s.Shape, s.W != nil, p.Name, p.Shape)
+				}
+			}
+		})
 	}
 }

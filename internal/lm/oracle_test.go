@@ -25,6 +25,11 @@ func TestPyTorchOracle(t *testing.T) {
 		{"llama gqa untied", tinyConfig("llama", false, false)},
 		{"qwen2 biases tied", tinyConfig("qwen2", true, false)},
 		{"llama attention bias", tinyConfig("llama", false, true)},
+		{"mistral sliding window", archConfig("mistral")},
+		{"qwen3 head norms", archConfig("qwen3")},
+		{"gemma", archConfig("gemma")},
+		{"gemma2", archConfig("gemma2")},
+		{"phi3 fused", archConfig("phi3")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,6 +40,9 @@ func TestPyTorchOracle(t *testing.T) {
 				t.Fatal(err)
 			}
 			lc := LoRAConfig{R: 4, Alpha: 8, Dropout: 0.05, TargetModules: []string{"q_proj", "v_proj"}}
+			if tt.cfg.ModelType != "llama" && tt.cfg.ModelType != "qwen2" {
+				lc.TargetModules = allModules(m)
+			}
 			if err := m.AddLoRA(lc, 22); err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +106,7 @@ func TestPyTorchOracle(t *testing.T) {
 					t.Errorf("%s gradient: max abs difference from PyTorch %.3g > %g", p.Name, d, tol)
 				}
 			}
-			t.Logf("max abs differences from PyTorch: logits %.2g, loss %.2g, LoRA gradients %.2g", maxAbsDiff(a.Logits, want.Logits), math.Abs(loss-want.Loss), worst)
+			t.Logf("%s: max abs differences from PyTorch: logits %.2g, loss %.2g, LoRA gradients %.2g", tt.name, maxAbsDiff(a.Logits, want.Logits), math.Abs(loss-want.Loss), worst)
 		})
 	}
 }

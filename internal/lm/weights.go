@@ -102,7 +102,7 @@ func (m *Model) Save(dir string) error {
 	}
 	var ts []namedTensor
 	for _, p := range m.Params() {
-		ts = append(ts, namedTensor{Name: p.Name, Shape: p.Shape, Data: p.W})
+		ts = append(ts, namedTensor{Name: p.Name, Shape: p.Shape, Data: p.Values()})
 	}
 	if err := writeSafetensors(filepath.Join(dir, "model.safetensors"), ts); err != nil {
 		return fmt.Errorf("saving model: %w", err)

@@ -11,21 +11,27 @@ import (
 
 // The environment variables this package reads, all through Env.
 const (
-	EnvOpenAIAPIKey      = "OPENAI_API_KEY"
-	EnvOpenAIBaseURL     = "OPENAI_BASE_URL"
-	EnvAzureEndpoint     = "AZURE_OPENAI_ENDPOINT"
-	EnvAzureAPIKey       = "AZURE_OPENAI_API_KEY"
-	EnvAzureAPIVersion   = "AZURE_OPENAI_API_VERSION"
-	EnvGenericAPIKey     = "SQLFORGE_API_KEY"
-	EnvOllamaHost        = "OLLAMA_HOST"
-	EnvModelTimeout      = "SQLFORGE_MODEL_TIMEOUT"
-	EnvModelMaxRetries   = "SQLFORGE_MODEL_MAX_RETRIES"
-	EnvModelConcurrency  = "SQLFORGE_MODEL_CONCURRENCY"
+	EnvOpenAIAPIKey     = "OPENAI_API_KEY"
+	EnvOpenAIBaseURL    = "OPENAI_BASE_URL"
+	EnvAzureEndpoint    = "AZURE_OPENAI_ENDPOINT"
+	EnvAzureAPIKey      = "AZURE_OPENAI_API_KEY"
+	EnvAzureAPIVersion  = "AZURE_OPENAI_API_VERSION"
+	EnvGenericAPIKey    = "SQLFORGE_API_KEY"
+	EnvOllamaHost       = "OLLAMA_HOST"
+	EnvModelTimeout     = "SQLFORGE_MODEL_TIMEOUT"
+	EnvModelMaxRetries  = "SQLFORGE_MODEL_MAX_RETRIES"
+	EnvModelConcurrency = "SQLFORGE_MODEL_CONCURRENCY"
+	// EnvAzureAllowHTTP, set to 1, lets fine-tuning talk plain HTTP to Azure (a loopback
+	// contract server only).
+	EnvAzureAllowHTTP    = "SQLFORGE_AZURE_ALLOW_HTTP"
 	DefaultOpenAIBaseURL = "https://api.openai.com/v1"
 	DefaultOllamaBaseURL = "http://127.0.0.1:11434/v1"
 	// DefaultAzureAPIVersion is the GA data-plane version used when
 	// AZURE_OPENAI_API_VERSION is unset.
 	DefaultAzureAPIVersion = "2024-10-21"
+	// DefaultAzureFineTuneAPIVersion is the data-plane version of fine-tuning calls (files and
+	// jobs; the preview that has them) used when AZURE_OPENAI_API_VERSION is unset.
+	DefaultAzureFineTuneAPIVersion = "2025-04-01-preview"
 )
 
 // Defaults for the client settings that the environment may override.
@@ -82,6 +88,14 @@ func (e Env) AzureAPIKey() Secret { return Secret(e.get(EnvAzureAPIKey)) }
 
 // AzureAPIVersion is AZURE_OPENAI_API_VERSION, or DefaultAzureAPIVersion.
 func (e Env) AzureAPIVersion() string { return e.getOr(EnvAzureAPIVersion, DefaultAzureAPIVersion) }
+
+// AzureFineTuneAPIVersion is AZURE_OPENAI_API_VERSION, or DefaultAzureFineTuneAPIVersion.
+func (e Env) AzureFineTuneAPIVersion() string {
+	return e.getOr(EnvAzureAPIVersion, DefaultAzureFineTuneAPIVersion)
+}
+
+// AzureAllowHTTP reports whether SQLFORGE_AZURE_ALLOW_HTTP is 1.
+func (e Env) AzureAllowHTTP() bool { return e.get(EnvAzureAllowHTTP) == "1" }
 
 // GenericAPIKey is SQLFORGE_API_KEY, the optional bearer key for
 // http://HOST/v1#MODEL references.

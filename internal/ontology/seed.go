@@ -172,24 +172,29 @@ func loadAnalyticGraph(path string, data []byte, top []*ast.MappingValueNode) (*
 		return nil, bad
 	}
 	for _, name := range relOrder {
-		on := g.TableRelationships[name].JoinCondition
-		j := Join{On: on, Type: "INNER", Line: lineOf["r:"+name]}
-		var tables []string
-		for _, r := range QualifiedRefs(on) {
-			if len(tables) == 0 || !strings.EqualFold(tables[len(tables)-1], r.Table) {
-				tables = append(tables, r.Table)
-			}
-		}
-		if len(tables) > 0 {
-			j.Left, j.Right = tables[0], tables[len(tables)-1]
-		}
-		if j.Left != "" && strings.EqualFold(j.Left, j.Right) {
-			o.note(j.Line, joinLabel(j), "join_condition", "self-join without aliases: kept for documentation, not used to join tables")
-		}
-		o.Joins = append(o.Joins, j)
+		o.addRelationship(g.TableRelationships[name].JoinCondition, lineOf["r:"+name])
 	}
 	o.finishSeed()
 	return o, nil
+}
+
+// addRelationship adds the dict form's relationship with condition on as an inner join of
+// the first and last tables it reads.
+func (o *Ontology) addRelationship(on string, at int) {
+	j := Join{On: on, Type: "INNER", Line: at}
+	var tables []string
+	for _, r := range QualifiedRefs(on) {
+		if len(tables) == 0 || !strings.EqualFold(tables[len(tables)-1], r.Table) {
+			tables = append(tables, r.Table)
+		}
+	}
+	if len(tables) > 0 {
+		j.Left, j.Right = tables[0], tables[len(tables)-1]
+	}
+	if j.Left != "" && strings.EqualFold(j.Left, j.Right) {
+		o.note(j.Line, joinLabel(j), "join_condition", "self-join without aliases: kept for documentation, not used to join tables")
+	}
+	o.Joins = append(o.Joins, j)
 }
 
 // loadAnalyticGraphV1 reads the seed's list form.

@@ -99,7 +99,7 @@ func TestBenchPhases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &scripted{answer: func(model.Request) (string, error) { return "SELECT COUNT(*) FROM Orders", nil }}
+	b := &scripted{answer: func(context.Context, model.Request) (string, error) { return "SELECT COUNT(*) FROM Orders", nil }}
 	svc, err := NewService(ServiceConfig{Backend: b, Executor: sqlexec.NewSQLite(db.DB), Builder: &prompt.Builder{Schema: sch}, SchemaHash: sch.Hash()})
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ import (
 // scripted is a model backend whose answer the test sets; it records the requests it got.
 type scripted struct {
 	mu     sync.Mutex
-	answer func(req model.Request) (string, error)
+	answer func(ctx context.Context, req model.Request) (string, error)
 	reqs   []model.Request
 }
 
@@ -37,7 +37,7 @@ func (s *scripted) Generate(ctx context.Context, req model.Request) (model.Respo
 	s.reqs = append(s.reqs, req)
 	f := s.answer
 	s.mu.Unlock()
-	text, err := f(req)
+	text, err := f(ctx, req)
 	if err != nil {
 		return model.Response{}, err
 	}
@@ -45,6 +45,12 @@ func (s *scripted) Generate(ctx context.Context, req model.Request) (model.Respo
 }
 
 func (s *scripted) set(f func(model.Request) (string, error)) {
+	s.setContext(func(_ context.Context, req model.Request) (string, error) { return f(req) })
+}
+
+// setContext sets an answer that sees the request's context: one that waits for it to end
+// stands for a model slower than the service's timeout, with no sleep.
+func (s *scripted) setContext(f func(ctx context.Context, req model.Request) (string, error)) {
 	s.mu.Lock()
 	s.answer = f
 	s.mu.Unlock()
@@ -110,7 +116,7 @@ func newFixture(t *testing.T, cfg Config, svcCfg ServiceConfig) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &scripted{answer: func(model.Request) (string, error) { return "SELECT 1", nil }}
+	b := &scripted{answer: func(context.Context, model.Request) (string, error) { return "SELECT 1", nil }}
 	svcCfg.Backend, svcCfg.Executor, svcCfg.SchemaHash = b, sqlexec.NewSQLite(db.DB), sch.Hash()
 	svcCfg.Builder = &prompt.Builder{Schema: sch}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))

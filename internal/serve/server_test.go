@@ -36,10 +36,7 @@ func TestErrorsKeepServing(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.answer != nil {
-				f.backend.set(func(model.Request) (string, error) { return c.answer(context.Background()) })
-				if c.code == CodeModelTimeout {
-					f.backend.set(func(model.Request) (string, error) { time.Sleep(time.Second); return "", context.DeadlineExceeded })
-				}
+				f.backend.setContext(func(ctx context.Context, _ model.Request) (string, error) { return c.answer(ctx) })
 			}
 			status, _, e := f.post(t, c.body, nil)
 			if status != c.status || e.Error.Code != c.code {

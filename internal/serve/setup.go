@@ -88,41 +88,14 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		return svc, closeAll, nil
 	}
-	backend, examples, err := openBackend(ctx, o, db, ont)
+	backend, examples, err := setupBackend(ctx, o, db, ont)
 	if err != nil {
 		return nil, nil, err
-	}
-	popts := prompt.Options{LinkTables: true, Shots: 3}
-	promptOnt := ont
-	if _, isKNN := backend.(*knn.Backend); isKNN {
-		// knn reads only the question and the earlier turns: no examples (they would read
-		// as earlier turns), and no table linking or concept matching, which cost ~100 ms
-		// of CPU per question (prompt compiles a regexp per phrase) for a context knn ignores.
-		popts = prompt.Options{}
-		promptOnt = nil
-	}
-	if _, isLocal := backend.(*localmodel.Backend); isLocal {
-		// A local model is asked exactly as it was trained (local.Messages): the question
-		// alone — it learnt the database's tables and concepts in fine-tuning, and a
-		// schema, concepts or examples would neither match its training nor fit its context.
-		popts = prompt.Options{NoSchema: true}
-		promptOnt = nil
-	}
-	if o.Prompt != nil {
-		popts = *o.Prompt
-	}
-	var ix *prompt.Index
-	if len(examples) > 0 {
-		ex := make([]prompt.Example, len(examples))
-		for i, r := range examples {
-			ex[i] = prompt.Example{Question: r.Question, SQL: r.SQL, Reasoning: r.Reasoning}
-		}
-		ix = prompt.NewIndex(ex)
 	}
 	cfg := o.Service
 	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
 	cfg.Ontology, cfg.Schema = ont, sch
-	cfg.Builder = &prompt.Builder{Schema: sch, Ontology: promptOnt, Examples: ix, Options: popts}
+	cfg.Builder = promptBuilder(backend, sch, ont, examples, o.Prompt)
 	if cfg.Logger == nil {
 		cfg.Logger = o.Logger
 	}
@@ -133,9 +106,12 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 	return svc, closeAll, nil
 }
 
-// openBackend opens the raw-SQL model o.Model names; for knn it also returns the records it
-// answers from (the prompt's examples).
-func openBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ontology.Ontology) (model.Backend, []dataset.Record, error) {
+// setupBackend opens the model that answers: knn over generated data (plain "knn"), knn over a
+// records file, or any other backend reference; it returns the knn records too, the prompt's
+// examples.
+func setupBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ontology.Ontology) (model.Backend, []dataset.Record, error) {
+	var backend model.Backend
+	var examples []dataset.Record
 	switch ref := strings.TrimSpace(o.Model); {
 	case ref == model.SchemeKNN:
 		if ont == nil {
@@ -154,7 +130,7 @@ func openBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *onto
 		if kerr != nil {
 			return nil, nil, kerr
 		}
-		return kb, recs, nil
+		backend, examples = kb, recs
 	default:
 		r, perr := model.ParseRef(ref)
 		if perr != nil {
@@ -169,14 +145,50 @@ func openBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *onto
 			if kerr != nil {
 				return nil, nil, kerr
 			}
-			return kb, recs, nil
+			backend, examples = kb, recs
+			break
 		}
 		b, oerr := model.Open(ctx, r, model.OSEnv())
 		if oerr != nil {
 			return nil, nil, oerr
 		}
-		return b, nil, nil
+		backend = b
 	}
+	return backend, examples, nil
+}
+
+// promptBuilder renders the prompts of backend: the schema, the ontology's concepts and the
+// nearest examples for a chat model, the question alone for knn and local models, unless
+// override gives the options.
+func promptBuilder(backend model.Backend, sch *schema.Schema, ont *ontology.Ontology, examples []dataset.Record, override *prompt.Options) *prompt.Builder {
+	popts := prompt.Options{LinkTables: true, Shots: 3}
+	promptOnt := ont
+	if _, isKNN := backend.(*knn.Backend); isKNN {
+		// knn reads only the question and the earlier turns: no examples (they would read
+		// as earlier turns), and no table linking or concept matching, which cost ~100 ms
+		// of CPU per question (prompt compiles a regexp per phrase) for a context knn ignores.
+		popts = prompt.Options{}
+		promptOnt = nil
+	}
+	if _, isLocal := backend.(*localmodel.Backend); isLocal {
+		// A local model is asked exactly as it was trained (local.Messages): the question
+		// alone — it learnt the database's tables and concepts in fine-tuning, and a
+		// schema, concepts or examples would neither match its training nor fit its context.
+		popts = prompt.Options{NoSchema: true}
+		promptOnt = nil
+	}
+	if override != nil {
+		popts = *override
+	}
+	var ix *prompt.Index
+	if len(examples) > 0 {
+		ex := make([]prompt.Example, len(examples))
+		for i, r := range examples {
+			ex[i] = prompt.Example{Question: r.Question, SQL: r.SQL, Reasoning: r.Reasoning}
+		}
+		ix = prompt.NewIndex(ex)
+	}
+	return &prompt.Builder{Schema: sch, Ontology: promptOnt, Examples: ix, Options: popts}
 }
 
 // openOntology returns the ontology named by o.Ontology, else the one shipped for an embedded

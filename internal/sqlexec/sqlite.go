@@ -24,11 +24,18 @@ type SQLite struct {
 
 var _ Executor = (*SQLite)(nil)
 
+// ReadOnlyDSN is the read-only data source name of the SQLite file at path for the
+// "sqlite" driver: mode=ro, and query_only on every connection. It is the one spelling of
+// it (database.Open uses it too).
+func ReadOnlyDSN(path string) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?mode=ro&_pragma=query_only(1)"
+}
+
 // OpenSQLite opens the SQLite file at path read-only (mode=ro and PRAGMA
 // query_only) and checks that it can be read.
 func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	db, err := sql.Open("sqlite", "file:"+esc+"?mode=ro&_pragma=query_only(1)")
+	db, err := sql.Open("sqlite", ReadOnlyDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -51,7 +58,7 @@ func NewSQLite(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true} }
 
 // NewSQLiteReadOnly wraps a *sql.DB of the modernc.org/sqlite driver whose
 // every connection is read-only by its data source name (mode=ro and
-// _pragma=query_only(1), as database.DSN writes it), so queries do not turn
+// _pragma=query_only(1), as ReadOnlyDSN writes it), so queries do not turn
 // query_only on and off around themselves. The caller keeps ownership.
 func NewSQLiteReadOnly(db *sql.DB) *SQLite { return &SQLite{db: db, borrowed: true, readOnlyDSN: true} }
 

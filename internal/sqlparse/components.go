@@ -87,12 +87,7 @@ func components(s *rq.SelectStatement) *Components {
 		c.Select = append(c.Select, unit(col.Expr))
 	}
 	where, having := splitCondition(s.WhereExpr), splitCondition(s.HavingExpr)
-	var from condition
-	for _, on := range joinConditions(s.Source) {
-		p := splitCondition(on)
-		from.units = append(from.units, p.units...)
-		from.ors += p.ors
-	}
+	from := fromCondition(s.Source)
 	for _, u := range where.units {
 		c.Where = append(c.Where, unit(u))
 	}
@@ -135,6 +130,17 @@ func components(s *rq.SelectStatement) *Components {
 		}
 	}
 
+	c.Keywords = keywordSet(s, c, dir, []condition{from, where, having})
+	for _, l := range [][]string{c.Select, c.Tables, c.Where, c.GroupBy, c.Having, c.OrderBy, c.Keywords} {
+		sort.Strings(l)
+	}
+	return c
+}
+
+// keywordSet lists the SQL keywords of one SELECT as Spider's exact-set match compares
+// them; dir is the direction of its last ORDER BY term ("" without one), conds are its FROM
+// (ON), WHERE and HAVING conditions.
+func keywordSet(s *rq.SelectStatement, c *Components, dir string, conds []condition) []string {
 	kw := map[string]bool{}
 	set := func(b bool, k string) {
 		if b {
@@ -150,8 +156,12 @@ func components(s *rq.SelectStatement) *Components {
 	set(c.Union != nil, "union")
 	set(c.Intersect != nil, "intersect")
 	set(c.Except != nil, "except")
-	set(from.ors+where.ors+having.ors > 0, "or")
-	for _, cond := range []condition{from, where, having} {
+	ors := 0
+	for _, cond := range conds {
+		ors += cond.ors
+	}
+	set(ors > 0, "or")
+	for _, cond := range conds {
 		for _, u := range cond.units {
 			set(hasNot(u), "not")
 			set(isLike(u), "like")
@@ -160,13 +170,22 @@ func components(s *rq.SelectStatement) *Components {
 			}
 		}
 	}
+	var out []string
 	for k := range kw {
-		c.Keywords = append(c.Keywords, k)
+		out = append(out, k)
 	}
-	for _, l := range [][]string{c.Select, c.Tables, c.Where, c.GroupBy, c.Having, c.OrderBy, c.Keywords} {
-		sort.Strings(l)
+	return out
+}
+
+// fromCondition joins the ON conditions of src's joins into one condition.
+func fromCondition(src rq.Source) condition {
+	var from condition
+	for _, on := range joinConditions(src) {
+		p := splitCondition(on)
+		from.units = append(from.units, p.units...)
+		from.ors += p.ors
 	}
-	return c
+	return from
 }
 
 // unitText renders an expression as a comparable unit: canonical text,

@@ -250,67 +250,74 @@ func joinConditions(src rq.Source) []rq.Expr {
 
 // countSelect computes Spider's three counts for the outermost SELECT.
 func countSelect(s *rq.SelectStatement) Counts {
-	var c Counts
 	where := splitCondition(s.WhereExpr)
 	having := splitCondition(s.HavingExpr)
-	var from condition
-	for _, on := range joinConditions(s.Source) {
-		part := splitCondition(on)
-		from.units = append(from.units, part.units...)
-		from.ors += part.ors
-	}
-	ownsOrder := s.Compound == nil
+	conds := []condition{fromCondition(s.Source), where, having}
+	return Counts{Component1: component1(s, conds), Component2: component2(s, conds), Others: others(s, where, having)}
+}
 
-	// count_component1
-	if s.WhereExpr != nil {
-		c.Component1++
+// ownsOrder reports whether ORDER BY and LIMIT belong to s itself (not to its compound).
+func ownsOrder(s *rq.SelectStatement) bool { return s.Compound == nil }
+
+// component1 is Spider's count_component1: WHERE, GROUP BY, ORDER BY, LIMIT, each join, OR and
+// LIKE; conds are the FROM (ON), WHERE and HAVING conditions.
+func component1(s *rq.SelectStatement, conds []condition) int {
+	n := btoi(s.WhereExpr != nil) + btoi(len(s.GroupByExprs) > 0)
+	n += btoi(ownsOrder(s) && len(s.OrderingTerms) > 0) + btoi(ownsOrder(s) && s.LimitExpr != nil)
+	if t := tableUnits(s.Source); t > 0 {
+		n += t - 1
 	}
-	if len(s.GroupByExprs) > 0 {
-		c.Component1++
-	}
-	if ownsOrder && len(s.OrderingTerms) > 0 {
-		c.Component1++
-	}
-	if ownsOrder && s.LimitExpr != nil {
-		c.Component1++
-	}
-	if n := tableUnits(s.Source); n > 0 {
-		c.Component1 += n - 1
-	}
-	c.Component1 += from.ors + where.ors + having.ors
-	for _, cond := range []condition{from, where, having} {
+	for _, cond := range conds {
+		n += cond.ors
 		for _, u := range cond.units {
 			if isLike(u) {
-				c.Component1++
+				n++
 			}
 		}
 	}
+	return n
+}
 
-	// count_component2
-	for _, cond := range []condition{from, where, having} {
+// component2 is Spider's count_component2: nested SELECTs in conditions, the select list,
+// GROUP BY and ORDER BY, a compound, and common tables.
+func component2(s *rq.SelectStatement, conds []condition) int {
+	n := 0
+	for _, cond := range conds {
 		for _, u := range cond.units {
-			c.Component2 += len(nestedSelects(u))
+			n += len(nestedSelects(u))
 		}
 	}
 	if s.Compound != nil {
-		c.Component2++
+		n++
 	}
 	if s.WithClause != nil {
-		c.Component2 += len(s.WithClause.CTEs)
+		n += len(s.WithClause.CTEs)
 	}
 	for _, col := range s.Columns {
-		c.Component2 += len(nestedSelects(col.Expr))
+		n += len(nestedSelects(col.Expr))
 	}
 	for _, g := range s.GroupByExprs {
-		c.Component2 += len(nestedSelects(g))
+		n += len(nestedSelects(g))
 	}
-	if ownsOrder {
+	if ownsOrder(s) {
 		for _, t := range s.OrderingTerms {
-			c.Component2 += len(nestedSelects(t.X))
+			n += len(nestedSelects(t.X))
 		}
 	}
+	return n
+}
 
-	// count_others
+// others is Spider's count_others: more than one aggregate, select column, WHERE condition
+// or GROUP BY expression each count one.
+func others(s *rq.SelectStatement, where, having condition) int {
+	return btoi(aggregateCount(s, where, having) > 1) + btoi(len(s.Columns) > 1) + btoi(len(where.units) > 1) +
+		btoi(len(s.GroupByExprs) > 1)
+}
+
+// aggregateCount counts what count_others calls aggregations: aggregated columns, negated WHERE
+// conditions, aggregated GROUP BY and ORDER BY terms, and the HAVING conditions beyond the
+// first (and negated ones).
+func aggregateCount(s *rq.SelectStatement, where, having condition) int {
 	agg := 0
 	for _, col := range s.Columns {
 		if col.Expr != nil && unitAgg(col.Expr) {
@@ -327,7 +334,7 @@ func countSelect(s *rq.SelectStatement) Counts {
 			agg++
 		}
 	}
-	if ownsOrder {
+	if ownsOrder(s) {
 		for _, t := range s.OrderingTerms {
 			if b, ok := unparen(t.X).(*rq.BinaryExpr); ok && isArith(b.Op) {
 				agg += btoi(unitAgg(b.X)) + btoi(unitAgg(b.Y))
@@ -344,19 +351,7 @@ func countSelect(s *rq.SelectStatement) Counts {
 			}
 		}
 	}
-	if agg > 1 {
-		c.Others++
-	}
-	if len(s.Columns) > 1 {
-		c.Others++
-	}
-	if len(where.units) > 1 {
-		c.Others++
-	}
-	if len(s.GroupByExprs) > 1 {
-		c.Others++
-	}
-	return c
+	return agg
 }
 
 func btoi(b bool) int {

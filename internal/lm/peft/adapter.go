@@ -20,10 +20,10 @@ func ModelLoRAConfig(m *lm.Model) (lm.LoRAConfig, error) {
 	for li, l := range m.Layers {
 		var targets []string
 		for mod, lin := range l.Proj {
-			lo := lin.LoRA
-			if lo == nil {
+			if lin == nil || lin.LoRA == nil {
 				continue
 			}
+			lo := lin.LoRA
 			targets = append(targets, lm.Module(mod).String())
 			alpha := math.Round(float64(lo.Scale)*float64(lo.R)*1e6) / 1e6
 			drop := math.Round(float64(lo.Dropout)*1e6) / 1e6

@@ -251,6 +251,10 @@ func projShape(c lm.Config, name string) (in, out int, ok bool) {
 		return c.HiddenSize, c.IntermediateSize, true
 	case "down_proj":
 		return c.IntermediateSize, c.HiddenSize, true
+	case "qkv_proj":
+		return c.HiddenSize, (c.NumAttentionHeads + 2*kv) * hd, true
+	case "gate_up_proj":
+		return c.HiddenSize, 2 * c.IntermediateSize, true
 	}
 	return 0, 0, false
 }

@@ -165,6 +165,9 @@ func (t *Tokenizer) Token(id int) (string, bool) {
 	return t.tokens[id], t.tokens[id] != ""
 }
 
+// Merges returns the BPE merges in rank order (a copy).
+func (t *Tokenizer) Merges() [][2]string { return append([][2]string(nil), t.merges...) }
+
 // IsSpecial reports whether id is an added token marked special (BOS, EOS, chat markers).
 func (t *Tokenizer) IsSpecial(id int) bool { return t.special[id] }
 

@@ -111,8 +111,9 @@ func (b *Backend) Close() error {
 // Len is the number of training questions indexed.
 func (b *Backend) Len() int { return b.records }
 
-// retrieveMin is the fewest BM25 hits reranked by concepts and shape.
-var retrieveMin = 200
+// retrieveMin is the fewest BM25 hits reranked by concepts and shape (chosen with
+// BenchmarkEvalSplit).
+const retrieveMin = 200
 
 // candidate is one retrieved question tried for the new one.
 type candidate struct {

@@ -3,8 +3,9 @@
 //
 // PATH is a model directory in Hugging Face's layout — config.json,
 // model.safetensors (or a sharded index), tokenizer.json and, optionally,
-// tokenizer_config.json with the chat template — or the name of a model
-// embedded in the binary (sqlforge-tiny). ADAPTER is an optional PEFT LoRA
+// tokenizer_config.json with the chat template —, a GGUF file (*.gguf, its
+// tensors dequantised to float32), or the name of a model embedded in the
+// binary (sqlforge-tiny). ADAPTER is an optional PEFT LoRA
 // adapter directory (adapter_config.json, adapter_model.safetensors).
 //
 // The package also owns how a text-to-SQL record becomes tokens (Messages,
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 
 	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/gguf"
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 )
@@ -54,6 +56,9 @@ type Resolver func(name string) (dir string, ok bool, err error)
 // not a directory and resolve knows it, and attaches the PEFT adapter in
 // adapter unless it is "". resolve may be nil.
 func Load(dir, adapter string, resolve Resolver) (*Model, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() && gguf.IsGGUF(dir) {
+		return loadGGUF(dir, adapter)
+	}
 	dir, err := resolveDir(dir, resolve)
 	if err != nil {
 		return nil, err

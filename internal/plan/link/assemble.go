@@ -47,10 +47,15 @@ func (l *Linker) readings(ls *Links) []Candidate {
 func (l *Linker) candidate(ls *Links, ch choice, p *plan.Plan, sql string, used map[int]bool, lost, rank int) Candidate {
 	covered := append([]bool(nil), ls.covered...)
 	for k, m := range ls.Mentions {
-		if !used[k] {
+		if !used[k] || m.Threshold && p.Having == nil && ls.Having != nil {
 			for i := m.Start; i < m.End; i++ {
 				covered[i] = false
 			}
+		}
+	}
+	if ls.Having != nil && p.Having == nil {
+		for i := ls.thr.from; i < ls.thr.to; i++ {
+			covered[i] = false // "freight above 500" of single orders: no plan holds it
 		}
 	}
 	miss, content := missing(ls.toks, covered)
@@ -64,6 +69,9 @@ func (l *Linker) candidate(ls *Links, ch choice, p *plan.Plan, sql string, used 
 	}
 	if ch.defaulted {
 		score *= 0.5
+	}
+	if l.selfFiltered(p) {
+		score *= 0.7 // "albums by Iron Maiden" counted where the album is Iron Maiden: one
 	}
 	score *= math.Pow(0.7, float64(lost))
 	score = math.Max(0, score-0.001*float64(rank))
@@ -88,6 +96,9 @@ func (l *Linker) choices(ls *Links) []choice {
 	}
 	for _, s := range sets[:len(sets):len(sets)] {
 		if alt := l.periodFit(ls, s); alt != nil {
+			sets = append(sets, alt)
+		}
+		if alt := l.dimFit(ls, s); alt != nil {
 			sets = append(sets, alt)
 		}
 	}
@@ -239,6 +250,64 @@ func (l *Linker) periodFit(ls *Links, ids []string) []string {
 }
 
 var genericNameWords = setOf(`count number total average rate of per the`)
+
+// dimFit replaces a metric that cannot be broken down the way the question asks by a twin
+// of the same unit sharing a word of its name that can ("which employee served the most
+// customers": customer_count is not by employee, active_customers is). nil when none changes.
+func (l *Linker) dimFit(ls *Links, ids []string) []string {
+	var want []*ontology.Dimension
+	for _, m := range ls.Mentions {
+		if m.Kind == KindDimension && m.By && l.dims[m.ID] != nil {
+			want = append(want, l.dims[m.ID])
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	out, changed := append([]string(nil), ids...), false
+	for i, id := range ids {
+		m := l.ont.MetricByID(id)
+		if m == nil || l.allows(m, want) {
+			continue
+		}
+		for _, o := range l.ont.Metrics {
+			if !o.Descriptive && o.Unit == m.Unit && o.Name != m.Name && o.Period == "" && sharesNameWord(m, &o) && l.allows(&o, want) {
+				out[i], changed = ontology.MetricID(o.Name), true
+				break
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return out
+}
+
+func (l *Linker) allows(m *ontology.Metric, dims []*ontology.Dimension) bool {
+	for _, d := range dims {
+		if !l.c.DimensionAllowed(m, d) {
+			return false
+		}
+	}
+	return true
+}
+
+// sharesNameWord: two metric names share a word that is not generic ("Customer Count",
+// "Active Customers").
+func sharesNameWord(a, b *ontology.Metric) bool {
+	words := map[string]bool{}
+	for _, w := range strings.Fields(stems(a.Name)) {
+		if !genericNameWords[w] {
+			words[w] = true
+		}
+	}
+	for _, w := range strings.Fields(stems(b.Name)) {
+		if words[w] {
+			return true
+		}
+	}
+	return false
+}
 
 func (l *Linker) timedTwin(m *ontology.Metric) string {
 	words := map[string]bool{}
@@ -491,4 +560,25 @@ func index(xs []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// selfFiltered: a count metric of one table filtered to a single member of that same table
+// (album_count where album = 'X') counts one thing; the value surely names something else.
+func (l *Linker) selfFiltered(p *plan.Plan) bool {
+	for _, id := range p.Measures {
+		m := l.ont.MetricByID(id)
+		if m == nil || m.Unit != "count" || len(m.Tables) != 1 {
+			continue
+		}
+		for _, f := range p.Filters {
+			d := l.dims[f.Dim]
+			if d == nil || f.Op != plan.OpEq {
+				continue
+			}
+			if t, _ := ontology.SplitColumn(d.Column); strings.EqualFold(t, m.Tables[0]) && d.ID != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

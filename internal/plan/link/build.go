@@ -349,7 +349,15 @@ func versusBreakdown(ls *Links, p *plan.Plan) {
 // active_customers for "customers in 2021"): the mention is accounted for.
 func (l *Linker) twinIn(id string, ids []string) bool {
 	m := l.ont.MetricByID(id)
-	return m != nil && m.TimeColumn == "" && contains(ids, l.timedTwin(m))
+	if m == nil || contains(ids, id) {
+		return false
+	}
+	for _, x := range ids {
+		if o := l.ont.MetricByID(x); o != nil && o.Unit == m.Unit && sharesNameWord(m, o) {
+			return true // swapped for a twin that takes the period or breakdown asked
+		}
+	}
+	return false
 }
 
 // allowedSibling is dim, or when the first measure cannot be broken down by it, the one

@@ -83,11 +83,13 @@ func findTopK(ls *Links, used []bool) {
 }
 
 var (
-	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest`)
-	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest`)
+	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
+	// agentVerbs before "by" name who did something, not a breakdown.
+	agentVerbs = setOf(`placed made bought ordered handled shipped sold generated purchased spent processed served delivered booked earned brought paid carried`)
 	countWords = setOf(`most fewest least more fewer`)
 	skipWords  = setOf(`the our all of its their different various individual me us`)
 	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
@@ -134,6 +136,10 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	if m.Kind != KindDimension && m.Kind != KindGrain {
 		return
 	}
+	if at := ls.toks[m.Start].start; at > 0 && ls.Question[at-1] == '/' {
+		m.By = true // "orders/month": per month
+		return
+	}
 	j, adjective := m.Start-1, false
 	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text]) {
 		adjective = adjective || adjWords[ls.toks[j].text]
@@ -146,6 +152,10 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	if (t == "across" || t == "over") && j+1 < m.Start && ls.toks[j+1].text == "all" {
 		used[j] = true
 		return // "across all products": a total, not a breakdown
+	}
+	if t == "by" && j > 0 && agentVerbs[ls.toks[j-1].text] && !ls.Direction && ls.Limit == 0 && ls.people[m.ID] && qualifiedNext(ls, m) {
+		used[j] = true
+		return // "orders placed by customers from Italy": who did it, not a breakdown
 	}
 	switch {
 	case countWords[t] && m.Plural && !adjective:
@@ -171,6 +181,20 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	case used[j] && j+1 == m.Start && ls.Limit > 0:
 		m.By = true // "top 5 products"
 	}
+}
+
+// qualifiedNext: a value follows the mention closely ("customers from Italy"): those are the
+// ones meant, not each of them.
+func qualifiedNext(ls *Links, m *Mention) bool {
+	if !m.Plural {
+		return false
+	}
+	for _, o := range ls.Mentions {
+		if o.Kind == KindValue && !o.Negated && o.Start >= m.End && o.Start <= m.End+2 {
+			return true
+		}
+	}
+	return false
 }
 
 // continuesBreakdown: the mention just before token j is a breakdown ("by employee and year").

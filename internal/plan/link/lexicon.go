@@ -128,6 +128,10 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		e := entry{kind: KindMetric, id: id}
 		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
 			lx.add(p, e)
+			if strings.Contains(strings.ToLower(p), " per ") {
+				lx.add("average "+p, e) // "average orders per customer" is orders per customer
+				lx.add("average number of "+p, e)
+			}
 			if inv := ratioOf(p); inv != "" {
 				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
 			}
@@ -190,6 +194,9 @@ func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int
 		es := lx.accept(toks[i:i+n], lx.phrases[joinStems(toks[i:i+n])])
 		if len(es) == 0 && n >= 3 {
 			es = lx.loose(toks[i : i+n]) // "value of our inventory"
+		}
+		if slashInside(toks[i : i+n]) {
+			es = valuesOnly(es) // "orders/month" is two things; "Meat/Poultry" is one value
 		}
 		if len(es) == 0 {
 			continue
@@ -308,4 +315,23 @@ func ratioOf(p string) string {
 		return ""
 	}
 	return "ratio of " + strings.Join(w[:len(w)-1], " ")
+}
+
+func slashInside(toks []token) bool {
+	for _, t := range toks[1:] {
+		if t.slash {
+			return true
+		}
+	}
+	return false
+}
+
+func valuesOnly(es []entry) []entry {
+	var out []entry
+	for _, e := range es {
+		if e.kind == KindValue {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -26,6 +26,7 @@ type Linker struct {
 	// complement maps a segment to its negation ("shipped" → "unshipped"), where there is one.
 	complement map[string]string
 	dimGrain   map[string]string // calendar dimension id → grain
+	people     map[string]bool   // dimensions of persons and organisations
 	dims       map[string]*ontology.Dimension
 }
 
@@ -43,12 +44,15 @@ type Candidate struct {
 // compiles candidate plans; call c.SetLatest first so that "last year" can be resolved.
 func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Compiler) (*Linker, error) {
 	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{},
-		complement: complements(ont), dimGrain: map[string]string{}}
+		complement: complements(ont), dimGrain: map[string]string{}, people: map[string]bool{}}
 	for i := range ont.Dimensions {
 		d := &ont.Dimensions[i]
 		l.dimSyn[d.Name] = d.Synonyms
 		if d.Grain != "" {
 			l.dimGrain[d.Name] = d.Grain
+		}
+		if d.Kind == "person" || d.Kind == "organisation" {
+			l.people[d.Name] = true
 		}
 		l.dims[d.Name] = d
 	}

@@ -165,6 +165,12 @@ var northwindCases = []planCase{
 	{"ratio of freight to sales by shipper", "freight_to_sales_ratio by shipper"},
 	{"Which customer ordered the most Chai?", "units_sold by customer where product = 'Chai' top 1"},
 	{"difference in units sold between 2023 and 2024", "units_sold compare 2023 2024"},
+	{"orders/month 2022", "order_count by order_month in 2022"},
+	{"top5 custs by rev", "revenue by customer top 5"},
+	{"gp by product top 10", "gross_profit by product top 10"},
+	{"Which employee has served the most customers?", "active_customers by employee top 1"},
+	{"average number of orders per customer", "orders_per_customer"},
+	{"How many orders were placed by customers from Italy in 2024?", "order_count where customer_country = 'Italy' in 2024"},
 	// lists: things, not amounts
 	{"list our suppliers from Germany", "list supplier where supplier_country = 'Germany'"},
 	{"Which products are discontinued?", "list product where discontinued_product"},
@@ -232,6 +238,7 @@ func TestUnanswerable(t *testing.T) {
 		{"northwind", "What is the favourite colour of our CEO?"},
 		{"northwind", "Which warehouse stores the most pallets?"},
 		{"chinook", "What is the email address of Nancy Edwards?"},
+		{"northwind", "Which orders had freight above 500?"},
 	} {
 		f := linker(t, c.db)
 		cands := f.l.Plans(c.q, 3)

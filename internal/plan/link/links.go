@@ -76,6 +76,8 @@ type Links struct {
 	absorbed []string
 	// whoDim is the dimension a "who ..." question asks for (a person), "" when none.
 	whoDim string
+	// people are the dimensions of persons and organisations (customers, employees, shippers).
+	people map[string]bool
 	// dimGrain is each calendar dimension's grain, for comparing plans with grain words.
 	dimGrain map[string]string
 	// howManyMetric is the mention of the count metric "how many <things>" named (-1: none).
@@ -112,7 +114,7 @@ func contains(list []string, s string) bool {
 func (l *Linker) Links(question string) *Links {
 	toks := expandAbbreviations(tokenize(question))
 	l.lex.repair(toks)
-	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1, howManyAt: -1, dimGrain: l.dimGrain}
+	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1, howManyAt: -1, dimGrain: l.dimGrain, people: l.people}
 	used := make([]bool, len(toks))
 	l.findTime(ls, used)
 	findThreshold(ls, used)
@@ -172,7 +174,7 @@ var abbreviations = map[string]string{
 	"cats": "categories", "cust": "customer", "custs": "customers", "emp": "employee", "emps": "employees",
 	"prod": "product", "prods": "products", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
 	"qtr": "quarter", "qtrs": "quarters", "pct": "percentage", "num": "number", "amt": "amount", "no": "number",
-	"ytd": "year to date", "qtd": "quarter to date", "mtd": "month to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
+	"gp": "gross profit", "disc": "discount", "discs": "discounts", "frt": "freight", "inv": "inventory", "ytd": "year to date", "qtd": "quarter to date", "mtd": "month to date", "mom": "month over month", "tot": "total", "sup": "supplier", "supp": "supplier",
 }
 
 // expandAbbreviations spells out the abbreviations (the original text is kept for messages).

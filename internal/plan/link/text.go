@@ -15,6 +15,7 @@ type token struct {
 	orig  string // as written
 	start int    // byte offset in the question
 	cap   bool   // first letter upper case
+	slash bool   // written right after a '/' ("orders/month")
 }
 
 // tokenize splits s into words. Digits keep the '-', '.', ',' and '/' between them
@@ -34,6 +35,9 @@ func tokenize(s string) []token {
 		case w == "" || w == "s" && start > 0 && (s[start-1] == '\'' || s[start-1] == 0x99):
 		case yearPairRE.MatchString(w): // "2020-2024": two years and the dash between
 			out = append(out, newToken(w[:4], start), newToken(w[5:], start+5))
+		case gluedCountRE.MatchString(w): // "top5": the word and its count
+			k := strings.IndexAny(w, "0123456789")
+			out = append(out, newToken(w[:k], start), newToken(w[k:], start+k))
 		default:
 			out = append(out, newToken(w, start))
 		}
@@ -57,8 +61,13 @@ func tokenize(s string) []token {
 		}
 	}
 	flush()
+	for i := range out {
+		out[i].slash = out[i].start > 0 && s[out[i].start-1] == '/'
+	}
 	return out
 }
+
+var gluedCountRE = regexp.MustCompile(`^(?i:top|bottom|first|last|best|worst)\d{1,3}$`)
 
 var yearPairRE = regexp.MustCompile(`^(19|20)\d\d[-/](19|20)\d\d$`)
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
@@ -91,34 +90,6 @@ func WriteTokenizer(dir string, tok *tokenizer.Tokenizer, context int) error {
 	})
 	if err != nil {
 		return fmt.Errorf("write tokenizer config: %w", err)
-	}
-	return nil
-}
-
-// copyFile copies src to dst through a temporary file.
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	_, err = dataset.WriteFileAtomic(dst, func(w io.Writer) error {
-		_, err := io.Copy(w, in)
-		return err
-	})
-	return err
-}
-
-// CopyTokenizer copies the tokenizer files of the model in src (those it
-// has) into dst, so that dst is a complete model directory.
-func CopyTokenizer(dst, src string) error {
-	for _, f := range []string{localmodel.TokenizerFile, localmodel.TokenizerConfigFile} {
-		if _, err := os.Stat(filepath.Join(src, f)); err != nil {
-			continue
-		}
-		if err := copyFile(filepath.Join(dst, f), filepath.Join(src, f)); err != nil {
-			return fmt.Errorf("copy %s: %w", f, err)
-		}
 	}
 	return nil
 }

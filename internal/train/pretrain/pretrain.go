@@ -137,7 +137,7 @@ func Run(ctx context.Context, opts Options, obs local.Observer) (Summary, error)
 		return Summary{}, fmt.Errorf("pretrain: %w", err)
 	}
 	for _, f := range []string{localmodel.ConfigFile, "model.safetensors"} {
-		if err := copyFile(filepath.Join(opts.Out, f), filepath.Join(opts.RunDir, "model", f)); err != nil {
+		if err := local.CopyFile(filepath.Join(opts.Out, f), filepath.Join(opts.RunDir, "model", f)); err != nil {
 			return Summary{}, fmt.Errorf("pretrain: write model: %w", err)
 		}
 	}
