@@ -175,11 +175,13 @@ func unitRank(unit string) int {
 	return 3
 }
 
-// pickDimension is the first non-time dimension of m not used by an earlier example.
+// pickDimension is the first non-time dimension of m not used by an earlier example and not
+// already named by the metric ("regional freight distribution by region" says it twice).
 func pickDimension(m ontology.Metric, dims map[string]ontology.Dimension, used map[string]bool) (ontology.Dimension, bool) {
+	metric := strings.ToLower(m.Name)
 	for _, name := range m.Dimensions {
 		d, ok := dims[name]
-		if ok && d.Kind != "time" && d.Grain == "" && !used[name] {
+		if ok && d.Kind != "time" && d.Grain == "" && !used[name] && !strings.Contains(metric, humanize(d.Name)) {
 			return d, true
 		}
 	}

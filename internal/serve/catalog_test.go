@@ -68,6 +68,29 @@ func TestCatalog(t *testing.T) {
 	}
 }
 
+// TestChinookExamples: the examples made from Chinook's ontology are answered too.
+func TestChinookExamples(t *testing.T) {
+	ctx := context.Background()
+	k, err := buildKNN(ctx, "chinook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ont, err := ontology.LoadRef("chinook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCatalog(ont, nil, "")
+	if len(c.Examples) < 4 {
+		t.Fatalf("examples %q: want at least 4", c.Examples)
+	}
+	for _, q := range c.Examples {
+		ans, err := k.Answer(ctx, q)
+		if err != nil || ans.SQL == "" || ans.Confidence < LowConfidence || len(ans.Missing) > 0 {
+			t.Errorf("example %q: sql %q, confidence %v, missing %q, err %v", q, ans.SQL, ans.Confidence, ans.Missing, err)
+		}
+	}
+}
+
 // TestCatalogWithoutOntology: a SQL model over a database without an ontology still lists
 // its tables, and no concepts or examples.
 func TestCatalogWithoutOntology(t *testing.T) {
