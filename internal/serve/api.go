@@ -1,7 +1,8 @@
 // Package serve is sqlforge's HTTP API around a text-to-SQL model: POST /generate-sql turns a
 // question into SQL with a confidence and, on request, runs it read-only and returns the rows.
-// It also serves a web page (/), health and readiness probes, Prometheus metrics, its OpenAPI
-// document and a docs page.
+// It also serves a web page (/), the catalog of concepts and tables the page shows (/catalog),
+// health and readiness probes, Prometheus metrics, its OpenAPI document and an API reference
+// page (/docs).
 //
 // Safety: generated SQL runs only when sqlparse.IsReadOnly accepts it as a single read-only
 // SELECT/WITH statement, and then only through the read-only executor (sqlexec), with a row
