@@ -60,20 +60,12 @@ func writeCalibrationMarkdown(b *strings.Builder, r *eval.Report) {
 	b.WriteString("Confidence as `sqlforge serve` computes it (`internal/confidence`) against EX. " +
 		"Per bin: EX / mean confidence (items). ECE: expected calibration error, 0 when confidence equals accuracy. " +
 		"Conf. right / wrong: the mean confidence of the right and of the wrong answers.\n\n")
-	b.WriteString("|")
-	for _, h := range t.Header {
-		fmt.Fprintf(b, " %s |", h)
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---:|", len(t.Header)-1) + "\n")
-	for _, row := range t.Rows {
-		b.WriteString("|")
-		for i, c := range row {
-			if i == 0 {
-				c = mdCell(c)
-			}
-			fmt.Fprintf(b, " %s |", c)
+	writeTableMarkdown(b, t.Header, t.Rows)
+	if why := noConfidence(r); len(why) > 0 {
+		b.WriteString("\nn/a: no calibration for\n")
+		for _, w := range why {
+			b.WriteString("- " + mdCell(w) + "\n")
 		}
-		b.WriteString("\n")
 	}
 }
 
@@ -82,25 +74,33 @@ func writeCalibrationMarkdown(b *strings.Builder, r *eval.Report) {
 // model with a calibration a line through its non-empty bins, each a circle
 // whose area grows with the bin's items.
 func reliabilityChart(id string, r *eval.Report) template.HTML {
-	const w, h, left, top, bottom, right = 420.0, 420.0, 48.0, 40.0, 56.0, 16.0
-	plot := math.Min(w-left-right, h-top-bottom)
+	const w, left, top, right = 420.0, 48.0, 40.0, 16.0
+	plot := w - left - right
 	x := func(v float64) float64 { return left + plot*v }
 	y := func(v float64) float64 { return top + plot*(1-v) }
 	title := "Reliability: EX per confidence bin"
+	var names []string
+	var colors []string
+	for mi, m := range r.Models {
+		if m.Calibration != nil {
+			names = append(names, fmt.Sprintf("%s (ECE %.3f)", m.Model, m.Calibration.ECE))
+			colors = append(colors, palette[mi%len(palette)])
+		}
+	}
+	leg, legH := legend(names, func(i int) string { return colors[i] }, left, y(0)+46, w-left-right)
+	h := y(0) + 46 + math.Max(legH, lineH) + 8
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg id="%s" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`,
-		html.EscapeString(id), w, h, w, h, title)
-	fmt.Fprintf(&b, `<title>%s</title><text x="%g" y="18" class="title">%s</text>`, title, left, title)
+	svgOpen(&b, id, title, w, h, left)
 	for i := 0; i <= eval.CalibrationBins; i++ {
 		v := float64(i) / eval.CalibrationBins
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="grid"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="grid"/>`,
 			x(v), y(0), x(v), y(1), x(0), y(v), x(1), y(v))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">%.1f</text><text x="%.1f" y="%.1f" class="axis" text-anchor="end">%s</text>`,
-			x(v), y(0)+14, v, x(0)-4, y(v)+4, pctShort(v))
+			x(v), y(0)+18, v, x(0)-6, y(v)+4, pctShort(v))
 	}
-	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">mean confidence</text>`, x(0.5), y(0)+28)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="axis" text-anchor="middle">mean confidence</text>`, x(0.5), y(0)+36)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="diagonal"><title>perfect calibration</title></line>`, x(0), y(0), x(1), y(1))
-	lx, drawn := left, 0
+	drawn := 0
 	for mi, m := range r.Models {
 		c := m.Calibration
 		if c == nil {
@@ -121,12 +121,9 @@ func reliabilityChart(id string, r *eval.Report) template.HTML {
 		}
 		fmt.Fprintf(&b, `<polyline class="calibration-line" points="%s" fill="none" stroke="%s"/>`, strings.Join(pts, " "), color)
 		b.WriteString(dots.String())
-		label := fmt.Sprintf("%s (ECE %.3f)", m.Model, c.ECE)
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="10" height="10" fill="%s"/><text x="%.1f" y="%g" class="legend">%s</text>`,
-			lx, h-16, color, lx+14, h-7, html.EscapeString(label))
-		lx += 24 + 6*float64(len([]rune(label)))
 		drawn++
 	}
+	b.WriteString(leg)
 	if drawn == 0 {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="legend" text-anchor="middle">n/a: no model reports a confidence</text>`, x(0.5), y(0.55))
 	}

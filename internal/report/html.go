@@ -13,10 +13,11 @@ import (
 var htmlTemplate string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":  pct,
-	"json": jsonCell,
-	"f3":   func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
-	"f2":   func(f *float64) string { return fmt.Sprintf("%.2f", *f) },
+	"pct":     pct,
+	"meaning": meaning,
+	"json":    jsonCell,
+	"f3":      func(f *float64) string { return fmt.Sprintf("%.3f", *f) },
+	"f2":      func(f *float64) string { return fmt.Sprintf("%.2f", *f) },
 }).Parse(htmlTemplate))
 
 // htmlData is what the template renders.
@@ -28,10 +29,14 @@ type htmlData struct {
 	Difficulty     template.HTML
 	Difficulties   []string
 	DifficultyRows [][]string
-	// VES says whether and how R-VES was measured; RVES is each model's
-	// R-VES cell (n/a where it was not measured).
-	VES  string
-	RVES []string
+	// VES says whether and how R-VES was measured.
+	VES string
+	// SummaryHeader and Summary are the summary table (n/a where not measured).
+	SummaryHeader []string
+	Summary       [][]string
+	// Glossary explains the figures; NoConfidence says why models have no calibration.
+	Glossary     []term
+	NoConfidence []string
 	// Reliability is the calibration chart; Calibration its table.
 	Reliability template.HTML
 	Calibration calibrationTable
@@ -87,9 +92,8 @@ func WriteHTML(w io.Writer, r *eval.Report) error {
 		d.Difficulty = barChart("chart-difficulty", "EX per BIRD difficulty", d.Difficulties, dss, 1, pctShort)
 	}
 	d.VES = vesSetting(r)
-	for _, m := range r.Models {
-		d.RVES = append(d.RVES, rvesCell(r, m.Summary))
-	}
+	d.SummaryHeader, d.Summary = summaryHeader, summaryRows(r)
+	d.Glossary, d.NoConfidence = glossary, noConfidence(r)
 
 	classes := errorClasses(r)
 	var es []series
@@ -100,14 +104,18 @@ func WriteHTML(w io.Writer, r *eval.Report) error {
 		}
 		es = append(es, series{m.Model, vals})
 	}
-	d.Errors = barChart("chart-errors", "Error classes (items)", classes, es, 0, count)
+	d.Errors = hbarChart("chart-errors", "Error classes (items)", classes, es, count)
 
 	var ls []series
 	for _, m := range r.Models {
-		l := m.Summary.LatencyMS
-		ls = append(ls, series{m.Model, []float64{l.Mean, l.P50, l.P95, l.Max}})
+		if l := m.Summary.LatencyMS; measuredOf(m).latency {
+			ls = append(ls, series{m.Model, []float64{l.Mean, l.P50, l.P95, l.Max}})
+		}
 	}
-	d.Lat = barChart("chart-latency", "Model latency (ms)", []string{"mean", "p50", "p95", "max"}, ls, 0, count)
+	d.Lat = emptyChart("chart-latency", "Model latency (ms)", "n/a: no model was called (gold and file: predictions take no time)")
+	if len(ls) > 0 {
+		d.Lat = barChart("chart-latency", "Model latency (ms), models that were called", []string{"mean", "p50", "p95", "max"}, ls, 0, count)
+	}
 	d.Reliability = reliabilityChart("chart-calibration", r)
 	d.Calibration = calibration(r)
 	return htmlTmpl.Execute(w, d)

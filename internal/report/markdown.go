@@ -28,19 +28,7 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 	}
 	fmt.Fprintf(&b, ", %s", vesSetting(r))
 	b.WriteString(".\n\n## Summary\n\n")
-	b.WriteString("| model | EX | subset | EM | ESM | valid | F1 | R-VES | sim | judge+EX | broken gold | latency p50 ms | tokens |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, m := range r.Models {
-		s := m.Summary
-		judge := "—"
-		if s.JudgeCalls > 0 {
-			judge = pct(s.EXWithJudge)
-		}
-		rves := rvesCell(r, s)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %.3f | %s | %d | %.0f | %d |\n",
-			mdCell(m.Model), pct(s.EX), pct(s.Subset), pct(s.EM), pct(s.ESM), pct(s.Valid), pct(s.F1), rves, s.Sim,
-			judge, s.BrokenGold, s.LatencyMS.P50, s.PromptTokens+s.CompletionTokens)
-	}
+	writeTableMarkdown(&b, summaryHeader, summaryRows(r))
 	b.WriteString("\n## EX by hardness\n\n")
 	hs := hardnesses(r)
 	b.WriteString("| model |")
@@ -91,8 +79,35 @@ func WriteMarkdown(w io.Writer, r *eval.Report) error {
 		}
 	}
 	writeCalibrationMarkdown(&b, r)
+	writeGlossaryMarkdown(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summaryRows is the summary table's rows, one per model.
+func summaryRows(r *eval.Report) [][]string {
+	rows := make([][]string, len(r.Models))
+	for i, m := range r.Models {
+		rows[i] = summaryRow(r, m)
+	}
+	return rows
+}
+
+// writeTableMarkdown writes a table whose first column (the model) is text and the others
+// figures, right-aligned.
+func writeTableMarkdown(b *strings.Builder, header []string, rows [][]string) {
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n")
+	b.WriteString("|---|" + strings.Repeat("---:|", len(header)-1) + "\n")
+	for _, row := range rows {
+		b.WriteString("|")
+		for i, c := range row {
+			if i == 0 {
+				c = mdCell(c)
+			}
+			fmt.Fprintf(b, " %s |", c)
+		}
+		b.WriteString("\n")
+	}
 }
 
 // hardnesses lists the hardness classes present in any model, in order.

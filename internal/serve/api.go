@@ -1,7 +1,8 @@
 // Package serve is sqlforge's HTTP API around a text-to-SQL model: POST /generate-sql turns a
 // question into SQL with a confidence and, on request, runs it read-only and returns the rows.
-// It also serves a web page (/), health and readiness probes, Prometheus metrics, its OpenAPI
-// document and a docs page.
+// It also serves a web page (/), the catalog of concepts and tables the page shows (/catalog),
+// health and readiness probes, Prometheus metrics, its OpenAPI document and an API reference
+// page (/docs).
 //
 // Safety: generated SQL runs only when sqlparse.IsReadOnly accepts it as a single read-only
 // SELECT/WITH statement, and then only through the read-only executor (sqlexec), with a row
@@ -44,6 +45,9 @@ type GenerateResponse struct {
 	Explanation string `json:"explanation,omitempty"`
 	// Missing lists what the question asks that the plan does not cover (plan: models).
 	Missing []string `json:"missing,omitempty"`
+	// Measures are the ids of the metrics the answer computes (CatalogMetric.ID): the plan's
+	// measures, or for a SQL model the ontology metrics whose formula its SQL contains.
+	Measures []string `json:"measures,omitempty"`
 	// Columns are the result's column names, when executed.
 	Columns []string `json:"columns,omitempty"`
 	// Rows are the result rows (JSON numbers, strings or null), when executed.
@@ -90,4 +94,75 @@ type Health struct {
 	Model string `json:"model"`
 	// SchemaHash identifies the database structure the answers are for.
 	SchemaHash string `json:"schema_hash"`
+}
+
+// Catalog is the body of GET /catalog: what a question may ask about, for the web page's
+// side panel and example questions.
+type Catalog struct {
+	// Database is the ontology's name (usually the database's).
+	Database string `json:"database,omitempty"`
+	// Currency is the ISO 4217 code of currency metrics ("USD").
+	Currency string `json:"currency"`
+	// Examples are questions made from the ontology's metrics and dimensions.
+	Examples []string `json:"examples"`
+	// Metrics are the measures a question can ask for.
+	Metrics []CatalogMetric `json:"metrics"`
+	// Dimensions are what a measure can be broken down or filtered by.
+	Dimensions []CatalogDimension `json:"dimensions"`
+	// Segments are named subsets ("late shipments").
+	Segments []CatalogSegment `json:"segments"`
+	// Tables are the database's tables and views.
+	Tables []CatalogTable `json:"tables"`
+	// formulas are the metrics' formulas, normalised, to find them in SQL (measuresIn).
+	formulas []formula
+}
+
+// CatalogMetric is one metric of a Catalog.
+type CatalogMetric struct {
+	// ID is the metric's id in plans and the name of its result column ("revenue").
+	ID string `json:"id"`
+	// Name is the metric's name ("Revenue").
+	Name string `json:"name"`
+	// Description says what it measures.
+	Description string `json:"description,omitempty"`
+	// Unit is currency, percent (0-100), ratio, count, days or units; empty when none.
+	Unit string `json:"unit,omitempty"`
+	// Synonyms are other names people use for it.
+	Synonyms []string `json:"synonyms,omitempty"`
+}
+
+// CatalogDimension is one dimension of a Catalog.
+type CatalogDimension struct {
+	// ID is the dimension's id in plans ("customer_country").
+	ID string `json:"id"`
+	// Name is the id in words ("customer country").
+	Name string `json:"name"`
+	// Description says what it is.
+	Description string `json:"description,omitempty"`
+	// Kind is time, geography, category, product, organisation, person or flag.
+	Kind string `json:"kind,omitempty"`
+	// Synonyms are other names people use for it.
+	Synonyms []string `json:"synonyms,omitempty"`
+}
+
+// CatalogSegment is one segment of a Catalog.
+type CatalogSegment struct {
+	// ID is the segment's id in plans ("late_shipment").
+	ID string `json:"id"`
+	// Name is the id in words.
+	Name string `json:"name"`
+	// Description says which rows it keeps.
+	Description string `json:"description,omitempty"`
+}
+
+// CatalogTable is one table of a Catalog.
+type CatalogTable struct {
+	// Name is the table's name.
+	Name string `json:"name"`
+	// Description is the ontology's description of it, when it has one.
+	Description string `json:"description,omitempty"`
+	// Columns are its column names.
+	Columns []string `json:"columns"`
+	// Rows is its row count (0 for a view).
+	Rows int64 `json:"rows"`
 }

@@ -29,6 +29,7 @@ var openAPI = map[string]any{
 				"plan_text":       prop("string", "The same plan in its one-line text form, e.g. revenue by product top 5."),
 				"explanation":     prop("string", "What the answer computes, in one line: Revenue by product, top 5."),
 				"missing":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "What the question asks that the plan does not cover."},
+				"measures":        map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Ids of the metrics the answer computes (see GET /catalog): the plan's measures, or the metrics whose formula the SQL contains."},
 				"columns":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Result column names, when executed."},
 				"rows":            map[string]any{"type": "array", "items": map[string]any{"type": "array"}, "description": "Result rows, when executed."},
 				"truncated":       prop("boolean", "The result had more rows than returned."),
@@ -39,10 +40,44 @@ var openAPI = map[string]any{
 				"cached":          prop("boolean", "The answer came from the cache."),
 			}),
 			"Error": object([]string{"error"}, map[string]any{
-				"error": object([]string{"code", "message"}, map[string]any{
+				"error": described(object([]string{"code", "message"}, map[string]any{
 					"code":    prop("string", "bad_request, method_not_allowed, unauthorized, rate_limited, too_large, not_found, model_error, model_timeout, no_sql, internal."),
 					"message": prop("string", "What went wrong."),
-				}),
+				}), "What went wrong: a stable code and a message."),
+			}),
+			"Catalog": object([]string{"currency", "examples", "metrics", "dimensions", "segments", "tables"}, map[string]any{
+				"database":   prop("string", "The ontology's name (usually the database's)."),
+				"currency":   prop("string", "ISO 4217 code of currency metrics, e.g. USD."),
+				"examples":   map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Questions made from the ontology's metrics and dimensions."},
+				"metrics":    arrayOf("CatalogMetric", "The measures a question can ask for."),
+				"dimensions": arrayOf("CatalogDimension", "What a measure can be broken down or filtered by."),
+				"segments":   arrayOf("CatalogSegment", "Named subsets of rows, e.g. late shipments."),
+				"tables":     arrayOf("CatalogTable", "The database's tables and views."),
+			}),
+			"CatalogMetric": object([]string{"id", "name"}, map[string]any{
+				"id":          prop("string", "Id in plans and name of the result column, e.g. revenue."),
+				"name":        prop("string", "The metric's name, e.g. Revenue."),
+				"description": prop("string", "What it measures."),
+				"unit":        prop("string", "currency, percent (0-100), ratio, count, days or units."),
+				"synonyms":    map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Other names people use for it."},
+			}),
+			"CatalogDimension": object([]string{"id", "name"}, map[string]any{
+				"id":          prop("string", "Id in plans, e.g. customer_country."),
+				"name":        prop("string", "The id in words, e.g. customer country."),
+				"description": prop("string", "What it is."),
+				"kind":        prop("string", "time, geography, category, product, organisation, person or flag."),
+				"synonyms":    map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Other names people use for it."},
+			}),
+			"CatalogSegment": object([]string{"id", "name"}, map[string]any{
+				"id":          prop("string", "Id in plans, e.g. late_shipment."),
+				"name":        prop("string", "The id in words."),
+				"description": prop("string", "Which rows it keeps."),
+			}),
+			"CatalogTable": object([]string{"name", "columns", "rows"}, map[string]any{
+				"name":        prop("string", "Table name."),
+				"description": prop("string", "The ontology's description, when it has one."),
+				"columns":     map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "Column names."},
+				"rows":        prop("integer", "Row count (0 for a view)."),
 			}),
 			"Health": object([]string{"status", "model", "schema_hash"}, map[string]any{
 				"status":      prop("string", "ok, or unavailable."),
@@ -67,8 +102,11 @@ var openAPI = map[string]any{
 				"504": response("The model timed out.", "Error"),
 			},
 		}},
-		"/healthz":      map[string]any{"get": map[string]any{"summary": "Liveness", "responses": map[string]any{"200": response("Alive.", "Health")}}},
-		"/readyz":       map[string]any{"get": map[string]any{"summary": "Readiness", "responses": map[string]any{"200": response("Ready.", "Health"), "503": response("Not ready.", "Health")}}},
+		"/healthz": map[string]any{"get": map[string]any{"summary": "Liveness", "responses": map[string]any{"200": response("Alive.", "Health")}}},
+		"/readyz":  map[string]any{"get": map[string]any{"summary": "Readiness", "responses": map[string]any{"200": response("Ready.", "Health"), "503": response("Not ready.", "Health")}}},
+		"/catalog": map[string]any{"get": map[string]any{"summary": "Concepts, tables and example questions", "description": "What the web page shows beside the question box. It names the database's tables and columns, so it takes the API key like /generate-sql.",
+			"security":  []any{map[string]any{"bearer": []any{}}},
+			"responses": map[string]any{"200": response("The catalog.", "Catalog"), "401": response("Missing or unknown API key.", "Error"), "429": response("Rate limit exceeded.", "Error")}}},
 		"/metrics":      map[string]any{"get": map[string]any{"summary": "Prometheus metrics", "responses": map[string]any{"200": map[string]any{"description": "Text exposition format."}}}},
 		"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "responses": map[string]any{"200": map[string]any{"description": "OpenAPI 3.1."}}}},
 		"/docs":         map[string]any{"get": map[string]any{"summary": "API docs page", "responses": map[string]any{"200": map[string]any{"description": "HTML."}}}},
@@ -78,6 +116,15 @@ var openAPI = map[string]any{
 
 func object(required []string, props map[string]any) map[string]any {
 	return map[string]any{"type": "object", "required": required, "properties": props, "additionalProperties": false}
+}
+
+func described(schema map[string]any, desc string) map[string]any {
+	schema["description"] = desc
+	return schema
+}
+
+func arrayOf(schema, desc string) map[string]any {
+	return map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/" + schema}, "description": desc}
 }
 
 func prop(typ, desc string) map[string]any { return map[string]any{"type": typ, "description": desc} }

@@ -59,6 +59,9 @@ func (s *Service) answerPlanned(ctx context.Context, q string, history []prompt.
 		return nil, o, errorf(http.StatusBadGateway, CodeModelError, "model "+s.Model()+" failed: "+err.Error(), err)
 	}
 	resp.SQL, resp.PlanText, resp.Explanation, resp.Missing = ans.SQL, ans.PlanText, ans.Explanation, ans.Missing
+	if ans.Plan != nil {
+		resp.Measures = ans.Plan.Measures
+	}
 	if js, err := json.Marshal(ans.Plan); err == nil {
 		resp.Plan = js
 	}

@@ -29,19 +29,21 @@ var (
 // once per test binary.
 func northwindKNN(t *testing.T) *planner.KNN {
 	t.Helper()
-	planKNNOnce.Do(func() { planKNN, planKNNErr = buildKNN(context.Background()) })
+	planKNNOnce.Do(func() { planKNN, planKNNErr = buildKNN(context.Background(), "northwind") })
 	if planKNNErr != nil {
 		t.Fatal(planKNNErr)
 	}
 	return planKNN
 }
 
-func buildKNN(ctx context.Context) (*planner.KNN, error) {
-	db, err := database.Open(ctx, "northwind")
+// buildKNN is plan:knn over 300 plans generated from the embedded database name and its
+// shipped ontology.
+func buildKNN(ctx context.Context, name string) (*planner.KNN, error) {
+	db, err := database.Open(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	ont, err := ontology.LoadRef("northwind")
+	ont, err := ontology.LoadRef(name)
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 )
 
-//go:embed web/index.html web/docs.html
+//go:embed web/index.html web/docs.html.tmpl
 var webFS embed.FS
 
 // Config configures a Server. Service is required.
@@ -47,6 +48,9 @@ type Server struct {
 	// trace, when set, is told each request's handler time and the model and database
 	// time within it (bench serve).
 	trace func(total, model, db time.Duration)
+	// docs is the /docs page, rendered once by handleDocs.
+	docsOnce sync.Once
+	docs     http.HandlerFunc
 }
 
 // New returns a server for cfg.
@@ -113,8 +117,9 @@ func (s *Server) routes() []route {
 		{"GET /healthz", s.handleHealth, false},
 		{"GET /readyz", s.handleReady, false},
 		{"GET /metrics", s.metrics.handler().ServeHTTP, false},
+		{"GET /catalog", s.handleCatalog, true},
 		{"GET /openapi.json", handleOpenAPI, false},
-		{"GET /docs", page("web/docs.html"), false},
+		{"GET /docs", s.handleDocs, false},
 		{"GET /{$}", page("web/index.html"), false},
 		{"/", notFound, false},
 	}
@@ -185,6 +190,12 @@ func page(name string) http.HandlerFunc {
 	if err != nil {
 		panic("serve: missing embedded " + name)
 	}
+	return pageBytes(body)
+}
+
+// pageBytes serves body as a self-contained HTML page: scripts and styles inline, nothing
+// loaded from elsewhere.
+func pageBytes(body []byte) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")

@@ -15,7 +15,9 @@ import (
 	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/model/planner"
+	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/prompt"
+	"github.com/sqlforge/sqlforge/internal/schema"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 
@@ -60,14 +62,21 @@ type ServiceConfig struct {
 	ConversationBytes int
 	// Logger receives one line per answer (default: slog.Default()).
 	Logger *slog.Logger
+	// Ontology and Schema describe the database for GET /catalog (the page's concepts,
+	// tables and example questions); Schema defaults to Builder.Schema. Both may be nil.
+	Ontology *ontology.Ontology
+	Schema   *schema.Schema
+	// Currency is the ISO 4217 code currency metrics are in (default DefaultCurrency).
+	Currency string
 }
 
 // Service answers questions: prompt, model, guard, execution, confidence, cache and
 // conversations. It is safe for concurrent use.
 type Service struct {
-	cfg   ServiceConfig
-	cache *cache
-	convs *conversations
+	cfg     ServiceConfig
+	catalog *Catalog
+	cache   *cache
+	convs   *conversations
 	// observe, when set, is told about each answer (metrics).
 	observe func(o outcome)
 	// evicted, when set, is told of each entry evicted from the named store ("answers",
@@ -119,7 +128,10 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Service{cfg: cfg}
+	if cfg.Schema == nil && cfg.Builder != nil {
+		cfg.Schema = cfg.Builder.Schema
+	}
+	s := &Service{cfg: cfg, catalog: newCatalog(cfg.Ontology, cfg.Schema, cfg.Currency)}
 	s.cache = newCache(cfg.CacheSize, cfg.CacheBytes, func() { s.notifyEvicted("answers") })
 	s.convs = newConversations(cfg.Conversations, cfg.ConversationBytes, 6, func() { s.notifyEvicted("conversations") })
 	return s, nil
@@ -132,6 +144,10 @@ func (s *Service) Model() string {
 	}
 	return s.cfg.Backend.Name()
 }
+
+// Catalog describes what questions may ask about: metrics, dimensions, segments, tables and
+// example questions.
+func (s *Service) Catalog() *Catalog { return s.catalog }
 
 // SchemaHash identifies the database structure the service answers for.
 func (s *Service) SchemaHash() string { return s.cfg.SchemaHash }
@@ -262,6 +278,7 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 			s.execute(ctx, sql, maxRows, resp, &sig, &o)
 		}
 	}
+	resp.Measures = s.catalog.measuresIn(sql)
 	resp.Confidence = sig.Value()
 	return resp, o, nil
 }

@@ -80,6 +80,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		}
 		cfg := o.Service
 		cfg.Planner, cfg.Executor, cfg.SchemaHash = p, sqlexec.NewSQLite(db.DB), sch.Hash()
+		cfg.Ontology, cfg.Schema = ont, sch
 		if cfg.Logger == nil {
 			cfg.Logger = o.Logger
 		}
@@ -94,6 +95,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 	}
 	cfg := o.Service
 	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
+	cfg.Ontology, cfg.Schema = ont, sch
 	cfg.Builder = promptBuilder(backend, sch, ont, examples, o.Prompt)
 	if cfg.Logger == nil {
 		cfg.Logger = o.Logger
