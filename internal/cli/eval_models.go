@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/sqlforge/sqlforge/internal/confidence"
 	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/database"
@@ -138,13 +139,16 @@ func (p localPredictor) Name() string { return p.b.Name() + p.suffix }
 const localMaxTokens = 384
 
 func (p localPredictor) Predict(ctx context.Context, it eval.Item, _ string) (eval.Prediction, error) {
-	resp, err := p.b.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context), MaxTokens: localMaxTokens})
+	resp, err := p.b.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context),
+		MaxTokens: localMaxTokens, Logprobs: true})
 	if err != nil {
 		return eval.Prediction{}, err
 	}
 	text := resp.Choices[0].Text
 	sql, _ := model.ExtractSQL(text)
-	return eval.Prediction{SQL: sql, Raw: text, Latency: resp.Latency,
+	// the answer's mean token log-probability is its confidence, so the report calibrates it
+	sig := &confidence.Signals{Parses: confidence.Parses(sql), MeanLogprob: resp.Choices[0].MeanLogprob}
+	return eval.Prediction{SQL: sql, Raw: text, Latency: resp.Latency, Confidence: sig,
 		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}, nil
 }
 
