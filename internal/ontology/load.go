@@ -1,11 +1,9 @@
 package ontology
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/sqlforge/sqlforge/ontologies"
@@ -74,15 +72,10 @@ func LoadBytes(path string, data []byte) (*Ontology, error) {
 // load, so every reader of a formula sees SQL its database runs. A form that cannot be
 // rendered becomes a note (Validate reports it); an unknown dialect leaves o as written.
 func rendered(o *Ontology) *Ontology {
-	r, err := o.For(o.Dialect)
-	if r == nil {
-		return o
+	if r, _ := o.For(o.Dialect); r != nil {
+		return r
 	}
-	var ps Problems
-	if errors.As(err, &ps) {
-		r.Notes = append(slices.Clone(r.Notes), ps...)
-	}
-	return r
+	return o
 }
 
 func loadBytes(path string, data []byte) (*Ontology, error) {

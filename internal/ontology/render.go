@@ -15,6 +15,8 @@ import (
 // (PostgreSQL: "Orders"."OrderDate"). It always renders from the text as loaded, so an
 // ontology loaded (and rendered) for SQLite can be rendered again for PostgreSQL. The result's
 // RenderSQL renders statements built later from it (FROM clauses, plan SQL).
+// A form that cannot be rendered (FORMAT_DATE with an unknown layout) is returned as a
+// Problem and kept, as written, in the result, whose Notes hold the problems too.
 // The loader renders every ontology for its own dialect field, so for SQLite the formulas read
 // exactly as the file's SQL with the portable forms expanded.
 func (o *Ontology) For(name string) (*Ontology, error) {
@@ -64,6 +66,7 @@ func (o *Ontology) For(name string) (*Ontology, error) {
 		render(j.Line, "join "+j.Left+"-"+j.Right, "on", &j.On)
 	}
 	if len(errs) > 0 {
+		c.Notes = append(slices.Clone(src.Notes), errs...) // Validate reports them too
 		return &c, errs
 	}
 	return &c, nil
