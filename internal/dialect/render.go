@@ -16,8 +16,10 @@ type form struct {
 }
 
 // forms are the portable functions Render expands. Their names are upper case and none is a
-// function of SQLite, PostgreSQL or BigQuery with another meaning, except TOTAL, which is
-// SQLite's TOTAL (a sum that is 0.0 over no rows) and is written as SQLite has it there.
+// function of SQLite, PostgreSQL or BigQuery with another meaning: TOTAL is SQLite's TOTAL (a
+// sum that is 0.0 over no rows) and FORMAT_DATE is BigQuery's, each written as it is there;
+// a dialect whose output contains a form's name writes it so that rendering it again changes
+// nothing.
 var forms = map[string]form{
 	"TOTAL":        {1, func(d Dialect, a, _ []string) (string, error) { return d.Total(a[0]), nil }},
 	"DAYS_BETWEEN": {2, func(d Dialect, a, _ []string) (string, error) { return d.DaysBetween(a[0], a[1]), nil }},
