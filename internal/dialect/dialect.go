@@ -68,8 +68,9 @@ type Dialect interface {
 	PeriodBefore(expr, unit string) string
 }
 
-// StringLiteral quotes s as an SQL string literal, doubling single quotes, the same in every
-// dialect we support.
+// StringLiteral quotes s as a standard SQL string literal, doubling single quotes: portable
+// SQL's form. SQLite and PostgreSQL read it as it is; BigQuery's dialect rewrites it in Render
+// (a StringRenderer).
 func StringLiteral(s string) string {
 	out := make([]byte, 0, len(s)+2)
 	out = append(out, '\'')

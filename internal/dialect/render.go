@@ -95,6 +95,13 @@ func Renderer(d Dialect) func(string) (string, error) {
 	return func(sql string) (string, error) { return Render(d, sql) }
 }
 
+// StringRenderer is implemented by a dialect whose string literals are not written as
+// standard SQL's ('it''s'): Render passes each string literal through RenderString, which
+// must return a literal that Render passes through unchanged the next time.
+type StringRenderer interface {
+	RenderString(literal string) string
+}
+
 type renderer struct {
 	d    Dialect
 	src  string
@@ -123,6 +130,10 @@ func (r *renderer) span(lo, hi int) (string, error) {
 			b.WriteString(r.src[end(r.toks, i, 0):r.toks[i].Pos])
 		}
 		t := r.toks[i]
+		if sr, ok := r.d.(StringRenderer); ok && t.Kind == sqlparse.String {
+			b.WriteString(sr.RenderString(t.Text))
+			continue
+		}
 		if t.Kind != sqlparse.Ident {
 			b.WriteString(t.Text)
 			continue

@@ -168,3 +168,21 @@ func (Dialect) PeriodBefore(expr, unit string) string {
 	}
 	return fmt.Sprintf("DATE_SUB(%s, INTERVAL 1 YEAR)", date(expr))
 }
+
+var _ dialect.StringRenderer = Dialect{}
+
+// RenderString rewrites a standard SQL literal whose text holds a quote ('G''day'), which
+// BigQuery reads as two adjacent literals, as a double-quoted one ("G'day"): BigQuery's strings
+// may be double-quoted, and sqlforge's tokenizer reads that as a quoted name, which Render
+// leaves alone, so rendering again changes nothing. A literal with a backslash or a double
+// quote besides is left as it is (BigQuery would read the backslash as an escape).
+func (Dialect) RenderString(lit string) string {
+	if len(lit) < 2 || lit[0] != '\'' || !strings.Contains(lit[1:len(lit)-1], "''") {
+		return lit
+	}
+	inner := strings.ReplaceAll(lit[1:len(lit)-1], "''", "'")
+	if strings.ContainsAny(inner, `"\`) {
+		return lit
+	}
+	return `"` + inner + `"`
+}

@@ -50,6 +50,8 @@ func TestRender(t *testing.T) {
 			"FORMAT_DATE('%Y-%m', CAST(DATE_SUB(DATE_TRUNC(CAST(MAX(o.OrderDate) AS DATE), MONTH), INTERVAL 1 MONTH) AS DATE))"},
 		{"CAST(x AS REAL) / CAST(y AS TEXT)", "CAST(x AS FLOAT64) / CAST(y AS STRING)"},
 		{"YEAR(CAST(a AS DATE)) = 2023", "EXTRACT(YEAR FROM CAST(a AS DATE)) = 2023"},
+		{"s.CompanyName IN ('G''day, Mate', 'Plain', '')", `s.CompanyName IN ("G'day, Mate", 'Plain', '')`},
+		{`x = 'say ''"hi"'''`, `x = 'say ''"hi"'''`},
 		{"FORMAT_DATE('%Y', CAST(a AS DATE) + CAST(b AS DATE))", "FORMAT_DATE('%Y', CAST(CAST(a AS DATE) + CAST(b AS DATE) AS DATE))"},
 	} {
 		got, err := dialect.Render(d, c.in)
