@@ -96,7 +96,7 @@ func Renderer(d Dialect) func(string) (string, error) {
 }
 
 // StringRenderer is implemented by a dialect whose string literals are not written as
-// standard SQL's ('it''s'): Render passes each string literal through RenderString, which
+// standard SQL's (a single quote doubled inside single quotes): Render passes each string literal through RenderString, which
 // must return a literal that Render passes through unchanged the next time.
 type StringRenderer interface {
 	RenderString(literal string) string

@@ -171,8 +171,9 @@ func (Dialect) PeriodBefore(expr, unit string) string {
 
 var _ dialect.StringRenderer = Dialect{}
 
-// RenderString rewrites a standard SQL literal whose text holds a quote ('G''day'), which
-// BigQuery reads as two adjacent literals, as a double-quoted one ("G'day"): BigQuery's strings
+// RenderString rewrites a standard SQL literal whose value holds a single quote (the literal
+// of G'day doubles it), which BigQuery reads as two adjacent literals, as a double-quoted one
+// ("G'day"): BigQuery's strings
 // may be double-quoted, and sqlforge's tokenizer reads that as a quoted name, which Render
 // leaves alone, so rendering again changes nothing. A literal with a backslash or a double
 // quote besides is left as it is (BigQuery would read the backslash as an escape).
