@@ -173,10 +173,10 @@ var _ dialect.StringRenderer = Dialect{}
 
 // RenderString rewrites a standard SQL literal whose value holds a single quote (the literal
 // of G'day doubles it), which BigQuery reads as two adjacent literals, as a double-quoted one
-// ("G'day"): BigQuery's strings
-// may be double-quoted, and sqlforge's tokenizer reads that as a quoted name, which Render
-// leaves alone, so rendering again changes nothing. A literal with a backslash or a double
-// quote besides is left as it is (BigQuery would read the backslash as an escape).
+// ("G'day"): BigQuery's strings may be double-quoted, and sqlforge's tokenizer reads that as a
+// quoted name, which Render leaves alone, so rendering again changes nothing. A literal with a
+// backslash or a double quote besides is left as it is (BigQuery would read the backslash as
+// an escape).
 func (Dialect) RenderString(lit string) string {
 	if len(lit) < 2 || lit[0] != '\'' || !strings.Contains(lit[1:len(lit)-1], "''") {
 		return lit
