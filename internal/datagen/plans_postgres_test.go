@@ -52,11 +52,11 @@ func TestGeneratePlansPostgres(t *testing.T) {
 	if errs := ontology.Problems(ontology.Validate(ctx, db.DB, ont)).Errors(); len(errs) > 0 {
 		t.Fatalf("the ontology does not validate on PostgreSQL:\n%v", errs)
 	}
-	recs, st, err := datagen.GeneratePlans(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: 300, Dialect: postgres.New(), DB: db.Name})
+	recs, st, err := datagen.GeneratePlans(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: 200, Dialect: postgres.New(), DB: db.Name})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) < 280 || st.Rejected[datagen.RejectError] > 0 {
+	if len(recs) < 190 || st.Rejected[datagen.RejectError] > 0 {
 		t.Fatalf("%d records, stats %+v", len(recs), st)
 	}
 
@@ -66,7 +66,12 @@ func TestGeneratePlansPostgres(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	quoted := 0
+	ran := map[string]bool{}
 	for i, r := range recs {
+		if ran[r.SQL] { // the phrasings of one query share its SQL
+			continue
+		}
+		ran[r.SQL] = true
 		rows, err := conn.Query(ctx, r.SQL)
 		if err != nil {
 			t.Fatalf("record %d: %v\n%s", i, err, r.SQL)
@@ -89,7 +94,7 @@ func TestGeneratePlansPostgres(t *testing.T) {
 	if quoted == 0 {
 		t.Errorf("no gold query quotes a CamelCase table")
 	}
-	t.Logf("%d pairs, shapes %v, rejected %v", len(recs), st.Shape, st.Rejected)
+	t.Logf("%d pairs (%d distinct queries), shapes %v, rejected %v", len(recs), len(ran), st.Shape, st.Rejected)
 }
 
 // loadNorthwindPG copies the embedded Northwind into a new schema (dropped at cleanup) and
