@@ -87,6 +87,9 @@ any other against northwind.`,
 				if err != nil {
 					return err
 				}
+				if r, _ := o.For(db.Dialect()); r != nil { // render problems are in r.Notes
+					o = r
+				}
 				ps := ontology.Validate(cmd.Context(), db.DB, o)
 				db.Close()
 				errs := ontology.Problems(ps).Errors()

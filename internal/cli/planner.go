@@ -11,6 +11,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan/compile"
 	"github.com/sqlforge/sqlforge/internal/schema"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 
 // plannerEnv opens the database and ontology plan models work over: ontRef, the shipped
@@ -33,6 +34,9 @@ func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, cl
 			ont, err = ontology.FromSchema(ctx, db.DB, sch)
 		}
 	}
+	if err == nil {
+		ont, err = ont.For(db.Dialect()) // its formulas in the database's SQL
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -47,7 +51,16 @@ func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, cl
 		db.Close()
 		return nil, nil, err
 	}
-	return env, func() { db.Close() }, nil
+	if db.Dialect() != "postgres" {
+		return env, func() { db.Close() }, nil
+	}
+	ex, err := sqlexec.OpenPostgres(ctx, dbRef)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	env.SetExecutor(ex)
+	return env, func() { ex.Close(); db.Close() }, nil
 }
 
 // openPlanner opens a plan: reference over env; a bare plan:knn retrieves from plans generated

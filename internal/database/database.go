@@ -1,10 +1,11 @@
-// Package database opens the SQLite databases sqlforge works on: the embedded
-// sample databases (package sampledb), by name, and any other SQLite file, by
-// path, always read-only.
+// Package database opens the databases sqlforge works on: the embedded SQLite
+// sample databases (package sampledb), by name, any other SQLite file, by path,
+// and a PostgreSQL server, by URL, always read-only.
 //
 // A database reference ("ref") is "" (the default, northwind), the name of an
-// embedded database ("northwind", "chinook", case-insensitive), or the path of
-// a SQLite file (write "./northwind" for a file of that name).
+// embedded database ("northwind", "chinook", case-insensitive), a postgres:// or
+// postgresql:// URL, or the path of a SQLite file (write "./northwind" for a
+// file of that name).
 // Read-only is enforced twice: the file is opened with mode=ro, and every
 // connection runs PRAGMA query_only=1.
 package database
@@ -42,16 +43,26 @@ type DB struct {
 	Path string
 	// Embedded tells whether the database is one of sqlforge's samples.
 	Embedded bool
+
+	dialect string // "" is sqlite
 }
 
-// Dialect names the SQL dialect of the database.
-func (db *DB) Dialect() string { return "sqlite" }
+// Dialect names the SQL dialect of the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string {
+	if db.dialect == "" {
+		return "sqlite"
+	}
+	return db.dialect
+}
 
 // Open opens the database that ref names, read-only, and checks that it
 // answers. See the package comment for what ref can be.
 func Open(ctx context.Context, ref string) (*DB, error) {
 	if ref == "" {
 		ref = sampledb.Default
+	}
+	if IsPostgresURL(ref) {
+		return openPostgres(ctx, ref)
 	}
 	if sampledb.Has(ref) {
 		path, err := cachedCopy(strings.ToLower(ref))

@@ -96,6 +96,9 @@ func Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
 	}
 	defer db.Close()
 	ont, err := ontology.LoadRef(o.Ontology)
+	if err == nil {
+		ont, err = ont.For(db.Dialect()) // the formulas in the database's SQL
+	}
 	if err != nil {
 		return BuildResult{}, &OptionError{err}
 	}
@@ -106,11 +109,18 @@ func Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
 	if err != nil {
 		return BuildResult{}, err
 	}
-	recs, st, err := generate(ctx, db.DB, ont, Options{Seed: o.Seed, Size: o.Size, Reasoning: o.Reasoning, DB: db.Name, Progress: o.Progress})
+	if o.Generator == "templates" && db.Dialect() != "sqlite" {
+		return BuildResult{}, &OptionError{fmt.Errorf("--generator templates writes SQLite only; use --generator plans on %s", db.Dialect())}
+	}
+	d, err := DialectFor(db.Dialect())
+	if err != nil {
+		return BuildResult{}, &OptionError{err}
+	}
+	recs, st, err := generate(ctx, db.DB, ont, Options{Seed: o.Seed, Size: o.Size, Reasoning: o.Reasoning, DB: db.Name, Dialect: d, Progress: o.Progress})
 	if err != nil {
 		return BuildResult{}, err
 	}
-	sch, err := schema.Introspect(ctx, db.DB)
+	sch, err := schema.IntrospectDialect(ctx, db.DB, db.Dialect())
 	if err != nil {
 		return BuildResult{}, fmt.Errorf("read schema: %w", err)
 	}
@@ -182,7 +192,8 @@ func (res *BuildResult) curate(all []dataset.Record, o BuildOptions) ([]dataset.
 
 // write writes the manifest, the LLM stage's files, the splits and their export formats to o.Out.
 func write(ctx context.Context, o BuildOptions, parts []dataset.Part, sch *schema.Schema, version string, res *BuildResult) error {
-	eo := dataset.ExportOptions{Schema: schema.CreateTable(sch, schema.CreateOptions{})}
+	eo := dataset.ExportOptions{Schema: schema.CreateTable(sch, schema.CreateOptions{}),
+		Prompter: dataset.EnginePrompter(prompt.EngineName(sch.Dialect))}
 	var tc *dataset.TokenCounter
 	if c, err := dataset.NewTokenCounter(); err == nil {
 		tc = c

@@ -20,8 +20,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/dialect"
-	"github.com/sqlforge/sqlforge/internal/dialect/postgres"
-	"github.com/sqlforge/sqlforge/internal/dialect/sqlite"
+	"github.com/sqlforge/sqlforge/internal/dialect/dialects"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
@@ -84,17 +83,8 @@ type candidate struct {
 	hardness string
 }
 
-// DialectFor returns the dialect of an ontology's "dialect" field: the one switch that wires
-// dialect packages.
-func DialectFor(name string) (dialect.Dialect, error) {
-	switch name {
-	case "", "sqlite":
-		return sqlite.New(), nil
-	case "postgres":
-		return postgres.New(), nil
-	}
-	return nil, dialect.ErrUnknown{Name: name}
-}
+// DialectFor returns the dialect of an ontology's "dialect" field (dialects.For).
+func DialectFor(name string) (dialect.Dialect, error) { return dialects.For(name) }
 
 // Generate builds opts.Size verified question/SQL pairs (fewer when the ontology cannot
 // yield that many distinct queries) from ont over db.

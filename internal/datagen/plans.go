@@ -35,7 +35,9 @@ func GeneratePlans(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts
 		}
 		opts.Dialect = d
 	}
-	w, err := buildPlanWorld(ctx, db, ont, compile.New(ont, opts.Dialect))
+	c := compile.New(ont, opts.Dialect) // renders the ontology for the dialect
+	ont = c.Ont
+	w, err := buildPlanWorld(ctx, db, ont, c)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("generate plans from ontology %s: %w", ont.Name, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/sqlforge/sqlforge/internal/dialect"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan"
 	"github.com/sqlforge/sqlforge/internal/plan/compile"
@@ -59,7 +60,7 @@ func buildPlanWorld(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *
 		}
 		w.values[d.Name] = vals
 		if len(d.Labels) > 1 {
-			if full, err := fullNames(ctx, db, d); err == nil {
+			if full, err := fullNames(ctx, db, c.Dialect, d); err == nil {
 				w.values[d.Name] = append(w.values[d.Name], full...)
 			}
 		}
@@ -111,8 +112,13 @@ func buildPlanWorld(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *
 }
 
 // fullNames samples "First Last" values of a person dimension.
-func fullNames(ctx context.Context, db *sql.DB, d *ontology.Dimension) ([]string, error) {
+func fullNames(ctx context.Context, db *sql.DB, dl dialect.Dialect, d *ontology.Dimension) ([]string, error) {
 	from, err := (&ontology.Ontology{}).FromClause([]string{d.Table()})
+	if err != nil {
+		return nil, err
+	}
+	q, err := dialect.Render(dl, fmt.Sprintf("SELECT DISTINCT %s || ' ' || %s FROM %s WHERE %s IS NOT NULL LIMIT 10",
+		d.Labels[0], d.Labels[len(d.Labels)-1], from, d.Labels[0]))
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +127,7 @@ func fullNames(ctx context.Context, db *sql.DB, d *ontology.Dimension) ([]string
 		return nil, err
 	}
 	defer conn.Close()
-	rows, err := query(ctx, conn, fmt.Sprintf("SELECT DISTINCT %s || ' ' || %s FROM %s WHERE %s IS NOT NULL LIMIT 10",
-		d.Labels[0], d.Labels[len(d.Labels)-1], from, d.Labels[0]))
+	rows, err := query(ctx, conn, q)
 	if err != nil {
 		return nil, err
 	}

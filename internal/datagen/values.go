@@ -36,7 +36,11 @@ func sampleValues(ctx context.Context, db *sql.DB, d dialect.Dialect, col string
 func samplePeriods(ctx context.Context, db *sql.DB, d dialect.Dialect, col string) (*periods, error) {
 	t, _ := splitCol(col)
 	ym := d.YearMonth(col)
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT %s AS ym FROM %s WHERE %s IS NOT NULL ORDER BY ym", ym, d.Quote(t), col))
+	q, err := dialect.Render(d, fmt.Sprintf("SELECT DISTINCT %s AS ym FROM %s WHERE %s IS NOT NULL ORDER BY ym", ym, d.Quote(t), col))
+	if err != nil {
+		return nil, fmt.Errorf("periods of %s: %w", col, err)
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("periods of %s: %w", col, err)
 	}

@@ -63,12 +63,21 @@ const DefaultSystemPrompt = "You are an expert SQL query generator specialized i
 // DefaultPrompter puts the schema in the system message and the question (with any
 // evidence) in the user message, so the question can be read back from a chat export. The
 // text comes from package prompt, the templates serving uses too.
-func DefaultPrompter(r *Record, schema string) Prompt {
-	return Prompt{
-		System: prompt.System(prompt.Input{Schema: schema}),
-		User:   prompt.User(r.Question, r.Evidence),
+func DefaultPrompter(r *Record, schema string) Prompt { return EnginePrompter("")(r, schema) }
+
+// EnginePrompter is DefaultPrompter for SQL written for engine ("SQLite" when empty,
+// "PostgreSQL"): the system message names it.
+func EnginePrompter(engine string) Prompter {
+	return func(r *Record, schema string) Prompt {
+		return Prompt{
+			System: prompt.System(prompt.Input{Schema: schema, Engine: engine}),
+			User:   prompt.User(r.Question, r.Evidence),
+		}
 	}
 }
+
+// systemPromptStart opens every default system message, whatever the engine.
+const systemPromptStart = "You are an expert SQL query generator specialized in "
 
 // ExportOptions tune Export.
 type ExportOptions struct {

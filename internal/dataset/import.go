@@ -116,7 +116,7 @@ func ImportOpenAI(ctx context.Context, r io.Reader, name string, opts ReadOption
 		if strings.TrimSpace(rec.SQL) == "" {
 			return &LineError{File: name, Line: line, Field: "messages", Err: fmt.Errorf("assistant message holds no SQL")}
 		}
-		if i := strings.Index(sys, "\n\n"); i >= 0 && strings.HasPrefix(sys, DefaultSystemPrompt) {
+		if i := strings.Index(sys, "\n\n"); i >= 0 && strings.HasPrefix(sys, systemPromptStart) {
 			rec.Context = strings.TrimSpace(sys[i+2:])
 		}
 		if err := finish(&rec, "import:openai", name, line, "messages", "messages"); err != nil {

@@ -13,7 +13,15 @@
 //   - DateLiteral accepts "YYYY-MM-DD" and yields a value comparable with date columns;
 //   - InRange is half-open: from <= col < to;
 //   - DaysBetween is the (possibly fractional) number of days from a to b;
-//   - Div never fails on a zero denominator (NULL instead) and never truncates integers.
+//   - Div never fails on a zero denominator (NULL instead) and never truncates integers;
+//   - Ident spells a bare identifier of sqlforge's portable SQL so that it reaches the name as
+//     the database created it, and leaves SQL words (type names, date-part names) alone;
+//   - Total is 0, not NULL, over no rows; FormatDate takes only the layouts FormatDateLayout
+//     accepts; PeriodBefore yields a date inside the period before the one its argument is in.
+//
+// Portable SQL (render.go) is what the ontology's formulas and the plan compiler write: SQLite
+// syntax with names as the schema spells them, plus a few portable function forms (TOTAL,
+// DAYS_BETWEEN, FORMAT_DATE, PERIOD_BEFORE, YEAR, ...) that Render expands through these methods.
 package dialect
 
 import "fmt"
@@ -47,10 +55,22 @@ type Dialect interface {
 	Div(num, den string) string
 	// Limit is the clause that keeps the first n rows, e.g. "LIMIT 5".
 	Limit(n int) string
+	// Ident spells a bare identifier written in portable SQL (a table, column or alias name
+	// as the schema spells it, or an SQL word such as INTEGER) for this engine.
+	Ident(word string) string
+	// Total is the sum of expr over the group, 0 (not NULL) when there are no rows.
+	Total(expr string) string
+	// FormatDate writes a date expression as text by a strftime-style layout made of %Y, %m,
+	// %d and the separators - / and space (see FormatDateLayout).
+	FormatDate(layout, expr string) string
+	// PeriodBefore is a date inside the period ("year", "quarter" or "month") before the one
+	// the date expression falls in, for "the previous year/month" comparisons.
+	PeriodBefore(expr, unit string) string
 }
 
-// StringLiteral quotes s as an SQL string literal, doubling single quotes, the same in every
-// dialect we support.
+// StringLiteral quotes s as a standard SQL string literal, doubling single quotes: portable
+// SQL's form. SQLite and PostgreSQL read it as it is; BigQuery's dialect rewrites it in Render
+// (a StringRenderer).
 func StringLiteral(s string) string {
 	out := make([]byte, 0, len(s)+2)
 	out = append(out, '\'')

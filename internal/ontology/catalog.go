@@ -18,8 +18,12 @@ type catalogTable struct {
 	columns map[string]string // lower-cased name → spelling
 }
 
-// readCatalog lists the tables and views of a SQLite database and their columns.
-func readCatalog(ctx context.Context, db *sql.DB) (*catalog, error) {
+// readCatalog lists the tables and views of a database and their columns: SQLite's, or
+// PostgreSQL's on the search path when the ontology was rendered for postgres.
+func readCatalog(ctx context.Context, db *sql.DB, dialect string) (*catalog, error) {
+	if dialect == "postgres" {
+		return readPostgresCatalog(ctx, db)
+	}
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
 	if err != nil {
 		return nil, fmt.Errorf("read schema: %w", err)
@@ -65,9 +69,38 @@ func (t *catalogTable) has(column string) bool {
 	return ok
 }
 
-// prepare compiles query without running it and returns SQLite's message on failure.
-func prepare(ctx context.Context, db *sql.DB, query string) error {
-	st, err := db.PrepareContext(ctx, query)
+// readPostgresCatalog reads the tables and columns of the schemas on PostgreSQL's search path.
+func readPostgresCatalog(ctx context.Context, db *sql.DB) (*catalog, error) {
+	rows, err := db.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = ANY (current_schemas(false)) ORDER BY table_name, ordinal_position`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	defer rows.Close()
+	c := &catalog{tables: map[string]*catalogTable{}}
+	for rows.Next() {
+		var tn, col string
+		if err := rows.Scan(&tn, &col); err != nil {
+			return nil, fmt.Errorf("read schema: %w", err)
+		}
+		t := c.table(tn)
+		if t == nil {
+			t = &catalogTable{name: tn, columns: map[string]string{}}
+			c.tables[strings.ToLower(tn)] = t
+		}
+		t.columns[strings.ToLower(col)] = col
+	}
+	return c, rows.Err()
+}
+
+// prepare renders query for the ontology's dialect and compiles it without running it; it
+// returns the engine's message on failure.
+func (v *validator) prepare(query string) error {
+	q, err := v.o.Statement(query)
+	if err != nil {
+		return err
+	}
+	st, err := v.db.PrepareContext(v.ctx, q)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,24 @@ func LoadRef(ref string) (*Ontology, error) {
 // LoadBytes parses the content of an ontology file; path is used to detect the format
 // (.json for the seed's list form) and in messages.
 func LoadBytes(path string, data []byte) (*Ontology, error) {
+	o, err := loadBytes(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return rendered(o), nil
+}
+
+// rendered renders o for its own dialect (For): the portable forms are expanded once, at
+// load, so every reader of a formula sees SQL its database runs. A form that cannot be
+// rendered becomes a note (Validate reports it); an unknown dialect leaves o as written.
+func rendered(o *Ontology) *Ontology {
+	if r, _ := o.For(o.Dialect); r != nil {
+		return r
+	}
+	return o
+}
+
+func loadBytes(path string, data []byte) (*Ontology, error) {
 	top, err := parseAST(path, data)
 	if err != nil {
 		return nil, err

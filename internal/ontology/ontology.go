@@ -44,6 +44,12 @@ type Ontology struct {
 	// formats it resolved (a GROUP BY split off a formula, a formula it cannot run).
 	// Validate reports them with its own problems.
 	Notes []Problem `yaml:"-" json:"-"`
+	// RenderSQL writes a statement built from the ontology for the dialect its SQL was
+	// rendered for (see For); Validate and the plan compiler pass their SQL through it.
+	RenderSQL func(sql string) (string, error) `yaml:"-" json:"-"`
+
+	// portable is the ontology as loaded, before For rendered it.
+	portable *Ontology
 }
 
 // Table describes one table in business terms.

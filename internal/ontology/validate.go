@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/dialect"
 )
 
 // Validate checks an ontology against a live database and returns its problems, in file
@@ -18,7 +20,7 @@ import (
 func Validate(ctx context.Context, db *sql.DB, o *Ontology) []Problem {
 	v := &validator{ctx: ctx, db: db, o: o, brokenJoins: map[string]bool{}, brokenDims: map[string]bool{}}
 	v.problems = append(v.problems, o.Notes...)
-	cat, err := readCatalog(ctx, db)
+	cat, err := readCatalog(ctx, db, o.Dialect)
 	if err != nil {
 		v.add(0, "", "", Error, "%v", err)
 		return v.problems
@@ -176,7 +178,7 @@ func (v *validator) join(j Join) {
 		}
 		q := fmt.Sprintf("SELECT 1 FROM %s%s JOIN %s%s ON %s", QuoteIdent(j.Left), aliasSuffix(j.LeftAlias),
 			QuoteIdent(j.Right), aliasSuffix(j.RightAlias), j.On)
-		if err := prepare(v.ctx, v.db, q); err != nil {
+		if err := v.prepare(q); err != nil {
 			v.add(j.Line, label, "on", Error, "%s", sqlMessage(err))
 		}
 	}
@@ -234,14 +236,17 @@ func (v *validator) dimension(d Dimension, seen map[string]bool) {
 		v.planFields(d)
 		from := QuoteIdent(d.Table())
 		if d.Expression != "" {
-			if err := prepare(v.ctx, v.db, fmt.Sprintf("SELECT %s FROM %s", d.Expression, from)); err != nil {
+			if err := v.prepare(fmt.Sprintf("SELECT %s FROM %s", d.Expression, from)); err != nil {
 				v.add(d.Line, label, "expression", Error, "%s", sqlMessage(err))
 				return
 			}
 		}
 		for _, val := range d.Values {
 			var one int
-			err := v.db.QueryRowContext(v.ctx, fmt.Sprintf("SELECT 1 FROM %s WHERE CAST(%s AS TEXT) = ? LIMIT 1", from, d.SQL()), val).Scan(&one)
+			q, err := v.o.Statement(fmt.Sprintf("SELECT 1 FROM %s WHERE CAST(%s AS TEXT) = %s LIMIT 1", from, d.SQL(), dialect.StringLiteral(val)))
+			if err == nil {
+				err = v.db.QueryRowContext(v.ctx, q).Scan(&one)
+			}
 			if err == sql.ErrNoRows {
 				v.add(d.Line, label, "values", Warning, "value %q does not occur in %s", val, d.SQL())
 			} else if err != nil {

@@ -120,7 +120,7 @@ func (v *validator) metric(m *Metric, seen map[string]bool) {
 	}
 	q, err := v.o.MetricQuery(m)
 	if err == nil {
-		err = prepare(v.ctx, v.db, q)
+		err = v.prepare(q)
 	}
 	if err != nil {
 		add("formula", Error, "%s", sqlMessage(err))
@@ -133,7 +133,7 @@ func (v *validator) metric(m *Metric, seen map[string]bool) {
 		}
 		q, err := v.o.MetricQuery(m, n)
 		if err == nil {
-			err = prepare(v.ctx, v.db, q)
+			err = v.prepare(q)
 		}
 		if err != nil {
 			add("dimensions", Error, "dimension %q: %s", n, sqlMessage(err))

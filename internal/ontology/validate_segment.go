@@ -59,7 +59,7 @@ func (v *validator) segments() {
 		if outside {
 			continue
 		}
-		if err := prepare(v.ctx, v.db, fmt.Sprintf("SELECT 1 FROM %s WHERE %s", from, s.Condition)); err != nil {
+		if err := v.prepare(fmt.Sprintf("SELECT 1 FROM %s WHERE %s", from, s.Condition)); err != nil {
 			v.add(s.Line, label, "condition", Error, "%s", sqlMessage(err))
 		}
 	}

@@ -74,6 +74,9 @@ type Input struct {
 	Evidence string
 	// Schema is the schema context, normally CREATE TABLE statements.
 	Schema string
+	// Engine names the database engine the answer is written for, as the system message
+	// says it: "SQLite" when empty, "PostgreSQL" (see EngineName).
+	Engine string
 	// Concepts are the ontology concepts the question mentions.
 	Concepts []Concept
 	// Examples are few-shot examples, shown as earlier user/assistant turns.
@@ -101,10 +104,26 @@ func Messages(in Input) []Message {
 
 // System renders the system message of in.
 func System(in Input) string {
+	engine := in.Engine
+	if engine == "" {
+		engine = "SQLite"
+	}
 	return execute("system.tmpl", struct {
+		Engine   string
 		Schema   string
 		Concepts []Concept
-	}{strings.TrimSpace(in.Schema), in.Concepts})
+	}{engine, strings.TrimSpace(in.Schema), in.Concepts})
+}
+
+// EngineName is how a system message names the engine of a dialect ("sqlite", "postgres").
+func EngineName(dialect string) string {
+	switch dialect {
+	case "postgres":
+		return "PostgreSQL"
+	case "bigquery":
+		return "BigQuery"
+	}
+	return "SQLite"
 }
 
 // User renders a user message: the question, then the evidence if any.

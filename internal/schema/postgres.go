@@ -2,12 +2,14 @@ package schema
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // PostgresQuerier runs queries on a PostgreSQL server; *pgx.Conn, *pgxpool.Pool and
@@ -236,3 +238,36 @@ func (t *Table) exactColumn(name string) *Column {
 
 // pgQuote always double-quotes an identifier, keeping its case.
 func pgQuote(ident string) string { return pgx.Identifier{ident}.Sanitize() }
+
+// IntrospectDialect reads the schema of db, a database/sql handle of the given dialect:
+// Introspect for "sqlite" (or ""); for "postgres" (a pgx stdlib connection),
+// IntrospectPostgres of the first schema on the search path (current_schema()).
+func IntrospectDialect(ctx context.Context, db *sql.DB, dialect string) (*Schema, error) {
+	if dialect != "postgres" {
+		return Introspect(ctx, db)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read postgres schema: %w", err)
+	}
+	defer conn.Close()
+	var s *Schema
+	err = conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("not a pgx connection: %T", dc)
+		}
+		pc := sc.Conn()
+		var ns string
+		if err := pc.QueryRow(ctx, "SELECT current_schema()").Scan(&ns); err != nil {
+			return err
+		}
+		var err error
+		s, err = IntrospectPostgres(ctx, pc, ns, Options{})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read postgres schema: %w", err)
+	}
+	return s, nil
+}

@@ -113,10 +113,11 @@ func TestIntrospectPostgresMatchesSQLite(t *testing.T) {
 		t.Errorf("view Order Details: %+v", v)
 	}
 	ddl := schema.CreateTable(pg, schema.CreateOptions{})
-	if !strings.Contains(ddl, "CREATE TABLE order_details (OrderID bigint, ProductID bigint, UnitPrice double precision, Quantity bigint, Discount double precision, PRIMARY KEY (OrderID, ProductID), FOREIGN KEY (OrderID) REFERENCES Orders (OrderID)") {
+	// PostgreSQL keeps a CamelCase name only when quoted, so its renderings quote them.
+	if !strings.Contains(ddl, `CREATE TABLE order_details ("OrderID" bigint, "ProductID" bigint, "UnitPrice" double precision, "Quantity" bigint, "Discount" double precision, PRIMARY KEY ("OrderID", "ProductID"), FOREIGN KEY ("OrderID") REFERENCES "Orders" ("OrderID")`) {
 		t.Errorf("CreateTable lacks order_details as expected:\n%s", ddl)
 	}
-	if compact := schema.Compact(pg); !strings.Contains(compact, "Orders(OrderID bigint PK, CustomerID text -> Customers.CustomerID") {
+	if compact := schema.Compact(pg); !strings.Contains(compact, `"Orders"("OrderID" bigint PK, "CustomerID" text -> "Customers"."CustomerID"`) {
 		t.Errorf("Compact lacks Orders as expected:\n%s", compact)
 	}
 }

@@ -29,6 +29,7 @@ type CreateOptions struct {
 // are written without one.
 func CreateTable(s *Schema, opts CreateOptions) string {
 	var b strings.Builder
+	q := identQuoter(s.Dialect)
 	for _, t := range pick(s, opts.Tables) {
 		if t.Kind == "view" && !opts.Views {
 			continue
@@ -36,7 +37,7 @@ func CreateTable(s *Schema, opts CreateOptions) string {
 		type part struct{ def, comment string }
 		var parts []part
 		for _, c := range t.Columns {
-			p := part{def: quoteIdent(c.Name)}
+			p := part{def: q(c.Name)}
 			if c.Type != "" {
 				p.def += " " + c.Type
 			}
@@ -50,11 +51,11 @@ func CreateTable(s *Schema, opts CreateOptions) string {
 		}
 		if !opts.NoKeys {
 			if len(t.PrimaryKey) > 1 {
-				parts = append(parts, part{def: "PRIMARY KEY (" + identList(t.PrimaryKey) + ")"})
+				parts = append(parts, part{def: "PRIMARY KEY (" + identList(q, t.PrimaryKey) + ")"})
 			}
 			for _, fk := range t.ForeignKeys {
 				parts = append(parts, part{def: fmt.Sprintf("FOREIGN KEY (%s) REFERENCES %s (%s)",
-					identList(fk.Columns), quoteIdent(fk.RefTable), identList(fk.RefColumns))})
+					identList(q, fk.Columns), q(fk.RefTable), identList(q, fk.RefColumns))})
 			}
 		}
 		if !opts.Samples {
@@ -62,10 +63,10 @@ func CreateTable(s *Schema, opts CreateOptions) string {
 			for i, p := range parts {
 				defs[i] = p.def
 			}
-			fmt.Fprintf(&b, "CREATE TABLE %s (%s);\n", quoteIdent(t.Name), strings.Join(defs, ", "))
+			fmt.Fprintf(&b, "CREATE TABLE %s (%s);\n", q(t.Name), strings.Join(defs, ", "))
 			continue
 		}
-		fmt.Fprintf(&b, "CREATE TABLE %s (\n", quoteIdent(t.Name))
+		fmt.Fprintf(&b, "CREATE TABLE %s (\n", q(t.Name))
 		for i, p := range parts {
 			comma := ","
 			if i == len(parts)-1 {
@@ -83,10 +84,11 @@ func CreateTable(s *Schema, opts CreateOptions) string {
 // followed by the row count; views are marked "view".
 func Compact(s *Schema) string {
 	var b strings.Builder
+	q := identQuoter(s.Dialect)
 	for _, t := range s.Tables {
 		var cols []string
 		for _, c := range t.Columns {
-			col := quoteIdent(c.Name)
+			col := q(c.Name)
 			if c.Type != "" {
 				col += " " + c.Type
 			}
@@ -96,13 +98,13 @@ func Compact(s *Schema) string {
 			if fk := t.ForeignKeyOf(c.Name); fk != nil {
 				for i, fc := range fk.Columns {
 					if strings.EqualFold(fc, c.Name) && i < len(fk.RefColumns) {
-						col += " -> " + quoteIdent(fk.RefTable) + "." + quoteIdent(fk.RefColumns[i])
+						col += " -> " + q(fk.RefTable) + "." + q(fk.RefColumns[i])
 					}
 				}
 			}
 			cols = append(cols, col)
 		}
-		fmt.Fprintf(&b, "%s(%s)", quoteIdent(t.Name), strings.Join(cols, ", "))
+		fmt.Fprintf(&b, "%s(%s)", q(t.Name), strings.Join(cols, ", "))
 		if t.Kind == "view" {
 			b.WriteString(" view\n")
 		} else {
@@ -170,12 +172,26 @@ func quoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-func identList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = quoteIdent(n)
+// identQuoter returns how the schema's dialect spells a name: PostgreSQL keeps a name with
+// an upper-case letter ("Orders") only when it is quoted, so there every such name is.
+func identQuoter(dialect string) func(string) string {
+	if dialect != "postgres" {
+		return quoteIdent
 	}
-	return strings.Join(q, ", ")
+	return func(n string) string {
+		if n == strings.ToLower(n) {
+			return quoteIdent(n)
+		}
+		return `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+	}
+}
+
+func identList(q func(string) string, names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = q(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 // reserved are SQL keywords that cannot be bare names (the common ones).

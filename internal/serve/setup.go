@@ -65,7 +65,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 			closeAll()
 		}
 	}()
-	sch, err := schema.Introspect(ctx, db.DB)
+	sch, err := schema.IntrospectDialect(ctx, db.DB, db.Dialect())
 	if err != nil {
 		return nil, nil, fmt.Errorf("read schema: %w", err)
 	}
@@ -73,13 +73,23 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 	if err != nil {
 		return nil, nil, err
 	}
+	if ont != nil {
+		if ont, err = ont.For(db.Dialect()); err != nil { // its formulas in the database's SQL
+			return nil, nil, err
+		}
+	}
+	exec, err := executor(ctx, o.DB, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, func() { exec.Close() })
 	if ref := strings.TrimSpace(o.Model); isPlanRef(ref) {
-		p, perr := setupPlanner(ctx, o, db, sch, ont, ref)
+		p, perr := setupPlanner(ctx, o, db, sch, ont, exec, ref)
 		if perr != nil {
 			return nil, nil, perr
 		}
 		cfg := o.Service
-		cfg.Planner, cfg.Executor, cfg.SchemaHash = p, sqlexec.NewSQLite(db.DB), sch.Hash()
+		cfg.Planner, cfg.Executor, cfg.SchemaHash = p, exec, sch.Hash()
 		cfg.Ontology, cfg.Schema = ont, sch
 		if cfg.Logger == nil {
 			cfg.Logger = o.Logger
@@ -94,7 +104,7 @@ func Setup(ctx context.Context, o SetupOptions) (svc *Service, close func(), err
 		return nil, nil, err
 	}
 	cfg := o.Service
-	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, sqlexec.NewSQLite(db.DB), sch.Hash()
+	cfg.Backend, cfg.Executor, cfg.SchemaHash = backend, exec, sch.Hash()
 	cfg.Ontology, cfg.Schema = ont, sch
 	cfg.Builder = promptBuilder(backend, sch, ont, examples, o.Prompt)
 	if cfg.Logger == nil {
@@ -115,6 +125,9 @@ func setupBackend(ctx context.Context, o SetupOptions, db *database.DB, ont *ont
 	var examples []dataset.Record
 	switch ref := strings.TrimSpace(o.Model); {
 	case ref == model.SchemeKNN:
+		if db.Dialect() != "sqlite" {
+			return nil, nil, fmt.Errorf("the default knn model generates SQLite templates; on %s use plan:knn (the default) or knn:DATASET", db.Dialect())
+		}
 		if ont == nil {
 			return nil, nil, fmt.Errorf("the default knn model needs an ontology to generate its dataset; give --model knn:DATASET")
 		}
@@ -219,4 +232,13 @@ func openOntology(ctx context.Context, o SetupOptions, db *database.DB, sch *sch
 	o.Logger.Info("derived the ontology from the schema (sqlforge ontology infer writes it to edit)", slog.String("db", db.Name),
 		slog.Int("metrics", len(ont.Metrics)), slog.Int("dimensions", len(ont.Dimensions)), slog.Int("joins", len(ont.Joins)))
 	return ont, nil
+}
+
+// executor is the read-only executor of db: SQLite over its connections, or a PostgreSQL
+// pool of its own for a postgres:// reference.
+func executor(ctx context.Context, ref string, db *database.DB) (sqlexec.Executor, error) {
+	if db.Dialect() == "postgres" {
+		return sqlexec.OpenPostgres(ctx, ref)
+	}
+	return sqlexec.NewSQLite(db.DB), nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan/compile"
 	"github.com/sqlforge/sqlforge/internal/schema"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 
 // DefaultModel is the model `serve` and `ask` use when none is named: plan:knn over query
@@ -34,7 +35,7 @@ func isPlanRef(ref string) bool {
 // setupPlanner opens a plan: model over db and ont. plan:knn with no dataset uses plans
 // generated from the ontology, read from the on-disk cache when the same database, ontology
 // and generator made them before.
-func setupPlanner(ctx context.Context, o SetupOptions, db *database.DB, sch *schema.Schema, ont *ontology.Ontology, ref string) (planner.Planner, error) {
+func setupPlanner(ctx context.Context, o SetupOptions, db *database.DB, sch *schema.Schema, ont *ontology.Ontology, ex sqlexec.Executor, ref string) (planner.Planner, error) {
 	if ont == nil {
 		return nil, fmt.Errorf("plan models need an ontology for database %s (give --ontology FILE, or a model such as knn:DATASET)", db.Name)
 	}
@@ -46,6 +47,7 @@ func setupPlanner(ctx context.Context, o SetupOptions, db *database.DB, sch *sch
 	if err != nil {
 		return nil, err
 	}
+	env.SetExecutor(ex)
 	if ref == "" || ref == DefaultModel {
 		recs, err := generatedPlans(ctx, o, db, sch, ont)
 		if err != nil {
@@ -92,12 +94,13 @@ func generatedPlans(ctx context.Context, o SetupOptions, db *database.DB, sch *s
 	return recs, nil
 }
 
-// planCachePath is the cache file for these inputs ("" when there is no user cache folder):
+// planCachePath is the cache file for these inputs ("" when there is no user cache folder,
+// and for a database server):
 // the key hashes the generator's version, the schema, the ontology and, for a database file,
 // its size and modification time.
 func planCachePath(db *database.DB, sch *schema.Schema, ont *ontology.Ontology, size int) string {
 	dir, err := os.UserCacheDir()
-	if err != nil {
+	if err != nil || db.Dialect() != "sqlite" { // a server's data changes with no file to stat
 		return ""
 	}
 	h := sha256.New()

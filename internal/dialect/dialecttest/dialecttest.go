@@ -56,7 +56,32 @@ func Cases(d dialect.Dialect) []Case {
 		{"quote keyword", fmt.Sprintf("SELECT t.%s FROM (SELECT 5 AS %s) t", d.Quote("select"), d.Quote("select")), "5"},
 		{"quote space", fmt.Sprintf("SELECT t.%s FROM (SELECT 6 AS %s) t", d.Quote("Order Details"), d.Quote("Order Details")), "6"},
 		{"quote plain unchanged", "SELECT '" + d.Quote("orderdate") + "'", "orderdate"},
+		{"total", "SELECT " + d.Total("n") + " FROM (SELECT 1.5 AS n UNION ALL SELECT 2) t", "3.5"},
+		{"total of no rows", "SELECT " + d.Total("n") + " FROM (SELECT 1 AS n) t WHERE n > 1", "0"},
+		{"format year", date("2023-05-07", d.FormatDate("%Y", "d")), "2023"},
+		{"format month", date("2023-05-07", d.FormatDate("%m", "d")), "05"},
+		{"format year-month", date("2023-05-07", d.FormatDate("%Y-%m", "d")), "2023-05"},
+		{"format full", date("2023-05-07", d.FormatDate("%Y/%m/%d", "d")), "2023/05/07"},
+		{"period before year", date("2024-02-29", d.FormatDate("%Y", d.PeriodBefore("d", "year"))), "2023"},
+		{"period before month", date("2023-03-31", d.FormatDate("%Y-%m", d.PeriodBefore("d", "month"))), "2023-02"},
+		{"period before month january", date("2023-01-15", d.FormatDate("%Y-%m", d.PeriodBefore("d", "month"))), "2022-12"},
+		{"period before quarter", date("2023-04-30", d.FormatDate("%Y-%m", d.PeriodBefore("d", "quarter"))), "2023-01"},
+		{"render portable forms", render(d, "SELECT TOTAL(n) + MAX(DAYS_BETWEEN(a, b)) FROM (SELECT 2 AS n, "+
+			d.DateLiteral("2023-01-01")+" AS a, "+d.DateLiteral("2023-01-11")+" AS b) t"), "12"},
+		{"render format and period", render(d, "SELECT FORMAT_DATE('%Y-%m', PERIOD_BEFORE(a, 'month')) FROM (SELECT "+
+			d.DateLiteral("2023-03-31")+" AS a) t"), "2023-02"},
+		{"render idempotent", render(d, render(d, "SELECT YEAR(a) * 100 + MONTH(a) FROM (SELECT "+
+			d.DateLiteral("2023-03-31")+" AS a) t")), "202303"},
 	}
+}
+
+// render is dialect.Render, with the error written into the SQL so that the case fails on it.
+func render(d dialect.Dialect, sql string) string {
+	out, err := dialect.Render(d, sql)
+	if err != nil {
+		return "render error: " + err.Error()
+	}
+	return out
 }
 
 // Run checks every case of Cases(d) on db.

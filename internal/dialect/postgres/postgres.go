@@ -1,12 +1,14 @@
-// Package postgres is the PostgreSQL dialect: EXTRACT and to_char for date parts on
-// text dates cast with ::date, date subtraction for day differences, || for
-// concatenation, ROUND over numeric, and double quotes for every identifier that
-// PostgreSQL would otherwise fold to lower case.
+// Package postgres is the PostgreSQL dialect: date_part and to_char for date parts on
+// text dates cast to date, date subtraction for day differences, || for concatenation,
+// ROUND over numeric, and double quotes for every identifier that PostgreSQL would
+// otherwise fold to lower case.
 //
 // sqlforge stores dates as 'YYYY-MM-DD' (or 'YYYY-MM-DD HH:MM:SS') text, the way the
 // embedded Northwind holds them and the way internal/pgload copies them, so every date
-// function casts its argument with ::date first; the cast is harmless on a real date
-// or timestamp column.
+// function casts its argument with CAST(x AS DATE) first; the cast is harmless on a real
+// date or timestamp column. Everything is written in function-call syntax (CAST rather
+// than ::, date_part rather than EXTRACT, CAST('...' AS DATE) rather than DATE '...'), so
+// the SQL still reads with sqlforge's SQL parser for hardness and component matching.
 package postgres
 
 import (
@@ -55,38 +57,38 @@ func foldsToItself(s string) bool {
 }
 
 // date casts a text date (or a date, or a timestamp) to date.
-func date(expr string) string { return "(" + expr + ")::date" }
+func date(expr string) string { return "CAST(" + expr + " AS DATE)" }
 
-// Year is EXTRACT(YEAR FROM expr::date) as an integer.
+// Year is date_part('year', CAST(expr AS DATE)) as an integer.
 func (Dialect) Year(expr string) string {
-	return fmt.Sprintf("CAST(EXTRACT(YEAR FROM %s) AS INTEGER)", date(expr))
+	return fmt.Sprintf("CAST(date_part('year', %s) AS INTEGER)", date(expr))
 }
 
-// Quarter is EXTRACT(QUARTER FROM expr::date) as an integer.
+// Quarter is date_part('quarter', CAST(expr AS DATE)) as an integer.
 func (Dialect) Quarter(expr string) string {
-	return fmt.Sprintf("CAST(EXTRACT(QUARTER FROM %s) AS INTEGER)", date(expr))
+	return fmt.Sprintf("CAST(date_part('quarter', %s) AS INTEGER)", date(expr))
 }
 
-// Month is EXTRACT(MONTH FROM expr::date) as an integer.
+// Month is date_part('month', CAST(expr AS DATE)) as an integer.
 func (Dialect) Month(expr string) string {
-	return fmt.Sprintf("CAST(EXTRACT(MONTH FROM %s) AS INTEGER)", date(expr))
+	return fmt.Sprintf("CAST(date_part('month', %s) AS INTEGER)", date(expr))
 }
 
-// YearMonth is to_char(expr::date, 'YYYY-MM').
+// YearMonth is to_char(CAST(expr AS DATE), 'YYYY-MM').
 func (Dialect) YearMonth(expr string) string {
 	return fmt.Sprintf("to_char(%s, 'YYYY-MM')", date(expr))
 }
 
-// DateLiteral is DATE 'YYYY-MM-DD'.
-func (Dialect) DateLiteral(ymd string) string { return "DATE " + dialect.StringLiteral(ymd) }
+// DateLiteral is CAST('YYYY-MM-DD' AS DATE).
+func (Dialect) DateLiteral(ymd string) string { return date(dialect.StringLiteral(ymd)) }
 
-// InRange is expr::date >= DATE 'from' AND expr::date < DATE 'to'. Comparing dates rather
+// InRange is CAST(expr AS DATE) >= from AND CAST(expr AS DATE) < to. Comparing dates rather
 // than text keeps it right for 'YYYY-MM-DD HH:MM:SS' values too.
 func (d Dialect) InRange(expr, from, to string) string {
 	return fmt.Sprintf("%s >= %s AND %s < %s", date(expr), d.DateLiteral(from), date(expr), d.DateLiteral(to))
 }
 
-// DaysBetween is (b::date - a::date), an integer number of days. Unlike SQLite's
+// DaysBetween is (CAST(b AS DATE) - CAST(a AS DATE)), an integer number of days. Unlike SQLite's
 // julianday difference it drops any time of day, which sqlforge's date-only data never has.
 func (Dialect) DaysBetween(a, b string) string {
 	return fmt.Sprintf("(%s - %s)", date(b), date(a))
@@ -115,3 +117,47 @@ func (Dialect) Div(num, den string) string {
 
 // Limit is "LIMIT n".
 func (Dialect) Limit(n int) string { return fmt.Sprintf("LIMIT %d", n) }
+
+// sqlWords are the upper-case words portable SQL and this dialect write that the SQL
+// tokenizer reads as identifiers: type names and date-part names. Ident leaves them alone.
+var sqlWords = map[string]bool{
+	"INTEGER": true, "INT": true, "BIGINT": true, "SMALLINT": true, "NUMERIC": true, "DECIMAL": true,
+	"DOUBLE": true, "PRECISION": true, "FLOAT": true, "TEXT": true, "VARCHAR": true, "CHAR": true,
+	"BOOLEAN": true, "DATE": true, "TIME": true, "TIMESTAMP": true, "INTERVAL": true, "ZONE": true,
+	"YEAR": true, "QUARTER": true, "MONTH": true, "WEEK": true, "DAY": true, "HOUR": true, "MINUTE": true,
+	"SECOND": true, "EPOCH": true,
+}
+
+// Ident quotes a name with an upper-case letter ("OrderDate", "Orders"), which PostgreSQL
+// would otherwise fold to lower case, and leaves lower-case names and SQL words as they are.
+// REAL becomes DOUBLE PRECISION: SQLite's REAL is 8 bytes, PostgreSQL's 4.
+func (d Dialect) Ident(word string) string {
+	if word == "REAL" {
+		return "DOUBLE PRECISION"
+	}
+	if word == strings.ToLower(word) || sqlWords[word] {
+		return word
+	}
+	return d.Quote(word)
+}
+
+// Total is COALESCE(SUM(expr), 0): SQLite's TOTAL.
+func (Dialect) Total(expr string) string { return "COALESCE(SUM(" + expr + "), 0)" }
+
+// FormatDate is to_char(CAST(expr AS DATE), 'pattern') with %Y, %m, %d as YYYY, MM, DD.
+func (Dialect) FormatDate(layout, expr string) string {
+	pattern := strings.NewReplacer("%Y", "YYYY", "%m", "MM", "%d", "DD").Replace(layout)
+	return fmt.Sprintf("to_char(%s, %s)", date(expr), dialect.StringLiteral(pattern))
+}
+
+// PeriodBefore is CAST(expr AS DATE) minus one year, or the first day of expr's month minus
+// one or three months, as a date.
+func (Dialect) PeriodBefore(expr, unit string) string {
+	switch unit {
+	case "month":
+		return fmt.Sprintf("CAST(date_trunc('month', %s) - CAST('1 month' AS INTERVAL) AS DATE)", date(expr))
+	case "quarter":
+		return fmt.Sprintf("CAST(date_trunc('month', %s) - CAST('3 months' AS INTERVAL) AS DATE)", date(expr))
+	}
+	return fmt.Sprintf("CAST(%s - CAST('1 year' AS INTERVAL) AS DATE)", date(expr))
+}

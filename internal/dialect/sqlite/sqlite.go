@@ -93,3 +93,27 @@ func (Dialect) Div(num, den string) string {
 
 // Limit is "LIMIT n".
 func (Dialect) Limit(n int) string { return fmt.Sprintf("LIMIT %d", n) }
+
+// Ident returns word unchanged: SQLite matches names without regard to case.
+func (Dialect) Ident(word string) string { return word }
+
+// Total is SQLite's own TOTAL(expr).
+func (Dialect) Total(expr string) string { return "TOTAL(" + expr + ")" }
+
+// FormatDate is strftime('layout', expr).
+func (Dialect) FormatDate(layout, expr string) string {
+	return "strftime(" + dialect.StringLiteral(layout) + ", " + expr + ")"
+}
+
+// PeriodBefore is date(expr, '-1 year') for a year, and the first day of expr's month moved
+// back one or three months (date(expr, 'start of month', '-1 month')) for a month or quarter,
+// so that the 31st never overflows into the next month.
+func (Dialect) PeriodBefore(expr, unit string) string {
+	switch unit {
+	case "month":
+		return "date(" + expr + ", 'start of month', '-1 month')"
+	case "quarter":
+		return "date(" + expr + ", 'start of month', '-3 month')"
+	}
+	return "date(" + expr + ", '-1 year')"
+}

@@ -106,6 +106,10 @@ func NewEnv(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.
 		exec: sqlexec.NewSQLite(db), QueryTimeout: 5 * time.Second}, nil
 }
 
+// SetExecutor makes the planner run candidates on ex instead of the SQLite executor NewEnv
+// wraps around its database: a PostgreSQL database needs its own (sqlexec.OpenPostgres).
+func (e *Env) SetExecutor(ex sqlexec.Executor) { e.exec = ex }
+
 // survivor is a candidate whose SQL ran with rows.
 type survivor struct {
 	c    Candidate

@@ -29,7 +29,13 @@ type Compiler struct {
 }
 
 // New returns a compiler; call SetLatest (or set Latest) before compiling "last N" windows.
+// An ontology rendered for another dialect (see ontology.For) is rendered again for d.
 func New(ont *ontology.Ontology, d dialect.Dialect) *Compiler {
+	if ont.Dialect != d.Name() {
+		if r, _ := ont.For(d.Name()); r != nil {
+			ont = r
+		}
+	}
 	return &Compiler{Ont: ont, Dialect: d}
 }
 
@@ -46,7 +52,10 @@ func (c *Compiler) SetLatest(ctx context.Context, db *sql.DB) error {
 		seen[m.TimeColumn] = true
 		t, col := ontology.SplitColumn(m.TimeColumn)
 		var v sql.NullString
-		q := fmt.Sprintf("SELECT CAST(MAX(%s) AS TEXT) FROM %s", m.TimeColumn, ontology.QuoteIdent(t))
+		q, err := dialect.Render(c.Dialect, fmt.Sprintf("SELECT CAST(MAX(%s) AS TEXT) FROM %s", m.TimeColumn, ontology.QuoteIdent(t)))
+		if err != nil {
+			return fmt.Errorf("latest date of %s.%s: %w", t, col, err)
+		}
 		if err := db.QueryRowContext(ctx, q).Scan(&v); err != nil {
 			return fmt.Errorf("latest date of %s.%s: %w", t, col, err)
 		}
@@ -82,8 +91,21 @@ type resolved struct {
 	baseCond []string // filters, segments and the time window
 }
 
-// Compile returns the SQL for p, on one line.
+// Compile returns the SQL for p, on one line, in the compiler's dialect: the statement is
+// built in portable SQL and written out through dialect.Render.
 func (c *Compiler) Compile(p *plan.Plan) (string, error) {
+	q, err := c.compile(p)
+	if err != nil {
+		return "", err
+	}
+	out, err := dialect.Render(c.Dialect, q)
+	if err != nil {
+		return "", &Error{Msg: err.Error()}
+	}
+	return out, nil
+}
+
+func (c *Compiler) compile(p *plan.Plan) (string, error) {
 	if err := plan.Validate(p); err != nil {
 		return "", &Error{Msg: err.Error()}
 	}

@@ -69,7 +69,7 @@ func (lx *lexicon) addValues(ctx context.Context, db *sql.DB, ont *ontology.Onto
 		if d.Grain != "" || d.Kind == "time" || d.Kind == "flag" || !usable[d.Name] {
 			continue // a value no metric can be filtered or broken down by is noise
 		}
-		vals, err := readValues(ctx, db, d)
+		vals, err := readValues(ctx, db, ont, d)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -82,7 +82,7 @@ func (lx *lexicon) addValues(ctx context.Context, db *sql.DB, ont *ontology.Onto
 }
 
 // readValues returns the distinct text values of d's column (for a person, "First Last").
-func readValues(ctx context.Context, db *sql.DB, d ontology.Dimension) ([]string, error) {
+func readValues(ctx context.Context, db *sql.DB, ont *ontology.Ontology, d ontology.Dimension) ([]string, error) {
 	if db == nil {
 		return nil, fmt.Errorf("no database")
 	}
@@ -95,7 +95,14 @@ func readValues(ctx context.Context, db *sql.DB, d ontology.Dimension) ([]string
 		}
 		expr = strings.Join(parts, " || ' ' || ")
 	}
-	q := fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE typeof(%s) = 'text' LIMIT %d", expr, ontology.QuoteIdent(t), d.Column, maxValues)
+	isText := "typeof(%s) = 'text'"
+	if ont.Dialect == "postgres" {
+		isText = "pg_typeof(%s) IN ('text'::regtype, 'character varying'::regtype)"
+	}
+	q, err := ont.Statement(fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE "+isText+" LIMIT %d", expr, ontology.QuoteIdent(t), d.Column, maxValues))
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
