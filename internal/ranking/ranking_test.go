@@ -14,7 +14,6 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/lm"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
 	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
@@ -51,27 +50,25 @@ func tinyBase(t *testing.T, dir, name string, hidden int, seed uint64) string {
 	return path
 }
 
-// loraTrainer is the recipe of the test: a few LoRA steps on testRecords.
-func loraTrainer(steps int) Trainer {
-	return func(ctx context.Context, base, runDir string) (Trained, error) {
-		m, err := localmodel.Load(base, "", nil)
-		if err != nil {
-			return Trained{}, err
-		}
-		exs, _, err := trainlocal.RecordExamples(m.Tokenizer, m.Template, testRecords, 256)
-		if err != nil {
-			return Trained{}, err
-		}
-		cfg := trainlocal.DefaultConfig(trainlocal.ModeLoRA)
-		cfg.MaxSteps, cfg.BatchSize, cfg.MaxSeqLen, cfg.RunDir, cfg.BaseModel = steps, 2, 256, runDir, base
-		cfg.LearningRate = 1e-2
-		res, err := trainlocal.Train(ctx, m.LM, trainlocal.Dataset{Train: exs}, cfg, nil)
-		if err != nil {
-			return Trained{}, err
-		}
-		return Trained{Model: "local:" + base + "+" + filepath.Join(runDir, "adapter"), Steps: res.Steps,
-			FinalLoss: res.FinalTrainLoss, BestValidLoss: res.BestValidLoss, TokensPerSecond: res.TokensPerSecond}, nil
+// writeRecords writes testRecords as a records JSONL file and returns its path.
+func writeRecords(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, r := range testRecords {
+		line, _ := json.Marshal(r)
+		b.Write(append(line, '\n'))
 	}
+	path := filepath.Join(dir, "train.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// recipe is the test's one recipe: a few LoRA steps on testRecords.
+func recipe(t *testing.T, dir string, steps int) Trainer {
+	return Finetuner(trainlocal.FinetuneOptions{Data: writeRecords(t, dir), Steps: steps, Batch: 2, LR: 1e-2, Seed: 1,
+		LoRA: lm.DefaultLoRAConfig()})
 }
 
 func testItems() []eval.Item {
@@ -90,7 +87,7 @@ func TestRunRanksTwoBases(t *testing.T) {
 	bases := []string{tinyBase(t, dir, "small", 32, 1), tinyBase(t, dir, "wide", 48, 2)}
 	out := filepath.Join(dir, "out")
 	var stages []string
-	r, err := Run(context.Background(), Config{Bases: bases, Out: out, Train: loraTrainer(3), Items: testItems(),
+	r, err := Run(context.Background(), Config{Bases: bases, Out: out, Train: recipe(t, dir, 3), Items: testItems(),
 		DB: "northwind", MaxTokens: 24, Progress: func(s string) { stages = append(stages, s) },
 		Eval: eval.Options{Workers: 1, Query: sqlexec.Options{Timeout: 5 * time.Second, MaxRows: 1000}}})
 	if err != nil {
@@ -138,6 +135,7 @@ func TestRunRanksTwoBases(t *testing.T) {
 		t.Errorf("%s: %v, %d rows", JSONFile, err, len(back.Rows))
 	}
 	md, _ := os.ReadFile(filepath.Join(out, MarkdownFile))
+	t.Logf("%s:\n%s", MarkdownFile, md)
 	if !strings.Contains(string(md), "| 1 | "+r.Rows[0].Base+" |") {
 		t.Errorf("%s lacks the first row:\n%s", MarkdownFile, md)
 	}
@@ -184,7 +182,7 @@ func TestRunName(t *testing.T) {
 }
 
 func TestRunRejects(t *testing.T) {
-	train := loraTrainer(1)
+	train := recipe(t, t.TempDir(), 1)
 	items := testItems()
 	tests := []struct {
 		name string
@@ -205,5 +203,29 @@ func TestRunRejects(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestEvalData(t *testing.T) {
+	isDir := func(p string) bool { return p == "gen" }
+	tests := []struct {
+		explicit, val, data, want string
+	}{
+		{"e.jsonl", "v.jsonl", "gen", "e.jsonl"},
+		{"", "v.jsonl", "gen", "v.jsonl"},
+		{"", "", "gen", "gen/test.jsonl"},
+		{"", "", "train.jsonl", ""},
+	}
+	for _, tt := range tests {
+		if got := EvalData(tt.explicit, tt.val, tt.data, isDir); got != tt.want {
+			t.Errorf("EvalData(%q, %q, %q) = %q, want %q", tt.explicit, tt.val, tt.data, got, tt.want)
+		}
+	}
+}
+
+func TestFinetunerRefusesPlans(t *testing.T) {
+	_, err := Finetuner(trainlocal.FinetuneOptions{Target: "plan"})(context.Background(), "b", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "plan") {
+		t.Errorf("error %v, want a refusal of plan targets", err)
 	}
 }
