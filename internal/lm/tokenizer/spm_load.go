@@ -63,6 +63,55 @@ func parseSentencePiece(data []byte) (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return fromSPProto(p)
+}
+
+// SentencePieceVocab is a SentencePiece model given as lists, as llama.cpp's GGUF files keep
+// one (tokenizer.ggml.tokens, scores and token_type, whose numbers are SentencePiece's piece
+// types: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte). There is no
+// normalization map and whitespace is kept as it is, as in Llama 2's and Gemma's models.
+type SentencePieceVocab struct {
+	Pieces []string
+	Scores []float32
+	Types  []int
+	// Unigram selects the unigram model; otherwise BPE by score (llama.cpp's "llama").
+	Unigram bool
+	// ByteFallback encodes unknown characters as their <0xNN> byte pieces.
+	ByteFallback bool
+	// AddDummyPrefix puts ▁ before the text (llama.cpp's add_space_prefix).
+	AddDummyPrefix bool
+	// BOS is the id EncodeWithSpecial puts first (a control piece), -1 for none.
+	BOS int
+}
+
+// NewSentencePiece builds a SentencePiece tokenizer from its vocabulary lists.
+func NewSentencePiece(v SentencePieceVocab) (*Tokenizer, error) {
+	if len(v.Scores) != len(v.Pieces) || len(v.Types) != len(v.Pieces) {
+		return nil, fmt.Errorf("sentencepiece vocabulary: %d pieces, %d scores, %d types", len(v.Pieces), len(v.Scores), len(v.Types))
+	}
+	if len(v.Pieces) > maxPieces {
+		return nil, fmt.Errorf("sentencepiece vocabulary: more than %d pieces", maxPieces)
+	}
+	p := &spProto{ModelType: spBPE, ByteFallback: v.ByteFallback, AddDummyPrefix: v.AddDummyPrefix,
+		EscapeWhitespaces: true, UnkSurface: " \u2047 ", BosID: v.BOS, EosID: -1}
+	if v.Unigram {
+		p.ModelType = spUnigram
+	}
+	for i, s := range v.Pieces {
+		if v.Types[i] < spNormal || v.Types[i] > spByte {
+			return nil, fmt.Errorf("sentencepiece vocabulary: piece %d (%q) has type %d", i, truncate(s, 20), v.Types[i])
+		}
+		p.Pieces = append(p.Pieces, spPiece{Piece: s, Score: v.Scores[i], Type: v.Types[i]})
+	}
+	t, err := fromSPProto(p)
+	if err != nil {
+		return nil, fmt.Errorf("sentencepiece vocabulary: %w", err)
+	}
+	return t, nil
+}
+
+// fromSPProto builds the tokenizer of a decoded model.
+func fromSPProto(p *spProto) (*Tokenizer, error) {
 	m, err := newSPModel(p)
 	if err != nil {
 		return nil, err
@@ -80,4 +129,21 @@ func parseSentencePiece(data []byte) (*Tokenizer, error) {
 		t.prefix = []int{p.BosID}
 	}
 	return t, nil
+}
+
+// SentencePieceVocab returns the vocabulary lists of a SentencePiece tokenizer (for writing
+// them into a GGUF file); false for other tokenizers. The lists are copies.
+func (t *Tokenizer) SentencePieceVocab() (SentencePieceVocab, bool) {
+	if t.sp == nil {
+		return SentencePieceVocab{}, false
+	}
+	v := SentencePieceVocab{Unigram: t.sp.typ == spUnigram, ByteFallback: t.sp.fallback,
+		AddDummyPrefix: t.sp.norm.dummyPrefix, BOS: -1}
+	for _, p := range t.sp.pieces {
+		v.Pieces, v.Scores, v.Types = append(v.Pieces, p.Piece), append(v.Scores, p.Score), append(v.Types, p.Type)
+	}
+	if len(t.prefix) == 1 {
+		v.BOS = t.prefix[0]
+	}
+	return v, true
 }
