@@ -117,7 +117,7 @@ func TestRunRanksTwoBases(t *testing.T) {
 	if r.Rows[0].EX < r.Rows[1].EX {
 		t.Errorf("rank 1 has EX %.2f < rank 2's %.2f", r.Rows[0].EX, r.Rows[1].EX)
 	}
-	if len(r.Report.Models) != 2 || r.Report.Models[0].Model != r.Rows[0].Base+" (fine-tuned)" {
+	if len(r.Report.Models) != 2 || r.Report.Models[0].Model != r.Rows[0].Base+" (fine-tuned)" || r.Report.Models[0].Calibration == nil {
 		t.Errorf("merged report models %d, first %q", len(r.Report.Models), r.Report.Models[0].Model)
 	}
 	want := []string{"training " + bases[0], "evaluating " + bases[0], "training " + bases[1], "evaluating " + bases[1]}
