@@ -87,6 +87,9 @@ type trainOptions struct {
 	// target is what the model learns to answer: "sql" (default) or "plan" (the query
 	// plan's text form, for plan:local:PATH).
 	target string
+	// bases are every --base given; train ranks them when there are several (rank.go).
+	bases     []string
+	multiBase bool
 }
 
 func defaultTrainOptions() trainOptions {
@@ -101,7 +104,9 @@ type trainSummary = local.FinetuneResult
 
 func (a *app) newTrainCmd() *cobra.Command {
 	o := defaultTrainOptions()
+	o.multiBase = true
 	var eo engineOptions
+	var ro rankOptions
 	c := &cobra.Command{
 		Use:   "train --data train.jsonl --out RUNDIR",
 		Short: "LoRA-fine-tune a local model on question/SQL records, on this machine",
@@ -123,6 +128,9 @@ Face id or directory. --run launches it here when the engine is installed and re
 				return a.trainEngine(cmd.Context(), cmd.Flags(), o, eo)
 			}
 			o.qlora = eo.qlora
+			if len(o.bases) > 1 {
+				return a.rankBases(cmd.Context(), o, ro)
+			}
 			s, err := a.finetuneLocal(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -140,13 +148,14 @@ Face id or directory. --run launches it here when the engine is installed and re
 	f.BoolVar(&o.full, "full", false, "train every weight (full fine-tuning) instead of LoRA adapters; writes RUNDIR/model")
 	addTrainerFlags(f, &o)
 	addEngineFlags(f, &eo)
+	addRankFlags(f, &ro)
 	return c
 }
 
 // addTrainerFlags declares the fine-tuning settings train and run share,
 // with o's current values as defaults.
 func addTrainerFlags(f *pflag.FlagSet, o *trainOptions) {
-	f.StringVar(&o.base, "base", o.base, "base model directory or embedded model name")
+	f.Var(&baseFlag{o}, "base", "base model directory or embedded model name")
 	f.IntVar(&o.r, "lora-r", o.r, "LoRA rank")
 	f.Float64Var(&o.alpha, "lora-alpha", o.alpha, "LoRA alpha (the update is alpha/r·B·A)")
 	f.Float64Var(&o.dropout, "lora-dropout", o.dropout, "LoRA dropout")
@@ -169,17 +178,23 @@ func (a *app) finetuneLocal(ctx context.Context, o trainOptions) (trainSummary, 
 		return trainSummary{}, err
 	}
 	p := a.newTrainProgress("train")
-	s, err := local.Finetune(ctx, local.FinetuneOptions{Base: o.base, Data: o.data, Val: o.val, Out: o.out,
-		Steps: o.steps, Epochs: o.epochs, LR: o.lr, Batch: o.batch, MaxLen: o.maxLen, Seed: o.seed,
-		LoRA:   lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)},
-		Resume: o.resume, Full: o.full, QLoRA: o.qlora, Packing: o.packing, NoGroup: o.noGroup, Target: o.target,
-		Observe: p.observe, Log: a.progress})
+	fo := o.finetuneOptions()
+	fo.Observe, fo.Log = p.observe, a.progress
+	s, err := local.Finetune(ctx, fo)
 	p.finish()
 	var ie *local.InputError
 	if errors.As(err, &ie) {
 		return trainSummary{}, userErr(err)
 	}
 	return s, err
+}
+
+// finetuneOptions are o as train/local.Finetune takes them.
+func (o trainOptions) finetuneOptions() local.FinetuneOptions {
+	return local.FinetuneOptions{Base: o.base, Data: o.data, Val: o.val, Out: o.out,
+		Steps: o.steps, Epochs: o.epochs, LR: o.lr, Batch: o.batch, MaxLen: o.maxLen, Seed: o.seed,
+		LoRA:   lm.LoRAConfig{R: o.r, Alpha: o.alpha, Dropout: o.dropout, TargetModules: splitList(o.targets)},
+		Resume: o.resume, Full: o.full, QLoRA: o.qlora, Packing: o.packing, NoGroup: o.noGroup, Target: o.target}
 }
 
 func (a *app) printTrainSummary(s trainSummary) error {

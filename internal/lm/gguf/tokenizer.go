@@ -57,9 +57,45 @@ func preName(pre json.RawMessage) string {
 // unused [PADn] entries up to the model's vocabulary, as llama.cpp's
 // converter does), plus tokenizer.json and the chat format.
 func tokenizerKVs(tok *tokenizer.Tokenizer, cfg lm.Config, opts ExportOptions) ([]KV, error) {
+	var kvs []KV
+	var js []byte
+	if v, ok := tok.SentencePieceVocab(); ok {
+		if v.Unigram {
+			return nil, fmt.Errorf("a unigram SentencePiece tokenizer has no llama.cpp \"llama\" form (BPE by score)")
+		}
+		kvs = sentencePieceKVs(v, cfg.VocabSize)
+	} else {
+		var err error
+		if kvs, js, err = bpeKVs(tok, cfg); err != nil {
+			return nil, err
+		}
+	}
+	tm := opts.Template
+	if bos := tok.BOS(); len(bos) == 1 {
+		// The id the tokenizer itself puts first (SentencePiece's <s>), else the template's.
+		kvs = append(kvs, KV{"tokenizer.ggml.bos_token_id", uint32(bos[0])})
+	} else if id, ok := tok.TokenID(tm.BOS); ok && tm.BOS != "" {
+		kvs = append(kvs, KV{"tokenizer.ggml.bos_token_id", uint32(id)})
+	}
+	if id, ok := tok.TokenID(tm.EOS); ok && tm.EOS != "" {
+		kvs = append(kvs, KV{"tokenizer.ggml.eos_token_id", uint32(id)})
+	}
+	kvs = append(kvs, KV{"tokenizer.ggml.add_bos_token", len(tok.BOS()) > 0})
+	if opts.ChatTemplate != "" {
+		kvs = append(kvs, KV{"tokenizer.chat_template", opts.ChatTemplate})
+	}
+	if js != nil {
+		kvs = append(kvs, KV{HFTokenizerKey, string(js)})
+	}
+	kvs = append(kvs, KV{chatFamilyKey, string(tm.Family)}, KV{chatBOSKey, tm.BOS}, KV{chatEOSKey, tm.EOS})
+	return kvs, nil
+}
+
+// bpeKVs describes a tokenizer.json tokenizer in llama.cpp's keys and returns its JSON too.
+func bpeKVs(tok *tokenizer.Tokenizer, cfg lm.Config) ([]KV, []byte, error) {
 	js, err := tok.MarshalJSON()
 	if err != nil {
-		return nil, fmt.Errorf("encoding tokenizer: %w", err)
+		return nil, nil, fmt.Errorf("encoding tokenizer: %w", err)
 	}
 	var spec struct {
 		PreTokenizer json.RawMessage `json:"pre_tokenizer"`
@@ -68,7 +104,7 @@ func tokenizerKVs(tok *tokenizer.Tokenizer, cfg lm.Config, opts ExportOptions) (
 		} `json:"model"`
 	}
 	if err := json.Unmarshal(js, &spec); err != nil {
-		return nil, fmt.Errorf("decoding tokenizer: %w", err)
+		return nil, nil, fmt.Errorf("decoding tokenizer: %w", err)
 	}
 	model := "gpt2"
 	if spec.Model.ByteFallback {
@@ -110,30 +146,19 @@ func tokenizerKVs(tok *tokenizer.Tokenizer, cfg lm.Config, opts ExportOptions) (
 	if model == "llama" {
 		kvs = append(kvs, KV{"tokenizer.ggml.scores", scores})
 	}
-	tm := opts.Template
-	if id, ok := tok.TokenID(tm.BOS); ok && tm.BOS != "" {
-		kvs = append(kvs, KV{"tokenizer.ggml.bos_token_id", uint32(id)})
-	}
-	if id, ok := tok.TokenID(tm.EOS); ok && tm.EOS != "" {
-		kvs = append(kvs, KV{"tokenizer.ggml.eos_token_id", uint32(id)})
-	}
-	kvs = append(kvs, KV{"tokenizer.ggml.add_bos_token", len(tok.BOS()) > 0})
-	if opts.ChatTemplate != "" {
-		kvs = append(kvs, KV{"tokenizer.chat_template", opts.ChatTemplate})
-	}
-	kvs = append(kvs, KV{HFTokenizerKey, string(js)},
-		KV{chatFamilyKey, string(tm.Family)}, KV{chatBOSKey, tm.BOS}, KV{chatEOSKey, tm.EOS})
-	return kvs, nil
+	return kvs, js, nil
 }
 
 // tokenizerFromMetadata rebuilds the tokenizer and chat format: from
-// tokenizer.json when sqlforge wrote the file, else from llama.cpp's
-// byte-level BPE keys (SentencePiece vocabularies need tokenizer.json).
+// tokenizer.json when sqlforge wrote the file, else from llama.cpp's keys:
+// byte-level BPE (gpt2) or SentencePiece (llama: tokens, scores, types).
 func tokenizerFromMetadata(g *File) (*tokenizer.Tokenizer, tokenizer.ChatTemplate, error) {
 	var tok *tokenizer.Tokenizer
 	var err error
 	if s, ok := g.Metadata[HFTokenizerKey].(string); ok {
 		tok, err = tokenizer.Parse([]byte(s))
+	} else if m, _ := g.Metadata["tokenizer.ggml.model"].(string); m == "llama" {
+		tok, err = sentencePieceFromMetadata(g)
 	} else {
 		tok, err = bpeFromMetadata(g)
 	}
@@ -145,6 +170,62 @@ func tokenizerFromMetadata(g *File) (*tokenizer.Tokenizer, tokenizer.ChatTemplat
 		return nil, tokenizer.ChatTemplate{}, err
 	}
 	return tok, tmpl, nil
+}
+
+// sentencePieceFromMetadata builds the SentencePiece BPE model of a "llama" vocabulary
+// (Llama 2, Mistral, Gemma): pieces merged by score, byte fallback where <0xNN> pieces
+// exist, the space prefix unless tokenizer.ggml.add_space_prefix is false, BOS first
+// unless tokenizer.ggml.add_bos_token is false.
+func sentencePieceFromMetadata(g *File) (*tokenizer.Tokenizer, error) {
+	tokens, _ := g.Metadata["tokenizer.ggml.tokens"].([]any)
+	scores, _ := g.Metadata["tokenizer.ggml.scores"].([]any)
+	types, _ := g.Metadata["tokenizer.ggml.token_type"].([]any)
+	v := tokenizer.SentencePieceVocab{Pieces: make([]string, len(tokens)), Scores: make([]float32, len(tokens)),
+		Types: make([]int, len(tokens)), AddDummyPrefix: true, BOS: -1}
+	for id, t := range tokens {
+		s, ok := t.(string)
+		if !ok {
+			return nil, fmt.Errorf("tokenizer.ggml.tokens[%d] is not a string", id)
+		}
+		v.Pieces[id], v.Types[id] = s, tokenNormal
+		if id < len(scores) {
+			if x, ok := number(scores[id]); ok {
+				v.Scores[id] = float32(x)
+			}
+		}
+		if id < len(types) {
+			if x, ok := number(types[id]); ok {
+				v.Types[id] = int(x)
+			}
+		}
+		v.ByteFallback = v.ByteFallback || v.Types[id] == tokenByte
+	}
+	if add, ok := g.Metadata["tokenizer.ggml.add_space_prefix"].(bool); ok {
+		v.AddDummyPrefix = add
+	}
+	if id, ok := number(g.Metadata["tokenizer.ggml.bos_token_id"]); ok {
+		if add, ok := g.Metadata["tokenizer.ggml.add_bos_token"].(bool); !ok || add {
+			v.BOS = int(id)
+		}
+	}
+	return tokenizer.NewSentencePiece(v)
+}
+
+// sentencePieceKVs writes a SentencePiece vocabulary as llama.cpp's "llama" keys, padded
+// with unused [PADn] pieces up to the model's vocabulary.
+func sentencePieceKVs(v tokenizer.SentencePieceVocab, vocab int) []KV {
+	n := max(vocab, len(v.Pieces))
+	tokens, scores, types := make([]string, n), make([]float32, n), make([]int32, n)
+	for id := range n {
+		if id < len(v.Pieces) {
+			tokens[id], scores[id], types[id] = v.Pieces[id], v.Scores[id], int32(v.Types[id])
+			continue
+		}
+		tokens[id], scores[id], types[id] = fmt.Sprintf("[PAD%d]", id), 0, tokenUnused
+	}
+	return []KV{{"tokenizer.ggml.model", "llama"}, {"tokenizer.ggml.tokens", tokens},
+		{"tokenizer.ggml.scores", scores}, {"tokenizer.ggml.token_type", types},
+		{"tokenizer.ggml.add_space_prefix", v.AddDummyPrefix}}
 }
 
 // bpeFromMetadata builds a byte-level BPE tokenizer.json from llama.cpp's

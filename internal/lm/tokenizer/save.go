@@ -24,6 +24,9 @@ func (t *Tokenizer) Save(path string) error {
 
 // MarshalJSON encodes the tokenizer in tokenizer.json form.
 func (t *Tokenizer) MarshalJSON() ([]byte, error) {
+	if t.sp != nil {
+		return nil, fmt.Errorf("a SentencePiece tokenizer has no tokenizer.json form: copy its %s", SentencePieceFile)
+	}
 	spec := t.spec
 	if spec.Version == "" {
 		spec.Version = "1.0"

@@ -16,6 +16,7 @@ type Tokenizer struct {
 	merges [][2]string
 
 	model  *bpe
+	sp     *spModel // a SentencePiece .model in place of model, norm, pre and dec
 	norm   normalizer
 	pre    preTokenizer
 	dec    decoder
@@ -112,16 +113,7 @@ func build(spec fileSpec, merges [][2]string) (*Tokenizer, error) {
 			t.special[a.ID] = true
 		}
 	}
-	// Longest first, so "<|im_start|>" wins over a shorter token sharing its start.
-	order := make([]int, len(t.added))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return len(t.added[order[i]].Content) > len(t.added[order[j]].Content) })
-	for _, i := range order {
-		c := t.added[i].Content[0]
-		t.addedByFirst[c] = append(t.addedByFirst[c], i)
-	}
+	t.indexAdded()
 	if t.norm, err = buildNormalizer("normalizer", spec.Normalizer); err != nil {
 		return nil, err
 	}
@@ -142,6 +134,20 @@ func build(spec fileSpec, merges [][2]string) (*Tokenizer, error) {
 	return t, nil
 }
 
+// indexAdded fills addedByFirst: the added tokens by their first byte, longest first, so
+// "<|im_start|>" wins over a shorter token sharing its start.
+func (t *Tokenizer) indexAdded() {
+	order := make([]int, len(t.added))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return len(t.added[order[i]].Content) > len(t.added[order[j]].Content) })
+	for _, i := range order {
+		c := t.added[i].Content[0]
+		t.addedByFirst[c] = append(t.addedByFirst[c], i)
+	}
+}
+
 // VocabSize is the number of ids the model's embedding must have: one more than the largest
 // id of the vocabulary and the added tokens.
 func (t *Tokenizer) VocabSize() int { return len(t.tokens) }
@@ -152,6 +158,13 @@ func (t *Tokenizer) TokenID(s string) (int, bool) {
 		if a.Content == s {
 			return a.ID, true
 		}
+	}
+	if t.sp != nil {
+		if id, ok := t.sp.ids[s]; ok {
+			return id, true
+		}
+		id, ok := t.sp.reserved[s]
+		return id, ok
 	}
 	id, ok := t.model.vocab[s]
 	return id, ok
@@ -248,6 +261,9 @@ func (t *Tokenizer) appendSegment(ids []int, s string, atStart bool) []int {
 	if s == "" {
 		return ids
 	}
+	if t.sp != nil {
+		return t.sp.encode(ids, s)
+	}
 	if t.norm != nil {
 		if s = t.norm.normalize(s); s == "" {
 			return ids
@@ -270,6 +286,9 @@ func (t *Tokenizer) Decode(ids []int) string { return t.decode(ids, false) }
 func (t *Tokenizer) DecodeSkipSpecial(ids []int) string { return t.decode(ids, true) }
 
 func (t *Tokenizer) decode(ids []int, skipSpecial bool) string {
+	if t.sp != nil {
+		return t.sp.decode(ids, skipSpecial)
+	}
 	// As in Hugging Face, every token (added ones too) goes through the decoder chain
 	// together: the Metaspace decoder drops the prefix space of the first token only.
 	toks := make([]string, 0, len(ids))

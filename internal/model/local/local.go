@@ -2,7 +2,8 @@
 // model.Backend for references of the form local:PATH[+ADAPTER].
 //
 // PATH is a model directory in Hugging Face's layout — config.json,
-// model.safetensors (or a sharded index), tokenizer.json and, optionally,
+// model.safetensors (or a sharded index), tokenizer.json (or a SentencePiece
+// tokenizer.model) and, optionally,
 // tokenizer_config.json with the chat template —, a GGUF file (*.gguf, its
 // tensors dequantised to float32), or the name of a model embedded in the
 // binary (sqlforge-tiny). ADAPTER is an optional PEFT LoRA
@@ -29,6 +30,7 @@ import (
 const (
 	ConfigFile          = "config.json"
 	TokenizerFile       = "tokenizer.json"
+	SentencePieceFile   = "tokenizer.model" // read when there is no tokenizer.json
 	TokenizerConfigFile = "tokenizer_config.json"
 )
 
@@ -67,7 +69,7 @@ func Load(dir, adapter string, resolve Resolver) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load local model: %w", err)
 	}
-	tok, err := tokenizer.Load(filepath.Join(dir, TokenizerFile))
+	tok, err := tokenizer.LoadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("load local model: %w", err)
 	}

@@ -269,7 +269,7 @@ func CopyTokenizer(dst, src string) error {
 	if st, err := os.Stat(src); err == nil && !st.IsDir() && gguf.IsGGUF(src) {
 		return localmodel.WriteGGUFTokenizer(dst, src)
 	}
-	for _, f := range []string{localmodel.TokenizerFile, localmodel.TokenizerConfigFile} {
+	for _, f := range []string{localmodel.TokenizerFile, localmodel.SentencePieceFile, localmodel.TokenizerConfigFile} {
 		if _, err := os.Stat(filepath.Join(src, f)); err != nil {
 			continue
 		}
