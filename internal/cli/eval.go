@@ -90,7 +90,7 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "dataset: FILE, seed:FILE, spider:DIR, bird:DIR or sql-create-context:FILE")
 	fl.StringVar(&f.similarity, "similarity", simTokens, "sim metric: tokens, or embeddings:REF for an embedding model's cosine")
-	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): gold, file:PATH, openai:MODEL, azure:DEPLOYMENT, http://HOST/v1#MODEL")
+	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): "+evalRefKinds)
 	fl.StringVar(&f.reportDir, "report", "", "directory for report.json, report.md and report.html")
 	addEvalFlags(cmd, &f, 0)
 	cmd.AddCommand(a.newEvalCompareCmd())
