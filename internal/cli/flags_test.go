@@ -2,8 +2,11 @@ package cli
 
 import (
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqlforge/sqlforge/internal/report"
 )
 
 // TestOldFlagSpellings shows that each renamed flag's old spelling still parses, hidden,
@@ -77,5 +80,26 @@ func TestModelHelpListsEveryKind(t *testing.T) {
 				t.Errorf("%s --model help %q lacks %s", path, f.Usage, kind)
 			}
 		}
+	}
+}
+
+// TestEvalSample: eval --sample N evaluates a seeded sample of N items (run's --sample), and
+// refuses --limit with it.
+func TestEvalSample(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rep")
+	if code, _, errOut := runCLI(t, "eval", "--data", "../eval/testdata/northwind_test.jsonl", "--model", "gold",
+		"--sample", "3", "--report", out, "--quiet"); code != 0 {
+		t.Fatalf("eval --sample 3: exit %d, %s", code, errOut)
+	}
+	rep, err := report.ReadJSON(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Models[0].Summary.Items; got != 3 {
+		t.Errorf("eval --sample 3 evaluated %d items, want 3", got)
+	}
+	if code, _, _ := runCLI(t, "eval", "--data", "../eval/testdata/northwind_test.jsonl", "--model", "gold",
+		"--sample", "3", "--limit", "2"); code != 2 {
+		t.Errorf("eval --sample with --limit: exit %d, want 2", code)
 	}
 }
