@@ -29,7 +29,7 @@ type serveFlags struct {
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.db, "db", "", "database: northwind (default), chinook or a SQLite file")
+	c.Flags().StringVar(&f.db, "db", "", dbRefUsage)
 	c.Flags().StringVar(&f.model, "model", "", "model reference (default: plan:knn over query plans generated from the ontology): "+modelRefKinds)
 	c.Flags().StringVar(&f.ontology, "ontology", "", "ontology: a shipped name or a YAML/JSON file (default: the shipped one of an embedded --db, else derived from the schema)")
 	c.Flags().IntVar(&f.genSize, "gen-size", 1500, "plans (or pairs) generated for the default model")
