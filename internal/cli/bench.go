@@ -121,7 +121,7 @@ R-VES timing is off unless --ves-repeat is given, since it reruns queries by des
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "dataset (default: the built-in Northwind items)")
-	fl.StringArrayVar(&f.models, "model", nil, "model references (default gold)")
+	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable; default gold): "+evalRefKinds)
 	fl.IntVar(&rounds, "rounds", 20, "times the evaluation is repeated")
 	addEvalFlags(cmd, &f, 0)
 	return cmd

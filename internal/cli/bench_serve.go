@@ -40,7 +40,7 @@ func (a *app) newBenchServeCmd() *cobra.Command {
 		sf                 serveFlags
 		conns              int
 		duration, uncached time.Duration
-		execute            bool
+		execute, noExecute bool
 		logPath, cpuPath   string
 	)
 	cmd := &cobra.Command{
@@ -82,7 +82,7 @@ latency the server adds over the model call (handler time minus model time, per 
 				defer pprof.StopCPUProfile()
 			}
 			res, err := serve.Bench(ctx, svc, serve.BenchOptions{Questions: benchQuestions, Connections: conns,
-				Duration: duration, Uncached: uncached, Execute: execute, Log: logw})
+				Duration: duration, Uncached: uncached, Execute: execute && !noExecute, Log: logw})
 			if err != nil {
 				return err
 			}
@@ -98,7 +98,8 @@ latency the server adds over the model call (handler time minus model time, per 
 	f.IntVar(&conns, "connections", 64, "concurrent keep-alive connections")
 	f.DurationVar(&duration, "duration", 10*time.Second, "length of the cached run (memory is read before and after it)")
 	f.DurationVar(&uncached, "uncached", 30*time.Second, "length of the run with the cache off (negative skips it)")
-	f.BoolVar(&execute, "execute", true, "ask for the SQL to be executed and its rows returned")
+	f.BoolVar(&execute, "execute", true, "ask for the SQL to be executed and its rows returned (off: --no-execute)")
+	f.BoolVar(&noExecute, "no-execute", false, "ask for the SQL only, not executed")
 	f.StringVar(&logPath, "log", "", "file for the server's JSON logs (default: discarded)")
 	f.StringVar(&cpuPath, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	return cmd

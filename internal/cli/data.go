@@ -73,36 +73,48 @@ func (a *app) printJSON(v any) error {
 func (a *app) newDataStatsCmd() *cobra.Command {
 	var model, dbRef string
 	var epochs int
+	var reasoning bool
 	cmd := &cobra.Command{
 		Use:   "stats FILE",
 		Short: "Count records by split, hardness, shape and source, with token counts and a fine-tuning cost estimate",
-		Args:  cobra.ExactArgs(1),
+		Long: `stats counts the records of FILE and prices fine-tuning on them as they will be uploaded: the
+OpenAI chat export (openai/train.jsonl, or openai_reasoning with --reasoning), system prompt and
+schema included, with the price table, token counter and epoch rule of "finetune check", so the
+two agree. The schema is each record's database's (embedded by name), or --db's.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if _, ok := dataset.TrainingPricePerMTok[model]; !ok {
-				return userErr(fmt.Errorf("--model: no price for %q (known: %s)", model, strings.Join(dataset.PricedModels(), ", ")))
+			if _, ok := dataset.PriceOf(model); !ok {
+				return userErr(fmt.Errorf("--price-model: no price for %q (known: %s)", model, strings.Join(dataset.PricedModels(), ", ")))
 			}
-			recs, sc, err := readWithSchema(ctx, args[0], dbRef)
+			recs, err := readRecords(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			parts := dataset.PartsBySplit(recs)
+			eo, err := a.exportOptions(ctx, recs, dbRef)
+			if err != nil {
+				return err
+			}
 			tc, err := dataset.NewTokenCounter()
 			if err != nil {
 				return err
 			}
-			m, err := dataset.NewManifest(parts, tc, dataset.ExportOptions{Schema: sc}, model, epochs)
+			m, err := dataset.NewManifest(dataset.PartsBySplit(recs), tc, eo, "", 0)
 			if err != nil {
 				return err
 			}
 			// Price the train split when there is one, else everything.
-			tokens := 0
+			priced := dataset.SplitStats{Count: m.Total}
 			for _, s := range m.Splits {
-				if s.Name == dataset.SplitTrain || len(m.Splits) == 1 {
-					tokens = max(s.Tokens, s.ReasoningTokens)
+				priced.Tokens += s.Tokens
+				priced.ReasoningTokens += s.ReasoningTokens
+			}
+			for _, s := range m.Splits {
+				if s.Name == dataset.SplitTrain {
+					priced = s
 				}
 			}
-			c, _ := dataset.EstimateCost(model, tokens, epochs)
+			c, _ := priced.Cost(model, epochs, reasoning)
 			m.Cost = &c
 			m.Files = nil
 			if a.jsonOut {
@@ -111,10 +123,36 @@ func (a *app) newDataStatsCmd() *cobra.Command {
 			return printStats(a.stdout, m)
 		},
 	}
-	cmd.Flags().StringVar(&model, "model", dataset.DefaultCostModel, "base model priced in the cost estimate")
-	cmd.Flags().IntVar(&epochs, "epochs", dataset.DefaultEpochs, "training epochs in the cost estimate")
-	cmd.Flags().StringVar(&dbRef, "db", "", "database whose schema goes into the system prompt when counting tokens ("+dbRefUsage+"); default: none")
+	fl := cmd.Flags()
+	fl.StringVar(&model, "price-model", dataset.DefaultCostModel, "base model whose fine-tuning price the estimate uses: "+strings.Join(dataset.PricedModels(), ", "))
+	aliasFlag(fl, "model", "price-model")
+	fl.IntVar(&epochs, "epochs", 0, "training epochs in the cost estimate (0: OpenAI's auto rule, as finetune check)")
+	fl.BoolVar(&reasoning, "reasoning", false, "price the reasoning export (openai_reasoning) instead of openai")
+	fl.StringVar(&dbRef, "db", "", "database whose schema goes into the system prompt ("+dbRefUsage+"); default: each record's own database")
 	return cmd
+}
+
+// exportOptions gives the schema context records are exported with: --db's schema for
+// every record when dbRef is set, else each record's database's (the embedded ones by name;
+// a database that cannot be opened is noted on stderr and priced without a schema).
+func (a *app) exportOptions(ctx context.Context, recs []dataset.Record, dbRef string) (dataset.ExportOptions, error) {
+	if dbRef != "" {
+		sc, err := schemaContext(ctx, dbRef)
+		return dataset.ExportOptions{Schema: sc}, err
+	}
+	eo := dataset.ExportOptions{SchemaByDB: map[string]string{}}
+	for i := range recs {
+		name := recs[i].DB
+		if _, done := eo.SchemaByDB[name]; done || name == "" || recs[i].Context != "" {
+			continue
+		}
+		sc, err := schemaContext(ctx, name)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "note: no schema for database %q (%v); its records are priced without one (use --db)\n", name, err)
+		}
+		eo.SchemaByDB[name] = sc
+	}
+	return eo, nil
 }
 
 func printStats(w io.Writer, m *dataset.Manifest) error {

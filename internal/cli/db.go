@@ -152,7 +152,8 @@ func (a *app) newDBExportCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", sampledb.Default, "embedded database to export: northwind or chinook")
+	cmd.Flags().StringVar(&name, "db", sampledb.Default, "embedded database to export: northwind or chinook")
+	aliasFlag(cmd.Flags(), "name", "db")
 	return cmd
 }
 

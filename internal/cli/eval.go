@@ -28,7 +28,7 @@ type evalFlags struct {
 	models                                     []string
 	keepDistinct, constrain, withValues        bool
 	tolerance                                  float64
-	limit, workers, vesRepeat                  int
+	limit, sample, workers, vesRepeat          int
 	timeout                                    time.Duration
 	cpuProfile                                 string
 }
@@ -90,7 +90,7 @@ azure:DEPLOYMENT, ollama:MODEL, http://HOST/v1#MODEL).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "dataset: FILE, seed:FILE, spider:DIR, bird:DIR or sql-create-context:FILE")
 	fl.StringVar(&f.similarity, "similarity", simTokens, "sim metric: tokens, or embeddings:REF for an embedding model's cosine")
-	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): gold, file:PATH, openai:MODEL, azure:DEPLOYMENT, http://HOST/v1#MODEL")
+	fl.StringArrayVar(&f.models, "model", nil, "model reference (repeatable): "+evalRefKinds)
 	fl.StringVar(&f.reportDir, "report", "", "directory for report.json, report.md and report.html")
 	addEvalFlags(cmd, &f, 0)
 	cmd.AddCommand(a.newEvalCompareCmd())
@@ -106,6 +106,7 @@ func addEvalFlags(cmd *cobra.Command, f *evalFlags, vesDefault int) {
 	fl.BoolVar(&f.withValues, "with-values", false, "Spider data: exact-set match compares values (Spider's exact match with values)")
 	fl.Float64Var(&f.tolerance, "tolerance", 0, "relative tolerance for comparing numbers")
 	fl.IntVar(&f.limit, "limit", 0, "evaluate only the first N items (0: all)")
+	fl.IntVar(&f.sample, "sample", 0, "evaluate a seeded sample of N items, in their order (0: all; not with --limit)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU)")
 	fl.IntVar(&f.vesRepeat, "ves", vesDefault, "measure BIRD's R-VES: --ves times each correct prediction and its gold 100 times, as BIRD does; --ves=N N times (0: no R-VES)")
 	fl.Lookup("ves").NoOptDefVal = strconv.Itoa(eval.BIRDVESRepeat)
@@ -157,8 +158,11 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 	if err != nil {
 		return nil, nil, userErr(fmt.Errorf("--match: %w", err))
 	}
-	if f.limit < 0 || f.workers < 0 || f.vesRepeat < 0 || f.tolerance < 0 {
-		return nil, nil, userErr(fmt.Errorf("--limit, --workers, --ves-repeat and --tolerance must not be negative"))
+	if f.limit < 0 || f.sample < 0 || f.workers < 0 || f.vesRepeat < 0 || f.tolerance < 0 {
+		return nil, nil, userErr(fmt.Errorf("--limit, --sample, --workers, --ves-repeat and --tolerance must not be negative"))
+	}
+	if f.limit > 0 && f.sample > 0 {
+		return nil, nil, userErr(fmt.Errorf("--limit (the first N items) and --sample (a seeded sample of N) exclude each other"))
 	}
 	items, err := eval.Load(ctx, f.data)
 	if err != nil {
@@ -178,6 +182,7 @@ func (a *app) runEval(ctx context.Context, f evalFlags) (*eval.Report, []eval.It
 	if f.limit > 0 && f.limit < len(items) {
 		items = items[:f.limit]
 	}
+	items = sampleItems(items, f.sample)
 	opts := eval.Options{Mode: mode, KeepDistinct: f.keepDistinct, WithValues: f.withValues, Tolerance: f.tolerance, Workers: f.workers,
 		VESRepeat: f.vesRepeat, Query: sqlexec.Options{Timeout: f.timeout, MaxRows: 1_000_000, MaxResultBytes: 256 << 20}, Data: f.data, DB: f.db}
 	if f.judge != "" {

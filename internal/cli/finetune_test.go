@@ -141,7 +141,7 @@ func TestFinetuneDeployKilledAndResumed(t *testing.T) {
 		return ctx.Err()
 	})
 	var out1 bytes.Buffer
-	code := Run(ctx, []string{"finetune", "--engine", "azure", "--train", trainPath, "--val", valPath, "--state", state,
+	code := Run(ctx, []string{"finetune", "--engine", "azure", "--train", trainPath, "--val-file", valPath, "--state", state,
 		"--epochs", "2", "--deploy", "sql-ft", "--capacity", "2", "--eval-data", "../eval/testdata/northwind_test.jsonl"},
 		strings.NewReader(""), &out1, &errb1)
 	if code == 0 || !strings.Contains(out1.String(), "job ftjob-") {

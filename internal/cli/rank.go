@@ -49,7 +49,8 @@ type rankOptions struct {
 func addRankFlags(f *pflag.FlagSet, ro *rankOptions) {
 	f.StringVar(&ro.eval, "eval", "", "with several --base: the records every fine-tuned base answers (default: --val, else DATA/test.jsonl)")
 	f.StringVar(&ro.db, "eval-db", "northwind", "with several --base: the database the evaluation records run on")
-	f.IntVar(&ro.test, "test", 0, "with several --base: evaluate a seeded sample of N records (0: all)")
+	f.IntVar(&ro.test, "sample", 0, "with several --base: evaluate a seeded sample of N records (0: all)")
+	aliasFlag(f, "test", "sample")
 }
 
 // rankBases fine-tunes every --base with the same settings and ranks them (internal/ranking).

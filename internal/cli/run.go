@@ -90,14 +90,15 @@ summary and the command that serves the fine-tuned model. --steps trades time fo
 	f := c.Flags()
 	f.StringVar(&out, "out", "", "output directory (required)")
 	f.IntVar(&size, "size", 3000, "pairs to generate before dedupe, balance and split")
-	f.IntVar(&testN, "test", 0, "evaluate a seeded sample of this many items of the split (0: all)")
+	f.IntVar(&testN, "sample", 0, "evaluate a seeded sample of this many items of the split (0: all)")
+	aliasFlag(f, "test", "sample")
 	f.BoolVar(&constrained, "constrain", constrained, "plan models: decode under the plan grammar (slower); raw-SQL models: also evaluate with schema-constrained decoding")
 	f.IntVar(&augment, "augment", augment, "add up to N execution-verified copies of each train pair with its year swapped (question and SQL alike); 0: none")
 	f.BoolVar(&evidence, "evidence", evidence, "generate the data with evidence: the definitions of the ontology concepts each question mentions (gen --evidence)")
 	f.StringVar(&split, "split", "test", "split to evaluate on: test, or inference to tune settings without touching test")
 	f.StringVar(&dev, "dev", dev, "hand-written questions (records JSONL) every model is also scored on, by the seed project's grader; empty: none")
 	f.IntVar(&o.steps, "steps", o.steps, "fine-tuning steps")
-	f.BoolVar(&useLoRA, "lora", false, "LoRA adapters (--lora-r, --lora-alpha, --lora-targets; lr 2e-3 unless --lr) instead of full fine-tuning")
+	f.BoolVar(&useLoRA, "lora", false, "LoRA adapters (--lora-r, --lora-alpha, --lora-targets; all seven projections and lr 2e-3 unless --lr, tuned for --steps 800, where train's defaults are PEFT's q_proj,v_proj and 2e-4) instead of full fine-tuning")
 	addTrainerFlags(f, &o)
 	return c
 }

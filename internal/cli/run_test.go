@@ -33,7 +33,7 @@ func TestRunMainJob(t *testing.T) {
 func runMainJob(t *testing.T, flags []string, tuned string) {
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	args := append([]string{"run", "--out", dir, "--size", "200", "--steps", "2", "--test", "5", "--evidence", "--constrain", "--json", "-q"}, flags...)
+	args := append([]string{"run", "--out", dir, "--size", "200", "--steps", "2", "--sample", "5", "--evidence", "--constrain", "--json", "-q"}, flags...)
 	if code := Run(context.Background(), args, nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}

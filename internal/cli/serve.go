@@ -29,12 +29,13 @@ type serveFlags struct {
 }
 
 func (f *serveFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.db, "db", "", "database: northwind (default), chinook, a SQLite file or a postgres:// URL")
-	c.Flags().StringVar(&f.model, "model", "", "model reference (default: plan:knn over query plans generated from the ontology)")
+	c.Flags().StringVar(&f.db, "db", "", dbRefUsage+", or a postgres:// URL")
+	c.Flags().StringVar(&f.model, "model", "", "model reference (default: plan:knn over query plans generated from the ontology): "+modelRefKinds)
 	c.Flags().StringVar(&f.ontology, "ontology", "", "ontology: a shipped name or a YAML/JSON file (default: the shipped one of an embedded --db, else derived from the schema)")
 	c.Flags().IntVar(&f.genSize, "gen-size", 1500, "plans (or pairs) generated for the default model")
 	c.Flags().IntVar(&f.maxRows, "max-rows", 1000, "row cap of executed queries")
-	c.Flags().DurationVar(&f.timeout, "query-timeout", 5*time.Second, "timeout of one executed query")
+	c.Flags().DurationVar(&f.timeout, "timeout", 5*time.Second, "limit on each executed query")
+	aliasFlag(c.Flags(), "query-timeout", "timeout")
 }
 
 func (f *serveFlags) setup(ctx context.Context, log *slog.Logger) (*serve.Service, func(), error) {

@@ -115,7 +115,10 @@ prompt the local backend renders at inference — and fine-tunes LoRA adapters w
 answer tokens only. RUNDIR receives results.csv, loss.svg, checkpoints and adapter/ (PEFT's layout).
 --base is a model directory or the embedded sqlforge-tiny; --data is a records JSONL file or a
 directory written by sqlforge gen (its train.jsonl). --resume continues a killed run in RUNDIR.
-Serve the result as local:BASE+RUNDIR/adapter.
+Serve the result as local:BASE+RUNDIR/adapter. Its LoRA defaults are PEFT's usual ones (q_proj,v_proj;
+lr 2e-4, for epochs over any base); "run --lora" differs on purpose: all seven projections at lr 2e-3,
+tuned for its fixed 800-step budget on sqlforge-tiny (docs/local-model.md). Pass those flags to train
+to get run's settings.
 
 With --engine axolotl|trl, --out receives a recipe for a GPU cluster instead (docs/scale-out.md):
 the data in the engine's chat format with the same prompt, the engine's YAML, an accelerate or
@@ -140,7 +143,8 @@ Face id or directory. --run launches it here when the engine is installed and re
 	}
 	f := c.Flags()
 	f.StringVar(&o.data, "data", "", "training records JSONL, or a sqlforge gen directory (required)")
-	f.StringVar(&o.val, "val", "", "validation records JSONL (optional: validation loss and early stopping)")
+	f.StringVar(&o.val, "val-file", "", "validation records JSONL (optional: validation loss and early stopping)")
+	aliasFlag(f, "val", "val-file")
 	f.StringVar(&o.out, "out", "", "run directory (required)")
 	f.IntVar(&o.steps, "steps", 0, "optimizer steps (0: --epochs passes)")
 	f.IntVar(&o.epochs, "epochs", o.epochs, "passes over the data when --steps is 0")

@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // PricesAsOf is the date the fine-tuning prices below were read from OpenAI's pricing page
@@ -23,9 +24,36 @@ var TrainingPricePerMTok = map[string]float64{
 // DefaultCostModel is the model the cost estimate uses unless told otherwise.
 const DefaultCostModel = "gpt-4o-mini-2024-07-18"
 
-// DefaultEpochs is the epoch count assumed for estimates (OpenAI's auto setting picks 1-10
-// by dataset size; 3 is its usual choice for a few thousand examples).
+// DefaultEpochs is OpenAI's usual epoch count (its auto rule, AutoEpochs, picks 3 for a few
+// hundred to a few thousand examples).
 const DefaultEpochs = 3
+
+// AutoEpochs mirrors the "auto" n_epochs rule of OpenAI's data-preparation cookbook: 3
+// epochs, raised so that small files see at least 100 examples in total and lowered so that
+// large ones see at most 25,000, within 1..25. Every estimate that is not told an epoch
+// count uses it, so that data stats and finetune check agree.
+func AutoEpochs(n int) int {
+	const target, minEx, maxEx, minE, maxE = DefaultEpochs, 100, 25000, 1, 25
+	switch {
+	case n <= 0:
+		return target
+	case n*target < minEx:
+		return min(maxE, minEx/n)
+	case n*target > maxEx:
+		return max(minE, maxEx/n)
+	}
+	return target
+}
+
+// PriceOf returns the training price per million tokens of model, mapping Azure's
+// deployment spelling of a snapshot (gpt-35-turbo-0125) to OpenAI's.
+func PriceOf(model string) (float64, bool) {
+	if p, ok := TrainingPricePerMTok[model]; ok {
+		return p, true
+	}
+	p, ok := TrainingPricePerMTok[strings.Replace(model, "gpt-35-", "gpt-3.5-", 1)]
+	return p, ok
+}
 
 // CostEstimate is an estimated fine-tuning bill.
 type CostEstimate struct {
@@ -37,9 +65,11 @@ type CostEstimate struct {
 	PricesAsOf     string  `json:"prices_as_of"`
 }
 
-// EstimateCost prices training on tokens (one epoch's worth) for epochs epochs on model.
+// EstimateCost prices training on tokens (one epoch's worth) for epochs epochs on model
+// (epochs <= 0: DefaultEpochs). It is the one pricing formula of data stats, gen's manifest
+// and finetune check.
 func EstimateCost(model string, tokens, epochs int) (CostEstimate, error) {
-	p, ok := TrainingPricePerMTok[model]
+	p, ok := PriceOf(model)
 	if !ok {
 		return CostEstimate{}, fmt.Errorf("no fine-tuning price for model %q (known: %v)", model, PricedModels())
 	}

@@ -80,8 +80,9 @@ func orUnknown(s string) string {
 }
 
 // NewManifest summarises parts; token counts are filled when tc is not nil, and the cost
-// estimate (on the first split's tokens, with reasoning when any record has reasoning)
-// when costModel is a priced model.
+// estimate when costModel is a priced model. The estimate prices the first split as it is
+// uploaded, the OpenAI chat export without reasoning (openai/train.jsonl, what finetune
+// check prices too), for epochs epochs (<= 0: AutoEpochs of the split's size).
 func NewManifest(parts []Part, tc *TokenCounter, opts ExportOptions, costModel string, epochs int) (*Manifest, error) {
 	m := &Manifest{Version: ManifestVersion, Files: map[string]string{}}
 	var all []Record
@@ -104,11 +105,7 @@ func NewManifest(parts []Part, tc *TokenCounter, opts ExportOptions, costModel s
 	if tc != nil {
 		m.TokenEncoding = TokenEncoding
 		if costModel != "" && len(m.Splits) > 0 {
-			tok := m.Splits[0].Tokens
-			if m.Splits[0].ReasoningTokens > 0 {
-				tok = m.Splits[0].ReasoningTokens
-			}
-			c, err := EstimateCost(costModel, tok, epochs)
+			c, err := m.Splits[0].Cost(costModel, epochs, false)
 			if err != nil {
 				return nil, err
 			}
@@ -116,6 +113,20 @@ func NewManifest(parts []Part, tc *TokenCounter, opts ExportOptions, costModel s
 		}
 	}
 	return m, nil
+}
+
+// Cost prices training on s as uploaded: its OpenAI chat export, with reasoning when
+// reasoning is true (the openai_reasoning export), for epochs epochs (<= 0: AutoEpochs of
+// its size) on model.
+func (s SplitStats) Cost(model string, epochs int, reasoning bool) (CostEstimate, error) {
+	if epochs <= 0 {
+		epochs = AutoEpochs(s.Count)
+	}
+	tok := s.Tokens
+	if reasoning && s.ReasoningTokens > 0 {
+		tok = s.ReasoningTokens
+	}
+	return EstimateCost(model, tok, epochs)
 }
 
 func hasReasoning(recs []Record) bool {

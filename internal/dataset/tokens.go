@@ -12,21 +12,25 @@ import (
 const TokenEncoding = "o200k_base"
 
 var (
-	encOnce sync.Once
-	enc     *tiktoken.Tiktoken
-	encErr  error
+	encMu sync.Mutex
+	encs  = map[string]*tiktoken.Tiktoken{}
 )
 
-// encoding loads o200k_base from the offline loader (the BPE ranks are embedded; no network).
-func encoding() (*tiktoken.Tiktoken, error) {
-	encOnce.Do(func() {
-		tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
-		enc, encErr = tiktoken.GetEncoding(TokenEncoding)
-		if encErr != nil {
-			encErr = fmt.Errorf("load tokenizer %s: %w", TokenEncoding, encErr)
-		}
-	})
-	return enc, encErr
+// encoding loads a tiktoken encoding from the offline loader (the BPE ranks are embedded;
+// no network), once per process.
+func encoding(name string) (*tiktoken.Tiktoken, error) {
+	encMu.Lock()
+	defer encMu.Unlock()
+	if e, ok := encs[name]; ok {
+		return e, nil
+	}
+	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
+	e, err := tiktoken.GetEncoding(name)
+	if err != nil {
+		return nil, fmt.Errorf("load tokenizer %s: %w", name, err)
+	}
+	encs[name] = e
+	return e, nil
 }
 
 // TokenCounter counts training tokens the way OpenAI bills chat fine-tuning: each message
@@ -40,8 +44,12 @@ type TokenCounter struct {
 }
 
 // NewTokenCounter loads the o200k_base tokenizer.
-func NewTokenCounter() (*TokenCounter, error) {
-	e, err := encoding()
+func NewTokenCounter() (*TokenCounter, error) { return NewTokenCounterFor(TokenEncoding) }
+
+// NewTokenCounterFor loads the named tiktoken encoding (o200k_base, cl100k_base). It is the
+// one token counter of data stats, gen's manifest and finetune check.
+func NewTokenCounterFor(encodingName string) (*TokenCounter, error) {
+	e, err := encoding(encodingName)
 	if err != nil {
 		return nil, err
 	}
@@ -60,11 +68,27 @@ func (c *TokenCounter) Text(s string) int {
 	return n
 }
 
+// ChatFraming is the tokens an example costs beyond its messages (the reply priming).
+const ChatFraming = 3
+
+// Message returns the billed tokens of one chat message: 3 of framing, its role and its
+// content (texts: content, tool calls, function call), and 1 more plus the name when it has one.
+func (c *TokenCounter) Message(role, name string, texts ...string) int {
+	n := 3 + c.Text(role)
+	for _, t := range texts {
+		n += c.Text(t)
+	}
+	if name != "" {
+		n += 1 + c.Text(name)
+	}
+	return n
+}
+
 // Chat returns the billed tokens of one chat example.
 func (c *TokenCounter) Chat(ex OpenAIChat) int {
-	n := 3
+	n := ChatFraming
 	for _, m := range ex.Messages {
-		n += 3 + c.Text(m.Role) + c.Text(m.Content)
+		n += c.Message(m.Role, "", m.Content)
 	}
 	return n
 }

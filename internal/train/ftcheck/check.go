@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/dataset"
 )
 
 // Severity tells errors (the upload would fail or train wrongly) from warnings.
@@ -158,9 +160,8 @@ func Check(r io.Reader, name string, o Options) (*Report, error) {
 	}
 	if known {
 		trained := rep.BilledTokens * rep.Epochs
-		if price, ok := priceOf(rep.Model); ok {
-			rep.CostUSD = float64(trained) * price / 1e6
-			rep.PricesAsOf = PricesAsOf
+		if c, err := dataset.EstimateCost(rep.Model, rep.BilledTokens, rep.Epochs); err == nil {
+			rep.CostUSD, rep.PricesAsOf = c.USD, c.PricesAsOf
 		}
 		rep.Duration = time.Duration(QueueOverheadSeconds+trained/TrainingTokensPerSecond) * time.Second
 	}

@@ -4,11 +4,7 @@
 // queued job fails. Chat (supervised) and preference (DPO) files are recognised.
 package ftcheck
 
-import (
-	"strings"
-
-	"github.com/sqlforge/sqlforge/internal/dataset"
-)
+import "github.com/sqlforge/sqlforge/internal/dataset"
 
 // ModelLimit is what ftcheck knows about a fine-tunable base model.
 type ModelLimit struct {
@@ -37,34 +33,12 @@ var Models = map[string]ModelLimit{
 	"gpt-35-turbo-0125":       {16385, "cl100k_base"},
 }
 
-// priceOf returns the training price per million tokens of model, mapping Azure's
-// deployment spelling of a snapshot to OpenAI's.
-func priceOf(model string) (float64, bool) {
-	if p, ok := dataset.TrainingPricePerMTok[model]; ok {
-		return p, true
-	}
-	p, ok := dataset.TrainingPricePerMTok[strings.Replace(model, "gpt-35-", "gpt-3.5-", 1)]
-	return p, ok
-}
-
 // MinExamples is the smallest training file OpenAI accepts.
 const MinExamples = 10
 
-// DefaultEpochs mirrors the "auto" n_epochs rule of OpenAI's data-preparation cookbook: 3
-// epochs, raised so that small files see at least 100 examples in total and lowered so that
-// large ones see at most 25,000, within 1..25.
-func DefaultEpochs(n int) int {
-	const target, minEx, maxEx, minE, maxE = 3, 100, 25000, 1, 25
-	switch {
-	case n <= 0:
-		return target
-	case n*target < minEx:
-		return min(maxE, minEx/n)
-	case n*target > maxEx:
-		return max(minE, maxEx/n)
-	}
-	return target
-}
+// DefaultEpochs is internal/dataset's AutoEpochs, OpenAI's "auto" n_epochs rule, the one
+// data stats uses too.
+func DefaultEpochs(n int) int { return dataset.AutoEpochs(n) }
 
 // TrainingTokensPerSecond is the throughput assumed for the duration estimate. OpenAI does
 // not publish one; this is a deliberately rough figure, and the estimate says so.

@@ -6,8 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pkoukk/tiktoken-go"
-	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/sqlforge/sqlforge/internal/dataset"
 )
 
 // Keys allowed by OpenAI's chat fine-tuning format (cookbook "Chat_finetuning_data_prep" plus
@@ -36,28 +35,23 @@ type message struct {
 	ToolCalls    json.RawMessage `json:"tool_calls"`
 }
 
-// counter counts tokens as OpenAI's cookbook does: 3 per message plus its values (1 more for
-// a name), and 3 for the reply priming.
-type counter struct{ enc *tiktoken.Tiktoken }
+// counter counts tokens with internal/dataset's TokenCounter, the one token counter (the
+// one data stats and gen's manifest use): 3 per message plus its values (1 more for a
+// name), and 3 for the reply priming, as OpenAI's cookbook does.
+type counter struct{ tc *dataset.TokenCounter }
 
 func newCounter(encoding string) (*counter, error) {
-	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
-	e, err := tiktoken.GetEncoding(encoding)
+	tc, err := dataset.NewTokenCounterFor(encoding)
 	if err != nil {
-		return nil, fmt.Errorf("load tokenizer %s: %w", encoding, err)
+		return nil, err
 	}
-	return &counter{enc: e}, nil
+	return &counter{tc: tc}, nil
 }
 
-func (c *counter) text(s string) int { return len(c.enc.EncodeOrdinary(s)) }
-
 func (c *counter) messages(ms []message) int {
-	n := 3
+	n := dataset.ChatFraming
 	for _, m := range ms {
-		n += 3 + c.text(m.Role) + c.text(contentText(m.Content)) + c.text(string(m.ToolCalls)) + c.text(string(m.FunctionCall))
-		if m.Name != "" {
-			n += 1 + c.text(m.Name)
-		}
+		n += c.tc.Message(m.Role, m.Name, contentText(m.Content), string(m.ToolCalls), string(m.FunctionCall))
 	}
 	return n
 }
