@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sqlforge/sqlforge/internal/prompt"
+	"github.com/sqlforge/sqlforge/internal/chat"
 )
 
 // Format names an export format.
@@ -44,7 +44,7 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // FinalSQLMarker separates reasoning from SQL in the assistant text, as in the seed project.
-const FinalSQLMarker = prompt.FinalSQLMarker
+const FinalSQLMarker = chat.FinalSQLMarker
 
 // Prompt is the system and user text a model sees for one record.
 type Prompt struct {
@@ -70,8 +70,8 @@ func DefaultPrompter(r *Record, schema string) Prompt { return EnginePrompter(""
 func EnginePrompter(engine string) Prompter {
 	return func(r *Record, schema string) Prompt {
 		return Prompt{
-			System: prompt.System(prompt.Input{Schema: schema, Engine: engine}),
-			User:   prompt.User(r.Question, r.Evidence),
+			System: chat.System(chat.Input{Schema: schema, Engine: engine}),
+			User:   chat.User(r.Question, r.Evidence),
 		}
 	}
 }
@@ -152,7 +152,7 @@ type SQLCreateContext struct {
 // AssistantText is what the model should answer: the SQL, or with reasoning the reasoning,
 // a blank line, FinalSQLMarker, a newline and the SQL, exactly as the seed project writes it.
 func AssistantText(r *Record, reasoning bool) string {
-	return prompt.Assistant(prompt.Example{SQL: r.SQL, Reasoning: r.Reasoning}, reasoning)
+	return chat.Assistant(chat.Example{SQL: r.SQL, Reasoning: r.Reasoning}, reasoning)
 }
 
 // Chat renders a record as an OpenAI chat example.
