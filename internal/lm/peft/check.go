@@ -103,22 +103,7 @@ func Check(dir, base string) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	var bad []string
-	if cfg.PeftType != "LORA" {
-		bad = append(bad, fmt.Sprintf("peft_type %q (want LORA)", cfg.PeftType))
-	}
-	if cfg.R < 1 {
-		bad = append(bad, fmt.Sprintf("r %d (want at least 1)", cfg.R))
-	}
-	if cfg.LoRAAlpha <= 0 {
-		bad = append(bad, fmt.Sprintf("lora_alpha %g (want positive)", cfg.LoRAAlpha))
-	}
-	if cfg.BaseModelNameOrPath == "" {
-		bad = append(bad, "base_model_name_or_path is empty")
-	}
-	if len(cfg.TargetModules) == 0 {
-		bad = append(bad, "target_modules is empty")
-	}
+	bad := configProblems(cfg)
 	rep = Report{Base: cfg.BaseModelNameOrPath, R: cfg.R, Alpha: cfg.LoRAAlpha, TargetModules: cfg.TargetModules}
 	tensors, err := readHeader(filepath.Join(dir, WeightsFile))
 	if err != nil {
@@ -136,28 +121,8 @@ func Check(dir, base string) (Report, error) {
 		}
 		arch, rep.CheckedAgainst = &c, path
 	}
-	type pair struct{ a, b *tensorInfo }
-	pairs := map[string]*pair{}
-	dtypes := map[string]bool{}
-	for name, ti := range tensors {
-		m := loraKey.FindStringSubmatch(name)
-		if m == nil {
-			bad = append(bad, fmt.Sprintf("tensor %s is not a LoRA weight (base_model.model.<module>.lora_A|lora_B.weight)", name))
-			continue
-		}
-		p := pairs[m[1]]
-		if p == nil {
-			p = &pair{}
-			pairs[m[1]] = p
-		}
-		ti := ti
-		if m[2] == "A" {
-			p.a = &ti
-		} else {
-			p.b = &ti
-		}
-		dtypes[ti.DType] = true
-	}
+	pairs, dtypes, notLoRA := pairTensors(tensors)
+	bad = append(bad, notLoRA...)
 	if len(pairs) == 0 {
 		bad = append(bad, WeightsFile+" holds no LoRA weights")
 	}
@@ -167,44 +132,8 @@ func Check(dir, base string) (Report, error) {
 	}
 	sort.Strings(modules)
 	layers := map[int]bool{}
-	allLinear := len(cfg.TargetModules) == len(allModules) && slices.Equal(cfg.TargetModules, allModules)
 	for _, mod := range modules {
-		p := pairs[mod]
-		short := mod[strings.LastIndex(mod, ".")+1:]
-		if !allLinear && !targeted(cfg.TargetModules, mod) {
-			bad = append(bad, fmt.Sprintf("%s is not among target_modules %v", mod, cfg.TargetModules))
-		}
-		if p.a == nil || p.b == nil {
-			bad = append(bad, fmt.Sprintf("%s has only lora_%s", mod, map[bool]string{true: "A", false: "B"}[p.a != nil]))
-			continue
-		}
-		if len(p.a.Shape) != 2 || len(p.b.Shape) != 2 {
-			bad = append(bad, fmt.Sprintf("%s: lora_A %v, lora_B %v are not matrices", mod, p.a.Shape, p.b.Shape))
-			continue
-		}
-		r := cfg.R
-		if pr, ok := cfg.RankPattern[short]; ok {
-			r = pr
-		}
-		if p.a.Shape[0] != r || p.b.Shape[1] != r {
-			bad = append(bad, fmt.Sprintf("%s: lora_A %v and lora_B %v do not have rank r=%d", mod, p.a.Shape, p.b.Shape, r))
-		}
-		li := -1
-		if m := layerIndex.FindStringSubmatch("." + mod + "."); m != nil {
-			li, _ = strconv.Atoi(m[1])
-			layers[li] = true
-		}
-		if arch != nil {
-			if li >= arch.NumHiddenLayers {
-				bad = append(bad, fmt.Sprintf("%s: layer %d, but the base has %d layers", mod, li, arch.NumHiddenLayers))
-			}
-			if in, out, ok := projShape(*arch, short); ok && (p.a.Shape[1] != in || p.b.Shape[0] != out) {
-				bad = append(bad, fmt.Sprintf("%s: adapts a [%d → %d] projection, but the base's %s is [%d → %d]", mod, p.a.Shape[1], p.b.Shape[0], short, in, out))
-			}
-			if r > arch.HiddenSize {
-				bad = append(bad, fmt.Sprintf("%s: rank %d is above the base's hidden size %d", mod, r, arch.HiddenSize))
-			}
-		}
+		bad = append(bad, moduleProblems(cfg, arch, mod, pairs[mod], layers)...)
 	}
 	rep.Modules, rep.Layers = len(pairs), len(layers)
 	for d := range dtypes {
@@ -217,6 +146,100 @@ func Check(dir, base string) (Report, error) {
 		return rep, fmt.Errorf("adapter %s: %s", dir, strings.Join(bad, "; "))
 	}
 	return rep, nil
+}
+
+// configProblems lists what is wrong in adapter_config.json on its own.
+func configProblems(cfg Config) []string {
+	var bad []string
+	if cfg.PeftType != "LORA" {
+		bad = append(bad, fmt.Sprintf("peft_type %q (want LORA)", cfg.PeftType))
+	}
+	if cfg.R < 1 {
+		bad = append(bad, fmt.Sprintf("r %d (want at least 1)", cfg.R))
+	}
+	if cfg.LoRAAlpha <= 0 {
+		bad = append(bad, fmt.Sprintf("lora_alpha %g (want positive)", cfg.LoRAAlpha))
+	}
+	if cfg.BaseModelNameOrPath == "" {
+		bad = append(bad, "base_model_name_or_path is empty")
+	}
+	if len(cfg.TargetModules) == 0 {
+		bad = append(bad, "target_modules is empty")
+	}
+	return bad
+}
+
+// loraPair is one module's lora_A and lora_B tensors.
+type loraPair struct{ a, b *tensorInfo }
+
+// pairTensors groups the adapter's tensors by module, with the dtypes seen and the names of
+// tensors that are not LoRA weights.
+func pairTensors(tensors map[string]tensorInfo) (map[string]*loraPair, map[string]bool, []string) {
+	pairs := map[string]*loraPair{}
+	dtypes := map[string]bool{}
+	var bad []string
+	for name, ti := range tensors {
+		m := loraKey.FindStringSubmatch(name)
+		if m == nil {
+			bad = append(bad, fmt.Sprintf("tensor %s is not a LoRA weight (base_model.model.<module>.lora_A|lora_B.weight)", name))
+			continue
+		}
+		p := pairs[m[1]]
+		if p == nil {
+			p = &loraPair{}
+			pairs[m[1]] = p
+		}
+		ti := ti
+		if m[2] == "A" {
+			p.a = &ti
+		} else {
+			p.b = &ti
+		}
+		dtypes[ti.DType] = true
+	}
+	return pairs, dtypes, bad
+}
+
+// moduleProblems checks one module's pair against the config (target, rank) and, when arch
+// is set, the base's shapes; it records the module's layer in layers.
+func moduleProblems(cfg Config, arch *lm.Config, mod string, p *loraPair, layers map[int]bool) []string {
+	var bad []string
+	short := mod[strings.LastIndex(mod, ".")+1:]
+	allLinear := len(cfg.TargetModules) == len(allModules) && slices.Equal(cfg.TargetModules, allModules)
+	if !allLinear && !targeted(cfg.TargetModules, mod) {
+		bad = append(bad, fmt.Sprintf("%s is not among target_modules %v", mod, cfg.TargetModules))
+	}
+	if p.a == nil || p.b == nil {
+		return append(bad, fmt.Sprintf("%s has only lora_%s", mod, map[bool]string{true: "A", false: "B"}[p.a != nil]))
+	}
+	if len(p.a.Shape) != 2 || len(p.b.Shape) != 2 {
+		return append(bad, fmt.Sprintf("%s: lora_A %v, lora_B %v are not matrices", mod, p.a.Shape, p.b.Shape))
+	}
+	r := cfg.R
+	if pr, ok := cfg.RankPattern[short]; ok {
+		r = pr
+	}
+	if p.a.Shape[0] != r || p.b.Shape[1] != r {
+		bad = append(bad, fmt.Sprintf("%s: lora_A %v and lora_B %v do not have rank r=%d", mod, p.a.Shape, p.b.Shape, r))
+	}
+	li := -1
+	if m := layerIndex.FindStringSubmatch("." + mod + "."); m != nil {
+		li, _ = strconv.Atoi(m[1])
+		layers[li] = true
+	}
+	if arch == nil {
+		return bad
+	}
+	if li >= arch.NumHiddenLayers {
+		bad = append(bad, fmt.Sprintf("%s: layer %d, but the base has %d layers", mod, li, arch.NumHiddenLayers))
+	}
+	if in, out, ok := projShape(*arch, short); ok && (p.a.Shape[1] != in || p.b.Shape[0] != out) {
+		bad = append(bad, fmt.Sprintf("%s: adapts a [%d → %d] projection, but the base's %s is [%d → %d]", mod, p.a.Shape[1], p.b.Shape[0], short, in, out))
+	}
+	if r > arch.HiddenSize {
+		bad = append(bad, fmt.Sprintf("%s: rank %d is above the base's hidden size %d", mod, r, arch.HiddenSize))
+	}
+	return bad
 }
 
 // targeted reports whether module path mod is selected by PEFT's target_modules list: a name
