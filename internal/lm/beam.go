@@ -67,36 +67,7 @@ func (m *Model) beamSearch(ctx context.Context, prompt []int, opts GenerateOptio
 		if err := ctx.Err(); err != nil {
 			return Result{}, fmt.Errorf("beam search: %w", err)
 		}
-		cands = cands[:0]
-		for bi, b := range alive {
-			lse, n := logSumExp(b.logits), 0
-			for _, t := range s.sorted(b.logits) {
-				var ns ConstraintState
-				if b.state != nil {
-					var ok bool
-					if ns, ok = b.state.Advance(t); !ok {
-						continue
-					}
-				}
-				lp := float64(b.logits[t]) - lse
-				cands = append(cands, beamCandidate{parent: bi, tok: t, lp: lp, sum: b.sum + lp, state: ns})
-				if n++; n == W {
-					break
-				}
-			}
-			if n == 0 {
-				finish(b, FinishConstraint, 0)
-			}
-		}
-		slices.SortStableFunc(cands, func(a, b beamCandidate) int {
-			switch {
-			case a.sum > b.sum:
-				return -1
-			case a.sum < b.sum:
-				return 1
-			}
-			return 0
-		})
+		cands = expandBeams(cands[:0], alive, s, W, func(b *beam) { finish(b, FinishConstraint, 0) })
 		var next []*beam
 		taken := make([]bool, len(alive))
 		for rank, cd := range cands {
@@ -133,6 +104,48 @@ func (m *Model) beamSearch(ctx context.Context, prompt []int, opts GenerateOptio
 		}
 		alive = next
 	}
+	return bestFinished(finished, alpha), nil
+}
+
+// expandBeams appends the W most probable one-token extensions of every live beam (those its
+// constraint allows) to cands, best summed log-probability first; a beam with none left is
+// passed to dead.
+func expandBeams(cands []beamCandidate, alive []*beam, s *sampler, W int, dead func(*beam)) []beamCandidate {
+	for bi, b := range alive {
+		lse, n := logSumExp(b.logits), 0
+		for _, t := range s.sorted(b.logits) {
+			var ns ConstraintState
+			if b.state != nil {
+				var ok bool
+				if ns, ok = b.state.Advance(t); !ok {
+					continue
+				}
+			}
+			lp := float64(b.logits[t]) - lse
+			cands = append(cands, beamCandidate{parent: bi, tok: t, lp: lp, sum: b.sum + lp, state: ns})
+			if n++; n == W {
+				break
+			}
+		}
+		if n == 0 {
+			dead(b)
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b beamCandidate) int {
+		switch {
+		case a.sum > b.sum:
+			return -1
+		case a.sum < b.sum:
+			return 1
+		}
+		return 0
+	})
+	return cands
+}
+
+// bestFinished is the finished hypothesis with the best length-normalised score sum/len^α, or
+// a constraint finish when none finished.
+func bestFinished(finished []Result, alpha float64) Result {
 	best, bestScore := -1, math.Inf(-1)
 	for i, r := range finished {
 		score := r.SumLogprob
@@ -144,7 +157,7 @@ func (m *Model) beamSearch(ctx context.Context, prompt []int, opts GenerateOptio
 		}
 	}
 	if best < 0 {
-		return Result{Finish: FinishConstraint}, nil
+		return Result{Finish: FinishConstraint}
 	}
-	return finished[best], nil
+	return finished[best]
 }
