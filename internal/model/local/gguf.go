@@ -51,6 +51,14 @@ func ExportGGUF(m *Model, opts GGUFExport) (string, error) {
 		return "", fmt.Errorf("export gguf: %w", err)
 	}
 	eo := gguf.ExportOptions{Type: opts.Type, Name: opts.Name, Template: m.Template, ChatTemplate: jinja}
+	for _, f := range []string{opts.Out, opts.Modelfile} {
+		if f == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			return "", fmt.Errorf("export gguf: %w", err)
+		}
+	}
 	if err := gguf.Export(opts.Out, m.LM, m.Tokenizer, eo); err != nil {
 		return "", err
 	}

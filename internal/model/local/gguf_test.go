@@ -39,7 +39,7 @@ func TestExportGGUFWithAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(t.TempDir(), "tuned.gguf")
+	out := filepath.Join(t.TempDir(), "not", "yet", "tuned.gguf") // export makes the directory
 	mf, err := local.ExportGGUF(adapted, local.GGUFExport{Out: out, Type: gguf.F32, Name: "tuned"})
 	if err != nil {
 		t.Fatal(err)
