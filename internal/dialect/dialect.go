@@ -83,6 +83,24 @@ func StringLiteral(s string) string {
 	return string(append(out, '\''))
 }
 
+// PlainIdent reports whether s is an identifier no engine needs quoted apart from keywords:
+// ASCII letters and underscores, digits after the first character (SQLite and BigQuery quote
+// everything else; PostgreSQL also quotes upper case, since it folds unquoted names).
+func PlainIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // ErrUnknown is returned by the registry for a dialect name it does not know.
 type ErrUnknown struct{ Name string }
 

@@ -32,25 +32,10 @@ func (Dialect) Name() string { return "bigquery" }
 // Quote backticks ident unless it is a plain identifier that is not a keyword; a backtick
 // or backslash inside is escaped with a backslash.
 func (Dialect) Quote(ident string) string {
-	if plainIdent(ident) && !sqlparse.IsKeyword(ident) {
+	if dialect.PlainIdent(ident) && !sqlparse.IsKeyword(ident) {
 		return ident
 	}
 	return "`" + strings.NewReplacer(`\`, `\\`, "`", "\\`").Replace(ident) + "`"
-}
-
-func plainIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case i > 0 && r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // date casts a DATE or a 'YYYY-MM-DD' string to DATE, once: an expression that is already

@@ -23,25 +23,10 @@ func (Dialect) Name() string { return "sqlite" }
 
 // Quote double-quotes ident when it is not a plain identifier or is a keyword.
 func (Dialect) Quote(ident string) string {
-	if plainIdent(ident) && !sqlparse.IsKeyword(ident) {
+	if dialect.PlainIdent(ident) && !sqlparse.IsKeyword(ident) {
 		return ident
 	}
 	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
-}
-
-func plainIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case i > 0 && r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // Year is CAST(strftime('%Y', expr) AS INTEGER).
