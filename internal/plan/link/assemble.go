@@ -177,17 +177,14 @@ func (l *Linker) mainMetrics(ls *Links) ([]string, bool, []int) {
 func (l *Linker) innerMetrics(ls *Links) ([]string, []int) {
 	var out []string
 	var at []int
-	selling := false
-	for _, t := range ls.toks {
-		selling = selling || sellWords[t.text]
-	}
+	sells := selling(ls.toks)
 	for k, m := range ls.Mentions {
 		if m.Kind == KindMetric || m.By {
 			continue
 		}
 		for j := m.Start; j < m.End; j++ {
 			probes := [][]token{{ls.toks[j]}, {newToken("number", 0), newToken("of", 0), ls.toks[j]}}
-			if selling {
+			if sells {
 				// "which artist sold the most tracks": tracks sold; "how much did we sell to
 				// customers": the selling verb's metric, not the customer count
 				probes = [][]token{{ls.toks[j], newToken("sold", 0)}}
@@ -467,11 +464,7 @@ func (l *Linker) entityNounOnly(ls *Links, id string) bool {
 // track count; with a selling verb in the question, a metric named "<noun> sold" replaces the
 // one the noun alone names.
 func (l *Linker) soldVariants(ls *Links, main []string) []string {
-	selling := false
-	for _, t := range ls.toks {
-		selling = selling || sellWords[t.text]
-	}
-	if !selling {
+	if !selling(ls.toks) {
 		return main
 	}
 	out := append([]string(nil), main...)
