@@ -36,3 +36,16 @@ for i, line in enumerate(open(os.path.join(here, 'gold_example.txt'))):
         dev.append({'db_id': db, 'query': q, 'question': 'question %d' % i})
 json.dump(dev, open(os.path.join(out, 'dev.json'), 'w'), indent=1)
 json.dump(tables, open(os.path.join(out, 'tables.json'), 'w'))
+
+# OUT/syndb.sql.gz: the same databases as one text dump ("-- database: NAME" before each), the form
+# shipped in this directory for internal/eval's TestSpiderExecutionVerdicts.
+import gzip
+lines = []
+for e in tables:
+    db = e['db_id']
+    con = sqlite3.connect(os.path.join(out, 'database', db, db + '.sqlite'))
+    lines.append('-- database: %s' % db)
+    lines.extend(l for l in con.iterdump() if l not in ('BEGIN TRANSACTION;', 'COMMIT;'))
+    con.close()
+with gzip.GzipFile(os.path.join(out, 'syndb.sql.gz'), 'wb', mtime=0) as f:
+    f.write(('\n'.join(lines) + '\n').encode())
