@@ -179,6 +179,17 @@ var northwindCases = []planCase{
 	{"Which countries are our suppliers in?", "list supplier_country"},
 	{"How many late orders did each shipper have?", "order_count by shipper where late_shipment"},
 	{"Which customers have orders that havent shipped yet?", "order_count by customer where unshipped"},
+	// a money word after a money metric restates it; after a count it is a verb of its own
+	{"Gross margin dollars for Dairy Products in 2024", "gross_profit where category = 'Dairy Products' in 2024"},
+	{"how many customers spent more than 50,000 in total", "revenue by customer having revenue > 50000 count"},
+	// partitive "how many of our", and filler time words
+	{"How many of our products are currently discontinued?", "product_count where discontinued_product"},
+	// destination verbs, and a value fitting the breakdown's table
+	{"Of all the orders that went to Germany, what fraction shipped late?", "order_count where ship_country = 'Germany' share ratio of late_shipment"},
+	{"Which cities do we ship the most orders to in France?", "order_count by ship_city where ship_country = 'France' top 10"},
+	// speed words read the duration metric; "which of our X was" asks for one
+	{"Can you tell me which of our carriers was slowest to get orders out the door?", "order_processing_speed by shipper top 1"},
+	{"Who is the fastest employee?", "order_processing_speed by employee bottom 1"},
 }
 
 var chinookCases = []planCase{

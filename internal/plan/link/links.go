@@ -120,11 +120,12 @@ func (l *Linker) Links(question string) *Links {
 	findThreshold(ls, used)
 	findTopK(ls, used)
 	l.findPhrases(ls, used)
+	l.findSpeed(ls, used)
 	findCues(ls, used)
 	attachThreshold(ls)
 	l.countThreshold(ls)
-	l.rankValueDims(ls)
 	l.rankDimWords(ls)
+	l.rankValueDims(ls) // after rankDimWords: a value fits the breakdown it names
 	for _, m := range ls.Mentions {
 		if m.Kind == KindDimension && m.Start == ls.howManyAt {
 			ls.HowMany = m.ID // the word counted, as rankDimWords read it
@@ -165,8 +166,12 @@ func missing(toks []token, used []bool) ([]string, int) {
 }
 
 func isContent(t token) bool {
-	return !stopwords[t.text] && !stopwords[t.stem] && !isNumber(t.text) && len(t.text) > 1
+	return !stopwords[t.text] && !stopwords[t.stem] && !verbsOnly[t.text] && !isNumber(t.text) && len(t.text) > 1
 }
+
+// verbsOnly are verbs that say nothing a link has not said ("which cities do we ship the most
+// orders to"), but that still cue a dimension, so they are not stopwords.
+var verbsOnly = setOf(`ship ships`)
 
 // abbreviations analysts type for the words the ontology spells out.
 var abbreviations = map[string]string{

@@ -10,7 +10,11 @@ import (
 var verbAfter = setOf(`to via from by with on in`)
 
 // moneyHeads are money words that, right after a metric's name, only repeat it.
-var moneyHeads = setOf(`spend spending spent money amount amounts cost costs total totals figure figures value`)
+var moneyHeads = setOf(`spend spending spent money amount amounts cost costs total totals figure figures value dollars dollar usd`)
+
+// partitive words between "how many" and the things counted ("how many of our products") change
+// nothing either.
+var partitive = setOf(`of our the your my all these those its their`)
 
 // distinctWords between "how many" (or "number of") and the things counted change nothing.
 var distinctWords = setOf(`different distinct unique separate individual`)
@@ -63,7 +67,7 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 func (l *Linker) howMany(ls *Links, used []bool, i int) int {
 	toks := ls.toks
 	used[i], used[i+1] = true, true
-	for i+2 < len(toks) && distinctWords[toks[i+2].text] { // "how many different products"
+	for i+2 < len(toks) && (distinctWords[toks[i+2].text] || partitive[toks[i+2].text]) { // "how many different products", "how many of our products"
 		used[i+2] = true
 		i++
 	}
@@ -132,8 +136,8 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 	})
 	e := es[0]
 	if e.kind == KindMetric && n == 1 && moneyHeads[toks[i].text] && len(ls.Mentions) > 0 {
-		if prev := ls.Mentions[len(ls.Mentions)-1]; prev.Kind == KindMetric && prev.End == i {
-			used[i] = true // "freight spend", "shipping cost amount": one measure
+		if prev := ls.Mentions[len(ls.Mentions)-1]; prev.Kind == KindMetric && prev.End == i && l.moneyMetric(prev.ID) {
+			used[i] = true // "freight spend", "gross margin dollars": one measure
 			return
 		}
 	}
@@ -155,7 +159,7 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 		m.Negated = negatedAt(toks, used, i)
 	case KindDimension, KindGrain:
 		last := toks[i+n-1]
-		m.Plural = last.text != last.stem && !strings.HasSuffix(last.text, "ss")
+		m.Plural = last.text != last.stem && !strings.HasSuffix(last.text, "ss") && !oneOf(toks, i, i+n)
 		j := i - 1
 		for j >= 0 && distinctWords[toks[j].text] { // "number of distinct customers"
 			used[j] = true
@@ -167,6 +171,26 @@ func (l *Linker) addMention(ls *Links, used []bool, i, n int, es []entry) {
 	}
 	mark(used, span{i, i + n})
 	ls.Mentions = append(ls.Mentions, m)
+}
+
+// oneOf reports a plural picked from: "which of our carriers was slowest" asks for one.
+func oneOf(toks []token, from, to int) bool {
+	j := from - 1
+	for j >= 0 && partitive[toks[j].text] && toks[j].text != "of" {
+		j--
+	}
+	return j >= 1 && toks[j].text == "of" && (toks[j-1].text == "which" || toks[j-1].text == "who") &&
+		to < len(toks) && singularVerbs[toks[to].text]
+}
+
+var singularVerbs = setOf(`is was has does`)
+
+// moneyMetric reports a metric measured in money, which a money word right after its name
+// ("freight spend", "margin dollars") only restates; after a count ("customers spent") the
+// word is a verb of its own.
+func (l *Linker) moneyMetric(id string) bool {
+	m := l.ont.MetricByID(id)
+	return m != nil && m.Unit == "currency"
 }
 
 // negatedAt reports (and marks) a negator just before token i.
@@ -208,9 +232,12 @@ func (l *Linker) rankValueDims(ls *Links) {
 				if j >= m.Start && j < m.End {
 					continue
 				}
-				if cueMatch(cues[dim], ls.toks[j].stem) {
+				if cueMatch(cues[dim], ls.toks[j].stem) || movedTo(ls.toks, j) && cueMatch(cues[dim], "ship") {
 					score[d]++
 				}
+			}
+			if l.besideDimension(ls, dim) {
+				score[d]++ // "cities ... in France" with the cities of orders: the orders' country
 			}
 		}
 		idx := make([]int, len(m.Dims))
@@ -252,6 +279,34 @@ func (l *Linker) dimCues(dims []string) map[string][]string {
 		}
 	}
 	return out
+}
+
+// destinationVerbs followed by "to" say where goods went ("orders that went to Germany"),
+// as "shipped to" does.
+var destinationVerbs = setOf(`went gone going sent sending headed heading destined bound delivered delivering`)
+
+// movedTo reports a destination verb at token j followed by "to".
+func movedTo(toks []token, j int) bool {
+	return destinationVerbs[toks[j].text] && j+1 < len(toks) && toks[j+1].text == "to"
+}
+
+// besideDimension reports another dimension of the question whose column is in dim's table, so
+// that a value fits the thing the question breaks down by.
+func (l *Linker) besideDimension(ls *Links, dim string) bool {
+	d := l.dims[dim]
+	if d == nil {
+		return false
+	}
+	table, _, _ := strings.Cut(d.Column, ".")
+	for _, m := range ls.Mentions {
+		if m.Kind != KindDimension || m.ID == dim {
+			continue
+		}
+		if o := l.dims[m.ID]; o != nil && strings.HasPrefix(o.Column, table+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // cueMatch compares on the first four letters, so that "shipped" cues "ship".

@@ -1,0 +1,72 @@
+package link
+
+import (
+	"slices"
+
+	"github.com/sqlforge/sqlforge/internal/ontology"
+)
+
+// Speed words ask about a duration: "which carrier was slowest", "the fastest rep to ship".
+var (
+	slowWords = setOf(`slow slower slowest slowly`)
+	fastWords = setOf(`fast faster fastest quick quicker quickest quickly speedy speediest`)
+)
+
+// findSpeed reads a speed word as the ontology's duration metric (unit days), sorted slowest
+// (longest) or fastest (shortest) first: the count of the things timed ("slowest to ship
+// orders") gives way to it. Nothing happens where the ontology has no single such metric that
+// fits the question's breakdowns.
+func (l *Linker) findSpeed(ls *Links, used []bool) {
+	for i, t := range ls.toks {
+		if used[i] || !slowWords[t.text] && !fastWords[t.text] {
+			continue
+		}
+		id := l.durationMetric(ls)
+		if id == "" {
+			return
+		}
+		used[i] = true
+		if !ls.Direction {
+			ls.Desc, ls.Direction = slowWords[t.text], true
+		}
+		for k := range ls.Mentions {
+			m := &ls.Mentions[k]
+			if m.Kind != KindMetric {
+				continue
+			}
+			if mt := l.ont.MetricByID(m.ID); mt != nil && mt.Unit == "count" {
+				m.ID = id // "slowest to get orders out": the orders' time, not their number
+				return
+			}
+			return // a metric of its own is named: the speed word only sorts
+		}
+		at, _ := slices.BinarySearchFunc(ls.Mentions, i, func(m Mention, i int) int { return m.Start - i })
+		ls.Mentions = slices.Insert(ls.Mentions, at, Mention{Kind: KindMetric, ID: id, Start: i, End: i + 1, Text: t.orig})
+		return
+	}
+}
+
+// durationMetric is the one metric measured in days that allows every dimension the question
+// names ("" when there is none, or more than one).
+func (l *Linker) durationMetric(ls *Links) string {
+	found := ""
+	for _, m := range l.ont.Metrics {
+		if m.Descriptive || m.Unit != "days" {
+			continue
+		}
+		fits := true
+		for _, x := range ls.Mentions {
+			if x.Kind == KindDimension && !slices.Contains(m.Dimensions, x.ID) {
+				fits = false
+			}
+		}
+		if !fits {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = ontology.MetricID(m.Name)
+	}
+	return found
+}
