@@ -213,6 +213,8 @@ var chinookCases = []planCase{
 	{"Which customers spent more than 45 dollars in 2024?", "revenue by customer having revenue > 45 in 2024"},
 	{"Number of invoices in Q2 2024 vs Q2 2025", "invoice_count compare 2024-Q2 2025-Q2"},
 	{"Which artist has the most albums?", "album_count by artist top 1"},
+	{"What's the average length of a Jazz track?", "average_track_length where genre = 'Jazz'"},
+	{"average price of a track by genre", "average_track_price by genre"},
 }
 
 func TestPlans(t *testing.T) {

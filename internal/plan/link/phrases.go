@@ -41,6 +41,10 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 				continue
 			}
 		}
+		if next := l.ofInverted(ls, used, i); next > i {
+			i = next
+			continue
+		}
 		preferDim := i > 0 && (toks[i-1].text == "by" || toks[i-1].text == "per")
 		n, es := l.lex.lookup(toks, used, i, preferDim)
 		if n == 0 {
@@ -60,6 +64,41 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 		l.addMention(ls, used, i, n, es)
 		i += n
 	}
+}
+
+// ofInverted reads a metric whose name is split around "of": "average length of a Jazz track"
+// is "average track length", "average price of a track" "average track price". The words before
+// "of" must start no phrase of their own; a value between the determiner and the thing named
+// is left for its own link. It returns the next token to read (i when nothing was read).
+func (l *Linker) ofInverted(ls *Links, used []bool, i int) int {
+	toks := ls.toks
+	if n, _ := l.lex.lookup(toks, used, i, false); n > 0 {
+		return i
+	}
+	for j := i + 1; j <= i+2 && j < len(toks); j++ {
+		if toks[j].text != "of" || anyUsed(used, span{i, j}) {
+			continue
+		}
+		k := j + 1
+		for k < len(toks) && (partitive[toks[k].text] || toks[k].text == "a" || toks[k].text == "an" || toks[k].text == "each" || toks[k].text == "every") {
+			k++
+		}
+		for _, noun := range []int{k, k + 1, k + 2} {
+			if noun >= len(toks) || used[noun] {
+				continue
+			}
+			probe := append(append(append([]token(nil), toks[i]), toks[noun]), toks[i+1:j]...)
+			n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
+			if n != len(probe) || topKind(es) != KindMetric {
+				continue
+			}
+			l.addMention(ls, used, i, j-i, []entry{es[0]})
+			mark(used, span{j, j + 1})
+			used[noun] = true
+			return j + 1
+		}
+	}
+	return i
 }
 
 // howMany reads "how many <things>" as "number of <things>" (a count metric when the ontology
