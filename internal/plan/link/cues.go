@@ -83,8 +83,8 @@ func findTopK(ls *Links, used []bool) {
 }
 
 var (
-	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest`)
-	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest`)
+	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest busiest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest quietest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
@@ -288,6 +288,50 @@ func attachThreshold(ls *Links) {
 	if best >= 0 {
 		ls.Mentions[best].Threshold = true
 		ls.Having.Measure = ls.Mentions[best].ID
+	}
+}
+
+// eventNouns are the things a verb counts when a threshold is written in times ("ordered more
+// than 10 times": more than 10 orders).
+var eventNouns = map[string]string{
+	"ordered": "orders", "order": "orders", "purchased": "purchases", "purchase": "purchases",
+	"bought": "purchases", "buy": "purchases", "invoiced": "invoices", "billed": "invoices",
+	"shipped": "shipments", "ship": "shipments",
+}
+
+// timesThreshold: "customers who ordered more than 10 times" thresholds the count of the
+// verb's events, the ontology's "number of orders" metric, per customer.
+func (l *Linker) timesThreshold(ls *Links) {
+	if ls.Having == nil || ls.thr.to >= len(ls.toks) || ls.toks[ls.thr.to].text != "times" {
+		return
+	}
+	for j := ls.thr.from - 1; j >= 0 && j >= ls.thr.from-3; j-- {
+		noun, ok := eventNouns[ls.toks[j].text]
+		if !ok {
+			continue
+		}
+		probe := []token{newToken("number", 0), newToken("of", 0), newToken(noun, 0)}
+		n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
+		if n != len(probe) || topKind(es) != KindMetric {
+			return
+		}
+		ls.Having.Measure = es[0].id
+		if ls.howManyMetric >= 0 {
+			ls.Mentions[ls.howManyMetric].Threshold = false // the things counted, not the measure
+		}
+		at := len(ls.Mentions)
+		for k, m := range ls.Mentions {
+			if m.Start > j {
+				at = k
+				break
+			}
+		}
+		m := Mention{Kind: KindMetric, ID: es[0].id, Start: j, End: j + 1, Text: ls.toks[j].orig, Threshold: true}
+		ls.Mentions = append(ls.Mentions[:at], append([]Mention{m}, ls.Mentions[at:]...)...)
+		if ls.howManyMetric >= at {
+			ls.howManyMetric++
+		}
+		return
 	}
 }
 

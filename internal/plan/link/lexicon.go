@@ -81,7 +81,7 @@ var metricExtras = map[string][]string{
 	"repeat_customer_rate": {"repeat buyers", "repeat customers", "returning customers", "repeat purchasers", "repeat buyer rate", "repeat purchase rate"},
 	"gross_profit":         {"gross profit", "profit", "profits", "profitable", "profitability", "margin", "margins"},
 	"units_in_stock":       {"stock", "stock on hand", "units in stock", "units on hand", "inventory level", "inventory levels", "stock level", "stock levels"},
-	"inventory_value":      {"inventory value", "stock value", "value of stock", "value of inventory", "inventory worth", "value of the inventory", "value of the stock"},
+	"inventory_value":      {"inventory", "inventory value", "stock value", "value of stock", "value of inventory", "inventory worth", "value of the inventory", "value of the stock"},
 	"late_shipment_rate":   {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},
 	"track_count":          {"number of tracks", "track count", "number of songs"},
 	"album_count":          {"number of albums"},
@@ -102,7 +102,7 @@ var dimensionExtras = map[string][]string{
 // segmentExtras are single words that name a segment on their own.
 var segmentExtras = map[string][]string{
 	"discontinued_product": {"discontinued"},
-	"late_shipment":        {"late", "shipped late", "delivered late", "delayed"},
+	"late_shipment":        {"late", "shipped late", "delivered late", "delayed", "late deliveries", "late delivery"},
 	"out_of_stock":         {"out of stock"},
 	"unshipped":            {"not yet shipped", "not shipped yet"},
 	"multi_item_order":     {"multi-item", "multi item", "multiple items", "several items", "multiple products", "several products"},

@@ -190,6 +190,12 @@ var northwindCases = []planCase{
 	// speed words read the duration metric; "which of our X was" asks for one
 	{"Can you tell me which of our carriers was slowest to get orders out the door?", "order_processing_speed by shipper top 1"},
 	{"Who is the fastest employee?", "order_processing_speed by employee bottom 1"},
+	// lists of things a segment filters on their own table
+	{"Show me every product that's been discontinued", "list product where discontinued_product"},
+	{"List the discontinued products", "list product where discontinued_product"},
+	// a threshold written in times counts the verb's events
+	{"How many customers ordered more than 10 times?", "order_count by customer having order_count > 10 count"},
+	{"What was the busiest month in 2022 for orders?", "order_count by order_month in 2022 top 1"},
 }
 
 var chinookCases = []planCase{

@@ -123,6 +123,7 @@ func (l *Linker) Links(question string) *Links {
 	l.findSpeed(ls, used)
 	findCues(ls, used)
 	attachThreshold(ls)
+	l.timesThreshold(ls)
 	l.countThreshold(ls)
 	l.rankDimWords(ls)
 	l.rankValueDims(ls) // after rankDimWords: a value fits the breakdown it names

@@ -21,10 +21,12 @@ func (l *Linker) listReading(ls *Links) (Candidate, bool) {
 			thing = k
 		}
 	}
-	if thing < 0 {
+	dim := ""
+	if thing >= 0 {
+		dim = ls.Mentions[thing].ID
+	} else if thing, dim = l.thingInSegment(ls); thing < 0 {
 		return Candidate{}, false
 	}
-	dim := ls.Mentions[thing].ID
 	if ls.HowMany != "" && ls.HowMany != dim && ls.howManyAt != ls.Mentions[thing].Start {
 		return Candidate{}, false // "number of customers by country": customers counted per country
 	}
@@ -72,7 +74,7 @@ func (l *Linker) listAsked(ls *Links) bool {
 		return false
 	}
 	for _, m := range ls.Mentions {
-		if m.split {
+		if m.split && !l.segmentsOn(ls, m.ID) {
 			return false // "long tracks by genre": amounts per genre
 		}
 	}
@@ -88,4 +90,56 @@ func (l *Linker) sameTable(a, b string) bool {
 	ta, _ := ontology.SplitColumn(da.Column)
 	tb, _ := ontology.SplitColumn(db.Column)
 	return ta != "" && strings.EqualFold(ta, tb)
+}
+
+// segmentsOn reports that every segment of the question filters dim's own table: "every product
+// that's been discontinued" lists products, where "long tracks by genre" counts tracks per genre.
+func (l *Linker) segmentsOn(ls *Links, dim string) bool {
+	d := l.dims[dim]
+	if d == nil || d.Grain != "" {
+		return false
+	}
+	table, _ := ontology.SplitColumn(d.Column)
+	seen := false
+	for _, m := range ls.Mentions {
+		if m.Kind != KindSegment {
+			continue
+		}
+		seg := l.ont.Segment(m.ID)
+		if seg == nil || !containsFold(seg.Tables, table) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// thingInSegment finds the things a segment phrase ends with ("the discontinued products"):
+// the segment mention and the dimension its last word names, or -1.
+func (l *Linker) thingInSegment(ls *Links) (int, string) {
+	for k, m := range ls.Mentions {
+		if m.Kind != KindSegment || m.End-m.Start < 2 {
+			continue
+		}
+		last := ls.toks[m.End-1 : m.End]
+		n, es := l.lex.lookup(last, make([]bool, 1), 0, true)
+		if n != 1 || topKind(es) != KindDimension {
+			continue
+		}
+		for _, e := range es {
+			if e.kind == KindDimension && l.segmentsOn(ls, e.id) {
+				return k, e.id
+			}
+		}
+	}
+	return -1, ""
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
