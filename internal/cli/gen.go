@@ -67,7 +67,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	}
 	f := c.Flags()
 	f.StringVar(&dbRef, "db", "", "database: northwind (default), chinook, a SQLite file or a postgres:// URL (add ?search_path=SCHEMA for a schema other than public)")
-	f.StringVar(&ontRef, "ontology", "northwind", "ontology: a shipped name or a YAML/JSON file")
+	f.StringVar(&ontRef, "ontology", "", "ontology: a shipped name or a YAML/JSON file (default: the shipped one of an embedded --db or the first that fits it, else derived from the schema)")
 	f.StringVar(&generator, "generator", "plans", "plans: every pair from a query plan (plan text and JSON in each record, SQL from the plan compiler); templates: the older SQL templates (entity lookups, EXISTS, set operations), with no plans")
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")

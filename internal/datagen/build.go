@@ -21,7 +21,8 @@ import (
 type BuildOptions struct {
 	// DB is the database: a shipped name ("northwind", the default, or "chinook") or a SQLite file.
 	DB string
-	// Ontology is a shipped ontology name or a YAML/JSON file.
+	// Ontology is a shipped ontology name or a YAML/JSON file; "" picks the one that fits the
+	// database (ontology.ForDatabase).
 	Ontology string
 	// Generator is "plans" (every pair from a query plan) or "templates" (the older SQL
 	// templates); anything else is an OptionError.
@@ -95,8 +96,10 @@ func Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
 		return BuildResult{}, &OptionError{err}
 	}
 	defer db.Close()
-	ont, err := ontology.LoadRef(o.Ontology)
-	if err == nil {
+	var ont *ontology.Ontology
+	if o.Ontology == "" {
+		ont, err = ontology.ForDatabase(ctx, db.DB, db.Name, db.Dialect())
+	} else if ont, err = ontology.LoadRef(o.Ontology); err == nil {
 		ont, err = ont.For(db.Dialect()) // the formulas in the database's SQL
 	}
 	if err != nil {
