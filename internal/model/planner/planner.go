@@ -123,6 +123,7 @@ func (e *Env) Choose(ctx context.Context, cands []Candidate) (Answer, error) {
 	cands = merge(cands)
 	ans := Answer{Candidates: len(cands)}
 	var ok []survivor
+	var none *survivor // the best plan with a threshold that nothing passes: "none" is an answer
 	for _, c := range cands {
 		if c.Err != nil {
 			ans.Rejected = append(ans.Rejected, Rejection{Plan: c.Text, Reason: c.Err.Error()})
@@ -140,6 +141,9 @@ func (e *Env) Choose(ctx context.Context, cands []Candidate) (Answer, error) {
 			ans.Rejected = append(ans.Rejected, Rejection{Plan: text, Reason: "the SQL failed: " + err.Error()})
 			continue
 		case len(res.Rows) == 0:
+			if c.Plan.Having != nil && !c.Plan.Count && (none == nil || c.Score > none.c.Score) {
+				none = &survivor{c: c, sql: q, hash: resultHash(res)}
+			}
 			ans.Rejected = append(ans.Rejected, Rejection{Plan: text, Reason: "the SQL returned no rows"})
 			continue
 		case allNull(res):
@@ -156,6 +160,11 @@ func (e *Env) Choose(ctx context.Context, cands []Candidate) (Answer, error) {
 		}
 		return false
 	})
+	if none != nil && none.c.Score >= MinScore && (len(ok) == 0 || none.c.Score >= ok[0].c.Score+noneMargin) {
+		// "Which categories had more than 500 units on order?": none did. A plan that reads the
+		// whole question, threshold included, beats weaker readings that return rows.
+		return e.answer(ans, *none, none.c.Score, 0, none.c.Score+scoreSum(ok)), nil
+	}
 	if len(ok) == 0 {
 		for _, c := range cands {
 			ans.Missing = append(ans.Missing, c.Missing...)
@@ -180,11 +189,28 @@ func (e *Env) Choose(ctx context.Context, cands []Candidate) (Answer, error) {
 			second = g
 		}
 	}
+	return e.answer(ans, best, groups[best.hash], second, total), nil
+}
+
+// noneMargin is how much better than every plan with rows a plan whose threshold nothing
+// passes must score to be the answer.
+const noneMargin = 0.25
+
+// answer fills ans with the chosen survivor.
+func (e *Env) answer(ans Answer, best survivor, agree, second, total float64) Answer {
 	ans.Plan, ans.PlanText, ans.SQL = best.c.Plan, plan.Format(best.c.Plan), best.sql
 	ans.Explanation = phrase.Explain(best.c.Plan, e.Vocab)
 	ans.Missing = best.c.Missing
-	ans.Confidence = confidence(best.c.Score, groups[best.hash], second, total, len(best.c.Missing))
-	return ans, nil
+	ans.Confidence = confidence(best.c.Score, agree, second, total, len(best.c.Missing))
+	return ans
+}
+
+func scoreSum(ss []survivor) float64 {
+	t := 0.0
+	for _, s := range ss {
+		t += s.c.Score
+	}
+	return t
 }
 
 // confidence: the plan's own score, discounted when other results hold much of the total

@@ -60,6 +60,13 @@ func TestChoose(t *testing.T) {
 			cands:  []cand{{"revenue by product where category = 'No Such Category'", 0.9, nil}, {"revenue by product top 5", 0.4, nil}},
 			want:   "revenue by product top 5",
 			reject: "the SQL returned no rows"},
+		{name: "a threshold nothing passes answers when it reads the question best",
+			cands: []cand{{"units_on_order by category having units_on_order > 500", 1.0, nil}, {"units_on_order by category bottom 1", 0.3, nil}},
+			want:  "units_on_order by category having units_on_order > 500"},
+		{name: "a threshold nothing passes loses to a plan with rows scored about as well",
+			cands:  []cand{{"units_on_order by category having units_on_order > 500", 0.6, nil}, {"units_on_order by category", 0.5, nil}},
+			want:   "units_on_order by category",
+			reject: "the SQL returned no rows"},
 		{name: "two plans with the same rows outvote a higher-scored different one",
 			// Northwind has three shippers: the first two return the same three rows.
 			cands:   []cand{{"order_count by shipper top 1", 0.8, nil}, {"order_count by shipper", 0.5, nil}, {"order_count by shipper top 10", 0.45, nil}},

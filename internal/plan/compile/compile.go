@@ -26,6 +26,8 @@ type Compiler struct {
 	// Latest is the data's latest date, the anchor of "the last N years/months". A plan that
 	// needs it fails to compile while it is zero.
 	Latest time.Time
+	// Earliest is the data's earliest date, the start of "before 2022" (zero when unknown).
+	Earliest time.Time
 }
 
 // New returns a compiler; call SetLatest (or set Latest) before compiling "last N" windows.
@@ -42,7 +44,7 @@ func New(ont *ontology.Ontology, d dialect.Dialect) *Compiler {
 // Names returns the name resolver for plans over the compiler's ontology.
 func (c *Compiler) Names() Names { return Names{Ont: c.Ont} }
 
-// SetLatest reads the latest date of every metric's time column from db.
+// SetLatest reads the latest (and earliest) date of every metric's time column from db.
 func (c *Compiler) SetLatest(ctx context.Context, db *sql.DB) error {
 	seen := map[string]bool{}
 	for _, m := range c.Ont.Metrics {
@@ -52,25 +54,31 @@ func (c *Compiler) SetLatest(ctx context.Context, db *sql.DB) error {
 		seen[m.TimeColumn] = true
 		t, col := ontology.SplitColumn(m.TimeColumn)
 		var v sql.NullString
-		q, err := dialect.Render(c.Dialect, fmt.Sprintf("SELECT CAST(MAX(%s) AS TEXT) FROM %s", m.TimeColumn, ontology.QuoteIdent(t)))
+		var lo sql.NullString
+		q, err := dialect.Render(c.Dialect, fmt.Sprintf("SELECT CAST(MAX(%s) AS TEXT), CAST(MIN(%s) AS TEXT) FROM %s", m.TimeColumn, m.TimeColumn, ontology.QuoteIdent(t)))
 		if err != nil {
 			return fmt.Errorf("latest date of %s.%s: %w", t, col, err)
 		}
-		if err := db.QueryRowContext(ctx, q).Scan(&v); err != nil {
+		if err := db.QueryRowContext(ctx, q).Scan(&v, &lo); err != nil {
 			return fmt.Errorf("latest date of %s.%s: %w", t, col, err)
 		}
-		if len(v.String) < 10 {
-			continue
-		}
-		d, err := time.Parse("2006-01-02", v.String[:10])
-		if err != nil {
-			continue
-		}
-		if d.After(c.Latest) {
+		if d, ok := parseDay(v.String); ok && d.After(c.Latest) {
 			c.Latest = d
+		}
+		if d, ok := parseDay(lo.String); ok && (c.Earliest.IsZero() || d.Before(c.Earliest)) {
+			c.Earliest = d
 		}
 	}
 	return nil
+}
+
+// parseDay reads the date at the start of a date or timestamp text.
+func parseDay(s string) (time.Time, bool) {
+	if len(s) < 10 {
+		return time.Time{}, false
+	}
+	d, err := time.Parse("2006-01-02", s[:10])
+	return d, err == nil
 }
 
 // Error is a plan the ontology cannot answer: an unknown name or a combination it does not allow.

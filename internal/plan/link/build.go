@@ -329,11 +329,15 @@ func (l *Linker) order(ls *Links, p *plan.Plan, singular bool) (lost int) {
 
 // versusBreakdown: values set against each other ("Seafood vs Beverages") are compared, so
 // the plan also breaks down by their dimension.
+// apartWords ask for listed values one by one: "revenue split between Speedy Express, United
+// Package and Federal Shipping", "Germany and France separately".
+var apartWords = setOf(`split splits between among respectively separately individually`)
+
 func versusBreakdown(ls *Links, p *plan.Plan) {
 	versus := false
 	for _, t := range ls.toks {
 		versus = versus || t.text == "vs" || t.text == "versus" || t.text == "against" || t.text == "compare" ||
-			t.text == "compared" || t.text == "comparing" || t.text == "comparison"
+			t.text == "compared" || t.text == "comparing" || t.text == "comparison" || apartWords[t.text]
 	}
 	if !versus || p.Compare != nil || p.Share != nil {
 		return

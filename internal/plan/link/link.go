@@ -22,7 +22,9 @@ type Linker struct {
 	c      *compile.Compiler
 	lex    *lexicon
 	latest time.Time
-	dimSyn map[string][]string // dimension id → synonyms
+	// earliest is the data's earliest date ("before 2022" starts there).
+	earliest time.Time
+	dimSyn   map[string][]string // dimension id → synonyms
 	// complement maps a segment to its negation ("shipped" → "unshipped"), where there is one.
 	complement map[string]string
 	dimGrain   map[string]string // calendar dimension id → grain
@@ -43,7 +45,7 @@ type Candidate struct {
 // categorical values (db may be nil: then only the ontology's example values are known). c
 // compiles candidate plans; call c.SetLatest first so that "last year" can be resolved.
 func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Compiler) (*Linker, error) {
-	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{},
+	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, earliest: c.Earliest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{},
 		complement: complements(ont), dimGrain: map[string]string{}, people: map[string]bool{}}
 	for i := range ont.Dimensions {
 		d := &ont.Dimensions[i]

@@ -196,6 +196,11 @@ var northwindCases = []planCase{
 	// a threshold written in times counts the verb's events
 	{"How many customers ordered more than 10 times?", "order_count by customer having order_count > 10 count"},
 	{"What was the busiest month in 2022 for orders?", "order_count by order_month in 2022 top 1"},
+	// open-ended year ranges from the data's first year; negated segments; values asked apart
+	{"How many orders did we get before 2022?", "order_count in 2020..2021"},
+	{"revenue until 2022", "revenue in 2020..2022"},
+	{"Units sold excluding discontinued products", "units_sold where active_product"},
+	{"What's our revenue split between Speedy Express, United Package and Federal Shipping?", "revenue by shipper where shipper in ('Speedy Express','United Package','Federal Shipping')"},
 }
 
 var chinookCases = []planCase{

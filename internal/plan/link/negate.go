@@ -63,12 +63,12 @@ var contractions = setOf(`haven hasn hadn isn aren wasn weren don doesn didn won
 var glued = setOf(`havent hasnt hadnt isnt arent wasnt werent dont doesnt didnt wont cant couldnt`)
 
 // segmentNegated reports (and marks) a negation just before a segment word: "not shipped",
-// "haven't shipped", "never shipped", "yet to be shipped".
+// "haven't shipped", "never shipped", "yet to be shipped", "excluding discontinued products".
 func segmentNegated(toks []token, used []bool, i int) bool {
 	for j := i - 1; j >= 0 && j >= i-3; j-- {
 		t := toks[j].text
 		switch {
-		case t == "not" || t == "never" || t == "non" || glued[t]:
+		case t == "never" || negators[t] || glued[t]: // "not shipped", "excluding discontinued products"
 			used[j] = true
 			return true
 		case t == "t" && j > 0 && contractions[toks[j-1].text]:
@@ -77,7 +77,7 @@ func segmentNegated(toks []token, used []bool, i int) bool {
 		case t == "yet" && j+1 < len(toks) && toks[j+1].text == "to":
 			used[j] = true
 			return true
-		case t == "been" || t == "be" || t == "yet" || t == "to" || t == "got" || t == "gotten" || t == "still":
+		case t == "been" || t == "be" || t == "yet" || t == "to" || t == "got" || t == "gotten" || t == "still" || t == "the" || t == "all" || t == "any":
 			continue
 		}
 		break

@@ -155,6 +155,9 @@ func (l *Linker) window(ls *Links, used []bool, ps []periodAt) *plan.Window {
 		}
 		return &plan.Window{From: start}
 	}
+	if w := l.untilWindow(ls, used, a); w != nil {
+		return w
+	}
 	if len(ps) >= 2 && a.kind == plan.Year && sameKind(ps) {
 		lo, hi := a.p, a.p
 		for _, p := range ps {
@@ -163,6 +166,38 @@ func (l *Linker) window(ls *Links, used []bool, ps []periodAt) *plan.Window {
 		return &plan.Window{From: lo, To: hi}
 	}
 	return &plan.Window{From: a.p}
+}
+
+// untilWindow reads "before 2022" (up to 2021) and "until 2022", "through 2022", "up to 2022"
+// (2022 included), from the data's earliest year.
+func (l *Linker) untilWindow(ls *Links, used []bool, a periodAt) *plan.Window {
+	toks := ls.toks
+	from := a.sp.from
+	if a.kind != plan.Year || l.earliest.IsZero() || from == 0 {
+		return nil
+	}
+	end, words := a.p, 1
+	switch t := toks[from-1].text; {
+	case t == "before" || t == "to" && from > 1 && toks[from-2].text == "prior":
+		end = strconv.Itoa(atoi(a.p) - 1)
+		if t == "to" {
+			words = 2
+		}
+	case t == "until" || t == "till" || t == "through" || t == "thru":
+	case t == "to" && from > 1 && toks[from-2].text == "up":
+		words = 2
+	default:
+		return nil
+	}
+	start := strconv.Itoa(l.earliest.Year())
+	if end < start {
+		return nil
+	}
+	mark(used, span{from - words, from})
+	if end == start {
+		return &plan.Window{From: start}
+	}
+	return &plan.Window{From: start, To: end}
 }
 
 func sameKind(ps []periodAt) bool {
