@@ -331,7 +331,7 @@ func (l *Linker) order(ls *Links, p *plan.Plan, singular bool) (lost int) {
 // the plan also breaks down by their dimension.
 // apartWords ask for listed values one by one: "revenue split between Speedy Express, United
 // Package and Federal Shipping", "Germany and France separately".
-var apartWords = setOf(`split splits between among respectively separately individually`)
+var apartWords = setOf(`split splits respectively separately individually`)
 
 func versusBreakdown(ls *Links, p *plan.Plan) {
 	versus := false
