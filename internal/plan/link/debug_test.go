@@ -16,7 +16,11 @@ func TestDebugLinks(t *testing.T) {
 	if path == "" {
 		t.Skip()
 	}
-	f := linker(t, "northwind")
+	db := os.Getenv("LINK_DEBUG_DB")
+	if db == "" {
+		db = "northwind"
+	}
+	f := linker(t, db)
 	file, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -36,10 +36,11 @@ type lexicon struct {
 	phrases map[string][]entry
 	maxLen  int
 	vocab   map[string]bool // stems of words in case-insensitive phrases, for typo repair
+	surface map[string]bool // the words of the phrases as written, lower case
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{phrases: map[string][]entry{}, vocab: map[string]bool{}}
+	return &lexicon{phrases: map[string][]entry{}, vocab: map[string]bool{}, surface: map[string]bool{}}
 }
 
 // add stores e under phrase unless the same meaning is already there.
@@ -57,6 +58,9 @@ func (lx *lexicon) add(phrase string, e entry) {
 		}
 	}
 	lx.phrases[key] = append(lx.phrases[key], e)
+	for _, w := range strings.Fields(strings.ToLower(phrase)) {
+		lx.surface[w] = true
+	}
 	words := strings.Fields(key)
 	lx.maxLen = max(lx.maxLen, len(words))
 	if e.form == nil {
@@ -135,6 +139,11 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 			if inv := ratioOf(p); inv != "" {
 				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
 			}
+			if rest, ok := strings.CutPrefix(strings.ToLower(p), "share of "); ok {
+				for _, w := range []string{"percentage of ", "percent of ", "proportion of ", "fraction of "} {
+					lx.add(w+rest, e) // "share of tracks sold": "percentage of tracks sold"
+				}
+			}
 		}
 	}
 	for _, s := range ont.Segments {
@@ -187,7 +196,7 @@ func (lx *lexicon) addEntities(ont *ontology.Ontology) {
 func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int, []entry) {
 	var bestN int
 	var best []entry
-	for n := min(lx.maxLen, len(toks)-i); n >= 1; n-- {
+	for n := min(lx.maxLen+looseSlack, len(toks)-i); n >= 1; n-- {
 		if anyUsed(used, span{i, i + n}) {
 			continue
 		}
@@ -211,8 +220,12 @@ func (lx *lexicon) lookup(toks []token, used []bool, i int, preferDim bool) (int
 	return bestN, best
 }
 
-// determiners inside a phrase change nothing: "value of our inventory" is "value of inventory".
-var determiners = setOf(`our the my your their its this that`)
+// determiners inside a phrase change nothing: "value of our inventory" is "value of inventory";
+// nor do auxiliaries: "share of tracks that have ever been sold" is "share of tracks sold".
+var determiners = setOf(`our the my your their its this that have has had been ever were was are is`)
+
+// looseSlack is how many words longer than the longest phrase a loose match may span.
+const looseSlack = 4
 
 // loose looks a phrase up with the determiners inside it left out; only meanings that need
 // no exact written form qualify.
@@ -265,6 +278,12 @@ func joinStems(toks []token) string {
 		parts[i] = t.stem
 	}
 	return strings.Join(parts, " ")
+}
+
+// verbForm reports a word written as a past tense ("released") that matched a thing's name
+// only through its stem ("release"): a verb, not the thing.
+func (lx *lexicon) verbForm(t token) bool {
+	return strings.HasSuffix(t.text, "ed") && !lx.surface[t.text]
 }
 
 func hasKind(es []entry, kinds ...string) bool {

@@ -226,6 +226,12 @@ var chinookCases = []planCase{
 	{"Which artist has the most albums?", "album_count by artist top 1"},
 	{"What's the average length of a Jazz track?", "average_track_length where genre = 'Jazz'"},
 	{"average price of a track by genre", "average_track_price by genre"},
+	// "percentage of" a "share of" metric, auxiliaries inside a name, verbs in the past tense,
+	// things bought or sold
+	{"What percentage of our tracks have ever been sold?", "catalogue_sell_through"},
+	{"How many albums has Led Zeppelin released?", "album_count where artist = 'Led Zeppelin'"},
+	{"Which customers from Canada bought the most tracks?", "tracks_sold by customer where customer_country = 'Canada' top 10"},
+	{"How many invoices included more than one track?", "invoice_count where multi_track_invoice"},
 }
 
 func TestPlans(t *testing.T) {

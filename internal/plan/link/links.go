@@ -122,6 +122,7 @@ func (l *Linker) Links(question string) *Links {
 	l.findPhrases(ls, used)
 	l.findSpeed(ls, used)
 	findCues(ls, used)
+	l.soldThings(ls)
 	attachThreshold(ls)
 	l.timesThreshold(ls)
 	l.countThreshold(ls)

@@ -56,6 +56,11 @@ func (l *Linker) findPhrases(ls *Links, used []bool) {
 			i += 2
 			continue
 		}
+		if n == 1 && topKind(es) == KindDimension && l.lex.verbForm(toks[i]) {
+			used[i] = true // "albums has Led Zeppelin released": a verb, not the release
+			i++
+			continue
+		}
 		if n == 1 && topKind(es) == KindSegment && i+1 < len(toks) && verbAfter[toks[i+1].text] {
 			used[i] = true // "shipped to Germany": a verb, not the segment
 			i++

@@ -70,3 +70,33 @@ func (l *Linker) durationMetric(ls *Links) string {
 	}
 	return found
 }
+
+// purchaseWords are the customer's side of a sale.
+var purchaseWords = setOf(`bought buy buys buying purchased purchase purchasing`)
+
+// soldThings: "which customers bought the most tracks" counts tracks sold. Where no metric is
+// named and a selling or buying verb is, a thing not broken down by whose "<things> sold" is a
+// metric of the ontology is that metric.
+func (l *Linker) soldThings(ls *Links) {
+	if len(ls.Metrics()) > 0 {
+		return
+	}
+	verb := selling(ls.toks)
+	for _, t := range ls.toks {
+		verb = verb || purchaseWords[t.text]
+	}
+	if !verb {
+		return
+	}
+	for k := range ls.Mentions {
+		m := &ls.Mentions[k]
+		if m.Kind != KindDimension || m.By {
+			continue
+		}
+		probe := append(append([]token(nil), ls.toks[m.Start:m.End]...), newToken("sold", 0))
+		if n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false); n == len(probe) && topKind(es) == KindMetric {
+			*m = Mention{Kind: KindMetric, ID: es[0].id, Start: m.Start, End: m.End, Text: m.Text}
+			return
+		}
+	}
+}
