@@ -139,8 +139,8 @@ func (p localPredictor) Name() string { return p.b.Name() + p.suffix }
 const localMaxTokens = 384
 
 func (p localPredictor) Predict(ctx context.Context, it eval.Item, _ string) (eval.Prediction, error) {
-	resp, err := p.b.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context),
-		MaxTokens: localMaxTokens, Logprobs: true})
+	resp, err := p.b.Generate(ctx, model.Request{Question: it.Question, Evidence: it.Evidence, Schema: it.Context,
+		DB: it.DB, MaxTokens: localMaxTokens, Logprobs: true})
 	if err != nil {
 		return eval.Prediction{}, err
 	}

@@ -83,7 +83,7 @@ func TestConversationPassesPreviousTurn(t *testing.T) {
 	f.backend.set(func(model.Request) (string, error) { return "SELECT COUNT(*) FROM Orders", nil })
 	_, first, _ := f.post(t, GenerateRequest{Question: "how many orders"}, nil)
 	f.post(t, GenerateRequest{Question: "only for 2023", ConversationID: first.ConversationID}, nil)
-	msgs := f.backend.last().Messages
+	msgs := f.backend.last().ChatMessages()
 	if n := len(msgs); n != 4 || msgs[1].Content != "how many orders" || msgs[2].Content != "SELECT COUNT(*) FROM Orders" || msgs[3].Content != "only for 2023" {
 		t.Errorf("follow-up messages: %+v", msgs)
 	}
