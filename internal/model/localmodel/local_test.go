@@ -1,4 +1,4 @@
-package local_test
+package localmodel_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/model"
-	local "github.com/sqlforge/sqlforge/internal/model/local"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
@@ -49,19 +49,19 @@ func writeTinyModel(t *testing.T, seed uint64) (string, *lm.Model) {
 	return dir, m
 }
 
-func openRef(t *testing.T, ref string) *local.Backend {
+func openRef(t *testing.T, ref string) *localmodel.Backend {
 	t.Helper()
 	r, err := model.ParseRef(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reg := model.NewRegistry()
-	local.Register(reg, nil)
+	localmodel.Register(reg, nil)
 	b, err := reg.Open(context.Background(), r, model.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.(*local.Backend)
+	return b.(*localmodel.Backend)
 }
 
 func ask(t *testing.T, b model.Backend, req model.Request) model.Choice {
@@ -76,7 +76,7 @@ func ask(t *testing.T, b model.Backend, req model.Request) model.Choice {
 	return resp.Choices[0]
 }
 
-func question(q string) []model.Message { return local.Messages(q, "", "") }
+func question(q string) []model.Message { return localmodel.Messages(q, "", "") }
 
 // TestGenerateMatchesModel checks the backend's decoding against lm's own
 // greedy Generate and its mean log-probability against a full forward pass.
@@ -159,13 +159,13 @@ func TestStopSequences(t *testing.T) {
 func memorise(t *testing.T, dir string, m *lm.Model) {
 	t.Helper()
 	lm := openRef(t, "local:"+dir).Model()
-	exs, _, err := trainlocal.RecordExamples(lm.Tokenizer, lm.Template, testRecords, 0)
+	exs, _, err := local.RecordExamples(lm.Tokenizer, lm.Template, testRecords, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
+	cfg := local.DefaultConfig(local.ModeFull)
 	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 60, 1e-2, 0, 0
-	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
+	if _, err := local.Train(context.Background(), m, local.Dataset{Train: exs}, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Save(dir); err != nil {
@@ -181,7 +181,7 @@ func TestTrainedAnswer(t *testing.T) {
 	memorise(t, dir, m)
 	b := openRef(t, "local:"+dir)
 	for _, r := range testRecords {
-		ch := ask(t, b, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40, Logprobs: true})
+		ch := ask(t, b, model.Request{Messages: localmodel.Messages(r.Question, "", r.Context), MaxTokens: 40, Logprobs: true})
 		if ch.Text != r.SQL || ch.FinishReason != "stop" {
 			t.Errorf("%q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
 		}
@@ -219,13 +219,13 @@ func TestLoadErrors(t *testing.T) {
 		{"missing adapter", dir, filepath.Join(dir, "nope"), "adapter"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := local.Load(tc.dir, tc.adapter, nil)
+			_, err := localmodel.Load(tc.dir, tc.adapter, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
 	}
-	resolved, err := local.Load("tiny", "", func(name string) (string, bool, error) { return dir, name == "tiny", nil })
+	resolved, err := localmodel.Load("tiny", "", func(name string) (string, bool, error) { return dir, name == "tiny", nil })
 	if err != nil || resolved.Dir != dir {
 		t.Fatalf("resolver: got %v, %v", resolved, err)
 	}
@@ -269,7 +269,7 @@ func TestConstrainedDecoding(t *testing.T) {
 	tb := openRef(t, "local:"+dir)
 	tb.Constrain(testNames)
 	for _, r := range testRecords {
-		ch := ask(t, tb, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40})
+		ch := ask(t, tb, model.Request{Messages: localmodel.Messages(r.Question, "", r.Context), MaxTokens: 40})
 		if ch.Text != r.SQL || ch.FinishReason != "stop" {
 			t.Errorf("constrained %q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
 		}
