@@ -92,7 +92,7 @@ func TestTrainMergeResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, err := localmodel.NewBackend(m, "t").Generate(context.Background(), model.Request{
-			Messages: localmodel.Messages(tinyRecords[0].Question, "", ""), MaxTokens: 12, Logprobs: true})
+			Question: tinyRecords[0].Question, MaxTokens: 12, Logprobs: true})
 		if err != nil {
 			t.Fatal(err)
 		}

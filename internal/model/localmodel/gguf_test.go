@@ -32,7 +32,7 @@ func TestExportGGUFWithAdapter(t *testing.T) {
 	if err := peft.Save(adapter, m, dir); err != nil {
 		t.Fatal(err)
 	}
-	req := model.Request{Messages: question("How many albums are there?"), MaxTokens: 12}
+	req := model.Request{Question: "How many albums are there?", MaxTokens: 12}
 	want := ask(t, openRef(t, "local:"+dir+"+"+adapter), req)
 
 	adapted, err := localmodel.Load(dir, adapter, nil)

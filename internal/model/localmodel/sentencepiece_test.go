@@ -48,7 +48,7 @@ func TestSentencePieceModelDir(t *testing.T) {
 	if a, b := got.Tokenizer.Encode(text), want.Encode(text); !slices.Equal(a, b) {
 		t.Errorf("loaded tokenizer: got %v, want %v", a, b)
 	}
-	c := ask(t, openRef(t, "local:"+dir), model.Request{Messages: question("How many products?"), MaxTokens: 5})
+	c := ask(t, openRef(t, "local:"+dir), model.Request{Question: "How many products?", MaxTokens: 5})
 	if c.FinishReason == "" {
 		t.Errorf("no finish reason in %+v", c)
 	}
