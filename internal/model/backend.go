@@ -54,7 +54,7 @@ type Prompt func(Request) []Message
 
 // Request is what a Backend is asked: either a text-to-SQL question (Question, with
 // its evidence, the conversation so far and the handles of the database and ontology
-// it is about), or a plain chat (Messages: the judge, data generation, plan JSON).
+// it is about), or a plain chat (Messages: the judge, data generation).
 // Only chat backends turn a question into messages (ChatMessages); others read the
 // typed fields. Zero values mean "the server's default" except where noted.
 type Request struct {
