@@ -32,6 +32,9 @@ const (
 	TokenizerFile       = "tokenizer.json"
 	SentencePieceFile   = "tokenizer.model" // read when there is no tokenizer.json
 	TokenizerConfigFile = "tokenizer_config.json"
+	// PlanMemoryFile, beside a plan decoder's weights (or adapter), holds the records it was
+	// trained on; `sqlforge train --target plan` writes it and plan:local retrieves from it.
+	PlanMemoryFile = "plans.jsonl"
 )
 
 // Model is a loaded local model: weights, tokenizer and chat template.

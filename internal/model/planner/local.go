@@ -8,6 +8,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/plan"
 	"github.com/sqlforge/sqlforge/internal/plan/link"
 )
@@ -64,8 +65,9 @@ func (l *Local) vocabulary(question string, links *link.Links) plan.Vocabulary {
 }
 
 // PlanMemoryFile is the file beside a plan decoder's weights (or adapter) that holds the
-// records it was trained on; `sqlforge train --target plan` writes it.
-const PlanMemoryFile = "plans.jsonl"
+// records it was trained on (localmodel.PlanMemoryFile, where the run directory's files are
+// named); `sqlforge train --target plan` writes it.
+const PlanMemoryFile = localmodel.PlanMemoryFile
 
 // WithMemory makes l also retrieve from the plans it was trained on.
 func (l *Local) WithMemory(k *KNN) *Local { l.memory = k; return l }
