@@ -11,7 +11,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/model/backend"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/model/planner"
 	"github.com/sqlforge/sqlforge/internal/schema"
 )
@@ -139,8 +139,8 @@ func (p localPredictor) Name() string { return p.b.Name() + p.suffix }
 const localMaxTokens = 384
 
 func (p localPredictor) Predict(ctx context.Context, it eval.Item, _ string) (eval.Prediction, error) {
-	resp, err := p.b.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context),
-		MaxTokens: localMaxTokens, Logprobs: true})
+	resp, err := p.b.Generate(ctx, model.Request{Question: it.Question, Evidence: it.Evidence, Schema: it.Context,
+		DB: it.DB, MaxTokens: localMaxTokens, Logprobs: true})
 	if err != nil {
 		return eval.Prediction{}, err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sqlforge/sqlforge/internal/lm/gguf"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/models"
 )
 

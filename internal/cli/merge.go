@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/models"
 )

@@ -14,7 +14,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm"
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/model"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
@@ -92,7 +92,7 @@ func TestTrainMergeResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, err := localmodel.NewBackend(m, "t").Generate(context.Background(), model.Request{
-			Messages: localmodel.Messages(tinyRecords[0].Question, "", ""), MaxTokens: 12, Logprobs: true})
+			Question: tinyRecords[0].Question, MaxTokens: 12, Logprobs: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,51 +4,21 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
 // NormalizeSQL is the default SQL normaliser used until a real formatter is injected:
-// whitespace runs outside quotes collapse to one space, and trailing semicolons go.
-// Quoted strings and identifiers ('...', "...", `...`, [...]) are kept byte for byte.
+// whitespace runs outside quotes collapse to one space, and trailing semicolons go
+// (sqlparse.Squeeze). Quoted strings and identifiers ('...', "...", `...`, [...]) and
+// comments are kept byte for byte; a semicolon inside an unterminated string stays.
 func NormalizeSQL(sql string) string {
-	var b strings.Builder
-	b.Grow(len(sql))
-	var quote rune
-	space := false
-	for _, c := range sql {
-		if quote != 0 {
-			b.WriteRune(c)
-			if c == quote {
-				quote = 0
-			}
-			continue
-		}
-		if unicode.IsSpace(c) {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		switch c {
-		case '\'', '"', '`':
-			quote = c
-		case '[':
-			quote = ']'
-		}
-		b.WriteRune(c)
+	toks, _ := sqlparse.Tokenize(sql)
+	end := len(sql)
+	for n := len(toks); n > 0 && toks[n-1].IsPunct(";"); n-- {
+		end = toks[n-1].Pos
 	}
-	out := b.String()
-	if quote != 0 {
-		return out // unterminated quote: do not strip inside it
-	}
-	for {
-		t := strings.TrimRight(out, " ")
-		if !strings.HasSuffix(t, ";") {
-			return t
-		}
-		out = strings.TrimSuffix(t, ";")
-	}
+	return sqlparse.Squeeze(sql[:end], nil)
 }
 
 // NormalizeQuestion is the key for exact duplicate questions: lower case, punctuation

@@ -24,7 +24,10 @@
 // DAYS_BETWEEN, FORMAT_DATE, PERIOD_BEFORE, YEAR, ...) that Render expands through these methods.
 package dialect
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Dialect writes engine-specific SQL fragments.
 type Dialect interface {
@@ -100,6 +103,10 @@ func PlainIdent(s string) bool {
 	}
 	return true
 }
+
+// DoubleQuoted is ident in SQL's standard double quotes, a double quote inside doubled: how
+// SQLite and PostgreSQL quote a name.
+func DoubleQuoted(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
 
 // ErrUnknown is returned by the registry for a dialect name it does not know.
 type ErrUnknown struct{ Name string }

@@ -56,6 +56,11 @@ func Prompt(it Item, schema string) []model.Message {
 	return []model.Message{{Role: model.RoleSystem, Content: SystemPrompt}, {Role: model.RoleUser, Content: b.String()}}
 }
 
+// chatPrompt renders a request as Prompt renders an item: what a chat backend is sent.
+func chatPrompt(r model.Request) []model.Message {
+	return Prompt(Item{Question: r.Question, Evidence: r.Evidence}, r.Schema)
+}
+
 // cached is a cache entry.
 type cached struct {
 	Model            string `json:"model"`
@@ -70,8 +75,7 @@ type cached struct {
 
 // Predict returns the model's SQL for it, from the cache when present.
 func (p *ModelPredictor) Predict(ctx context.Context, it Item, schema string) (Prediction, error) {
-	msgs := Prompt(it, schema)
-	key := p.cacheKey(it, msgs)
+	key := p.cacheKey(it, Prompt(it, schema)) // keyed by the prompt a chat model is sent, as answers cached before were
 	if c, ok := p.load(key); ok {
 		sql, _ := model.ExtractSQL(c.Text)
 		return Prediction{SQL: sql, Raw: c.Text, Latency: time.Duration(c.LatencyMS) * time.Millisecond,
@@ -79,7 +83,8 @@ func (p *ModelPredictor) Predict(ctx context.Context, it Item, schema string) (P
 			Confidence: &confidence.Signals{MeanLogprob: c.MeanLogprob}}, nil
 	}
 	temp := 0.0
-	resp, err := p.backend.Generate(ctx, model.Request{Messages: msgs, Temperature: &temp, Logprobs: true})
+	resp, err := p.backend.Generate(ctx, model.Request{Question: it.Question, Evidence: it.Evidence, DB: it.DB,
+		Schema: schema, Prompt: chatPrompt, Temperature: &temp, Logprobs: true})
 	if err != nil {
 		return Prediction{}, fmt.Errorf("generate with %s: %w", p.backend.Name(), err)
 	}

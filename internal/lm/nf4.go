@@ -172,13 +172,9 @@ func mulWT(N int, x []float32, w *Param, beta float32, y []float32) {
 		matmul(false, true, N, rows, cols, 1, x, cols, w.W, cols, beta, y, rows)
 		return
 	}
-	step := max(1, dequantChunk/cols)
-	buf := make([]float32, min(step, rows)*cols)
-	for r0 := 0; r0 < rows; r0 += step {
-		r1 := min(r0+step, rows)
-		w.Q.dequantRows(buf, r0, r1)
+	dequantChunks(w, func(buf []float32, r0, r1 int) {
 		matmul(false, true, N, r1-r0, cols, 1, x, cols, buf, cols, beta, y[r0:], rows)
-	}
+	})
 }
 
 // mulW computes dx [N, cols] = dy [N, rows]·W + beta·dx for a weight
@@ -189,12 +185,21 @@ func mulW(N int, dy []float32, w *Param, beta float32, dx []float32) {
 		matmul(false, false, N, cols, rows, 1, dy, rows, w.W, cols, beta, dx, cols)
 		return
 	}
+	dequantChunks(w, func(buf []float32, r0, r1 int) {
+		matmul(false, false, N, cols, r1-r0, 1, dy[r0:], rows, buf, cols, beta, dx, cols)
+		beta = 1
+	})
+}
+
+// dequantChunks calls f with rows [r0, r1) of the NF4 weight w dequantised into buf
+// (row-major, cols wide), chunk after chunk of about dequantChunk values, in order.
+func dequantChunks(w *Param, f func(buf []float32, r0, r1 int)) {
+	rows, cols := w.Shape[0], w.Shape[1]
 	step := max(1, dequantChunk/cols)
 	buf := make([]float32, min(step, rows)*cols)
 	for r0 := 0; r0 < rows; r0 += step {
 		r1 := min(r0+step, rows)
 		w.Q.dequantRows(buf, r0, r1)
-		matmul(false, false, N, cols, r1-r0, 1, dy[r0:], rows, buf, cols, beta, dx, cols)
-		beta = 1
+		f(buf, r0, r1)
 	}
 }

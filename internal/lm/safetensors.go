@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"syscall"
 )
@@ -125,7 +126,7 @@ func (sf *safetensorsFile) float32s(name string, want []int) ([]float32, error) 
 	if !ok {
 		return nil, fmt.Errorf("%s: tensor %q is missing", sf.path, name)
 	}
-	if !equalShape(ti.Shape, want) {
+	if !slices.Equal(ti.Shape, want) {
 		return nil, fmt.Errorf("%s: tensor %q has shape %v, want %v", sf.path, name, ti.Shape, want)
 	}
 	raw := sf.data[ti.DataOffsets[0]:ti.DataOffsets[1]]
@@ -224,16 +225,4 @@ func shapeSize(shape []int) int {
 		n *= d
 	}
 	return n
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

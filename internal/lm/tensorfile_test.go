@@ -2,6 +2,7 @@ package lm
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -20,7 +21,7 @@ func TestTensorFileRoundTrip(t *testing.T) {
 	}
 	for _, p := range m.Params() {
 		q := got[p.Name]
-		if q == nil || !equalShape(q.Shape, p.Shape) || maxAbsDiff(q.W, p.W) != 0 {
+		if q == nil || !slices.Equal(q.Shape, p.Shape) || maxAbsDiff(q.W, p.W) != 0 {
 			t.Fatalf("tensor %s did not round-trip", p.Name)
 		}
 	}

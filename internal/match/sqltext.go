@@ -3,11 +3,12 @@ package match
 import (
 	"regexp"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
-// The SQL rewriting the originals do before running queries. internal/sqlparse
-// had not landed when this was written, and these rules are the originals'
-// own (token filters and regular expressions, not a parser), so they live here.
+// The SQL rewriting the originals do before running queries: the originals' own
+// rules (token filters and regular expressions, not a parser), over sqlparse's tokens.
 
 // ExecSQL returns the text that mode runs for sql: for Spider, exec_eval.py's
 // postprocess ("> =" to ">=" ...), YEAR(CURDATE()) replaced by 2020, and
@@ -54,78 +55,27 @@ func mayContainFold(s, word string) bool {
 }
 
 // StripDistinct is test-suite-sql-eval's remove_distinct: every token that is
-// the keyword DISTINCT (any case) is dropped and the rest joined unchanged,
+// the word DISTINCT (any case) is dropped and the rest joined unchanged,
 // so "SELECT DISTINCT a" becomes "SELECT  a" and "count(DISTINCT a)"
 // becomes "count( a)". String literals, quoted identifiers and comments are
-// single tokens and keep any "distinct" inside them.
+// single tokens (sqlparse's) and keep any "distinct" inside them.
+// sqlparse.StripDistinct, which keeps IS [NOT] DISTINCT FROM and the spacing
+// tidy, is the project's own rule; this one is the original's.
 func StripDistinct(sql string) string {
+	toks, _ := sqlparse.Tokenize(sql)
 	var b strings.Builder
-	for _, tok := range tokens(sql) {
-		if strings.EqualFold(tok, "distinct") {
-			continue
+	at := 0
+	for _, t := range toks {
+		if strings.EqualFold(t.Text, "distinct") {
+			b.WriteString(sql[at:t.Pos])
+			at = t.Pos + len(t.Text)
 		}
-		b.WriteString(tok)
 	}
+	if at == 0 {
+		return sql
+	}
+	b.WriteString(sql[at:])
 	return b.String()
-}
-
-// tokens splits sql into words, quoted strings and identifiers, comments and
-// single other characters; joining them gives sql back.
-func tokens(sql string) []string {
-	var out []string
-	for i := 0; i < len(sql); {
-		j := i + 1
-		c := sql[i]
-		switch {
-		case isWord(c):
-			for j < len(sql) && isWord(sql[j]) {
-				j++
-			}
-		case c == '\'' || c == '"' || c == '`':
-			j = closeQuote(sql, i+1, c)
-		case c == '[':
-			if k := strings.IndexByte(sql[i:], ']'); k >= 0 {
-				j = i + k + 1
-			} else {
-				j = len(sql)
-			}
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			if k := strings.IndexByte(sql[i:], '\n'); k >= 0 {
-				j = i + k
-			} else {
-				j = len(sql)
-			}
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			if k := strings.Index(sql[i+2:], "*/"); k >= 0 {
-				j = i + 2 + k + 2
-			} else {
-				j = len(sql)
-			}
-		}
-		out = append(out, sql[i:j])
-		i = j
-	}
-	return out
-}
-
-// closeQuote returns the index after the quote q that closes a quoted token
-// starting before i; a doubled quote is an escaped one.
-func closeQuote(s string, i int, q byte) int {
-	for i < len(s) {
-		if s[i] == q {
-			if i+1 < len(s) && s[i+1] == q {
-				i += 2
-				continue
-			}
-			return i + 1
-		}
-		i++
-	}
-	return len(s)
-}
-
-func isWord(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // DefogAlternatives is sql-eval's get_all_minimal_queries: the gold split on

@@ -140,9 +140,11 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 // Name returns the configured name (the model reference).
 func (c *Client) Name() string { return c.cfg.Name }
 
-// Generate sends req as one chat completion request, retrying 408, 409, 429,
-// 5xx, timeouts and connection failures according to the RetryPolicy.
+// Generate sends req's chat messages (Request.ChatMessages) as one chat completion
+// request, retrying 408, 409, 429, 5xx, timeouts and connection failures according to
+// the RetryPolicy.
 func (c *Client) Generate(ctx context.Context, req Request) (Response, error) {
+	req.Messages = req.ChatMessages()
 	if len(req.Messages) == 0 {
 		return Response{}, fmt.Errorf("model %s: request has no messages", c.cfg.Name)
 	}

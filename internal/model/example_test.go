@@ -24,3 +24,20 @@ func ExampleParseRef() {
 	// plan:knn:data/northwind: scheme knn, name data/northwind, adapter "", base URL "", plan true
 	// http://127.0.0.1:8000/v1#qwen: scheme http, name qwen, adapter "", base URL "http://127.0.0.1:8000/v1", plan false
 }
+
+// A backend is asked a typed request. A chat backend sends its ChatMessages: here the
+// project's one prompt (no Prompt given), the earlier turn as a user/assistant pair, then the
+// question; a backend that needs no prompt (knn) reads Question and Turns instead.
+func ExampleRequest_ChatMessages() {
+	req := model.Request{
+		Question: "only for 2023",
+		Turns:    []model.Turn{{Question: "how many orders", SQL: "SELECT COUNT(*) FROM Orders"}},
+	}
+	for _, m := range req.ChatMessages()[1:] {
+		fmt.Printf("%s: %s\n", m.Role, m.Content)
+	}
+	// Output:
+	// user: how many orders
+	// assistant: SELECT COUNT(*) FROM Orders
+	// user: only for 2023
+}

@@ -3,6 +3,8 @@ package model
 import (
 	"regexp"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
 // Markers of the seed project's answer format: reasoning, then
@@ -78,30 +80,16 @@ func fromFences(text string) (string, int) {
 	return best, bestAt
 }
 
-// statementAt returns s up to the first ";" outside quotes or comments, or
-// the first blank line, whichever comes first.
+// statementAt returns s up to the first ";" outside quotes or comments (a sqlparse
+// token), or the first blank line, whichever comes first.
 func statementAt(s string) string {
 	if loc := blankLineRE.FindStringIndex(s); loc != nil {
 		s = s[:loc[0]]
 	}
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			if nl := strings.IndexByte(s[i:], '\n'); nl >= 0 {
-				i += nl
-			} else {
-				return s
-			}
-		case c == ';':
-			return s[:i]
+	toks, _ := sqlparse.Tokenize(s)
+	for _, t := range toks {
+		if t.IsPunct(";") {
+			return s[:t.Pos]
 		}
 	}
 	return s

@@ -7,7 +7,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/confidence"
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/model"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 )
 
 // Predictor asks a local model with the prompt it was trained on (localmodel.Messages: the
@@ -29,8 +29,8 @@ func (p Predictor) Predict(ctx context.Context, it eval.Item, _ string) (eval.Pr
 	if n <= 0 {
 		n = 384
 	}
-	resp, err := p.Backend.Generate(ctx, model.Request{Messages: localmodel.Messages(it.Question, it.Evidence, it.Context),
-		MaxTokens: n, Logprobs: true})
+	resp, err := p.Backend.Generate(ctx, model.Request{Question: it.Question, Evidence: it.Evidence, Schema: it.Context,
+		DB: it.DB, MaxTokens: n, Logprobs: true})
 	if err != nil {
 		return eval.Prediction{}, fmt.Errorf("predict item %d: %w", it.Index, err)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/eval"
 	"github.com/sqlforge/sqlforge/internal/model"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 )
 
 // Trained is what a Trainer reports about one fine-tuning run.

@@ -16,7 +16,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm"
 	"github.com/sqlforge/sqlforge/internal/report"
 	"github.com/sqlforge/sqlforge/internal/sqlexec"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
@@ -67,7 +67,7 @@ func writeRecords(t *testing.T, dir string) string {
 
 // recipe is the test's one recipe: a few LoRA steps on testRecords.
 func recipe(t *testing.T, dir string, steps int) Trainer {
-	return Finetuner(trainlocal.FinetuneOptions{Data: writeRecords(t, dir), Steps: steps, Batch: 2, LR: 1e-2, Seed: 1,
+	return Finetuner(local.FinetuneOptions{Data: writeRecords(t, dir), Steps: steps, Batch: 2, LR: 1e-2, Seed: 1,
 		LoRA: lm.DefaultLoRAConfig()})
 }
 
@@ -224,7 +224,7 @@ func TestEvalData(t *testing.T) {
 }
 
 func TestFinetunerRefusesPlans(t *testing.T) {
-	_, err := Finetuner(trainlocal.FinetuneOptions{Target: "plan"})(context.Background(), "b", t.TempDir())
+	_, err := Finetuner(local.FinetuneOptions{Target: "plan"})(context.Background(), "b", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "plan") {
 		t.Errorf("error %v, want a refusal of plan targets", err)
 	}

@@ -2,15 +2,13 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/sqlforge/sqlforge/internal/browsertest"
 	"github.com/sqlforge/sqlforge/internal/eval"
 )
 
@@ -53,10 +51,7 @@ func manyModels(t *testing.T) *eval.Report {
 // class names over each other), then keeps a screenshot in out/screenshots (or
 // $SQLFORGE_SCREENSHOTS).
 func TestHTMLChartsReadable(t *testing.T) {
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
+	bin := browsertest.Chromium(t)
 	for name, rep := range map[string]*eval.Report{"report": threeModels(t), "report-many-models": manyModels(t)} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -71,7 +66,7 @@ func TestHTMLChartsReadable(t *testing.T) {
 			if err := os.WriteFile(probe, bytes.Replace(page, []byte("</body>"), []byte(overlapProbe+"</body>"), 1), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			dom := runChromium(t, bin, "--dump-dom", "file://"+probe)
+			dom := browsertest.Run(t, bin, "--hide-scrollbars", "--dump-dom", "file://"+probe)
 			m := regexp.MustCompile(`(?s)<pre id="overlaps">(.*?)</pre>`).FindStringSubmatch(dom)
 			if m == nil {
 				t.Fatalf("the probe did not run")
@@ -79,8 +74,8 @@ func TestHTMLChartsReadable(t *testing.T) {
 			if m[1] != "none" {
 				t.Errorf("chart labels overlap or leave their chart:\n%s", m[1])
 			}
-			shot := filepath.Join(screenshotDir(t), name+".png")
-			runChromium(t, bin, "--screenshot="+shot, "--window-size=1280,2200", "file://"+filepath.Join(dir, HTMLFile))
+			shot := filepath.Join(browsertest.ScreenshotDir(t), name+".png")
+			browsertest.Run(t, bin, "--hide-scrollbars", "--screenshot="+shot, "--window-size=1280,2200", "file://"+filepath.Join(dir, HTMLFile))
 			if st, err := os.Stat(shot); err != nil || st.Size() == 0 {
 				t.Fatalf("no screenshot %s: %v", shot, err)
 			}
@@ -137,37 +132,6 @@ func TestReportsSayNA(t *testing.T) {
 	if got := summaryRow(&ves, ves.Models[0])[7]; got != "87.50" {
 		t.Errorf("measured R-VES cell %q, want 87.50", got)
 	}
-}
-
-func runChromium(t *testing.T, bin string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
-	out, err := exec.CommandContext(ctx, bin, append(base, args...)...).Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	return string(out)
-}
-
-// screenshotDir is where tests write screenshots: $SQLFORGE_SCREENSHOTS, else out/screenshots
-// at the repository root (ignored by git).
-func screenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SQLFORGE_SCREENSHOTS")
-	if dir == "" {
-		root, err := filepath.Abs("../..")
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir = filepath.Join(root, "out", "screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // TestSummaryHeaderExplained: every column of the summary table has a glossary entry, shown

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sqlforge/sqlforge/internal/browsertest"
 	"github.com/sqlforge/sqlforge/internal/model"
 )
 
@@ -83,7 +83,7 @@ func TestConversationPassesPreviousTurn(t *testing.T) {
 	f.backend.set(func(model.Request) (string, error) { return "SELECT COUNT(*) FROM Orders", nil })
 	_, first, _ := f.post(t, GenerateRequest{Question: "how many orders"}, nil)
 	f.post(t, GenerateRequest{Question: "only for 2023", ConversationID: first.ConversationID}, nil)
-	msgs := f.backend.last().Messages
+	msgs := f.backend.last().ChatMessages()
 	if n := len(msgs); n != 4 || msgs[1].Content != "how many orders" || msgs[2].Content != "SELECT COUNT(*) FROM Orders" || msgs[3].Content != "only for 2023" {
 		t.Errorf("follow-up messages: %+v", msgs)
 	}
@@ -160,7 +160,7 @@ func TestEndpoints(t *testing.T) {
 // TestPageInChromium loads the page with ?q= in headless Chromium and checks the rendered
 // SQL, result table and chart.
 func TestPageInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	f := newFixture(t, Config{}, ServiceConfig{})
 	f.backend.set(func(model.Request) (string, error) {
 		return "SELECT CategoryName, COUNT(*) AS n FROM Categories JOIN Products USING (CategoryID) GROUP BY CategoryName", nil
@@ -179,7 +179,7 @@ func TestPageInChromium(t *testing.T) {
 // TestPlannedPageInChromium: a plan model's answer shows its explanation and plan text above
 // the SQL, and a low-confidence answer is marked.
 func TestPlannedPageInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	f := newFixture(t, Config{}, ServiceConfig{Planner: northwindKNN(t)})
 	cases := []struct {
 		q         string
@@ -213,34 +213,17 @@ func TestPlannedPageInChromium(t *testing.T) {
 	}
 }
 
-// chromium is the headless browser's path; the test is skipped without one.
-func chromium(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
-	return bin
-}
-
 // dumpDOM loads url in headless Chromium and returns the DOM after its scripts ran; on a
 // test failure the DOM is kept in the test's temporary folder.
 func dumpDOM(t *testing.T, bin, url string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=5000", "--dump-dom", url).Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
+	out := browsertest.Run(t, bin, "--virtual-time-budget=5000", "--dump-dom", url)
 	dir := t.TempDir()
 	t.Cleanup(func() {
 		if t.Failed() {
-			_ = os.WriteFile(dir+"/dom.html", out, 0o644)
+			_ = os.WriteFile(dir+"/dom.html", []byte(out), 0o644)
 			t.Logf("DOM kept in %s/dom.html", dir)
 		}
 	})
-	return string(out)
+	return out
 }

@@ -226,10 +226,10 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 		return s.answerPlanned(ctx, q, history, execute, maxRows)
 	}
 	var o outcome
-	msgs := prompt.Messages(s.cfg.Builder.Build(q, history))
 	mctx, cancel := context.WithTimeout(ctx, s.cfg.ModelTimeout)
 	mstart := time.Now()
-	mresp, err := s.cfg.Backend.Generate(mctx, model.Request{Messages: msgs, N: s.cfg.Samples, Logprobs: true})
+	mresp, err := s.cfg.Backend.Generate(mctx, model.Request{Question: q, Turns: history, Ontology: s.cfg.Ontology,
+		Prompt: s.render, N: s.cfg.Samples, Logprobs: true})
 	cancel()
 	o.modelLatency = mresp.Latency
 	recordModel(ctx, time.Since(mstart))
@@ -281,6 +281,12 @@ func (s *Service) answer(ctx context.Context, q string, history []prompt.Example
 	resp.Measures = s.catalog.measuresIn(sql)
 	resp.Confidence = sig.Value()
 	return resp, o, nil
+}
+
+// render is the prompt a chat backend is sent: the Builder's (schema context, concepts,
+// few-shot examples) over the question and the conversation.
+func (s *Service) render(r model.Request) []model.Message {
+	return prompt.Messages(s.cfg.Builder.Build(r.Question, r.Turns))
 }
 
 // execute runs sql read-only and fills the result, or a warning, into resp.

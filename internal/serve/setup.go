@@ -12,7 +12,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/model"
 	modelbackend "github.com/sqlforge/sqlforge/internal/model/backend"
 	"github.com/sqlforge/sqlforge/internal/model/knn"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/schema"
@@ -185,7 +185,7 @@ func promptBuilder(backend model.Backend, sch *schema.Schema, ont *ontology.Onto
 		promptOnt = nil
 	}
 	if _, isLocal := backend.(*localmodel.Backend); isLocal {
-		// A local model is asked exactly as it was trained (local.Messages): the question
+		// A local model is asked exactly as it was trained (localmodel.Messages): the question
 		// alone — it learnt the database's tables and concepts in fine-tuning, and a
 		// schema, concepts or examples would neither match its training nor fit its context.
 		popts = prompt.Options{NoSchema: true}

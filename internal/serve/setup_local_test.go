@@ -6,13 +6,13 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/prompt"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
 // TestSetupLocalModelPrompt checks that a local model is served with the
-// prompt it was trained on (local.Messages: the question alone), not the
+// prompt it was trained on (localmodel.Messages: the question alone), not the
 // generic one with linked tables, concepts and examples.
 func TestSetupLocalModelPrompt(t *testing.T) {
 	dir := t.TempDir()

@@ -168,3 +168,37 @@ func isBareWord(s string) bool {
 	// x'..' would read as a blob if a quote followed; never the case here.
 	return true
 }
+
+// Squeeze returns sql with each run of white space between two tokens made one space
+// and the white space at either end removed. Tokens are kept byte for byte, so white
+// space inside strings, quoted identifiers and comments stays. keep chooses the tokens
+// written (nil keeps every one); a token left out counts as white space. Unlike Format,
+// Squeeze changes nothing else: no case, no spacing around punctuation.
+func Squeeze(sql string, keep func(Token) bool) string {
+	toks, _ := Tokenize(sql)
+	var b strings.Builder
+	b.Grow(len(sql))
+	end := 0     // the end of the previous token, written or not
+	gap := false // white space or a token left out since the last token written
+	for _, t := range toks {
+		if t.Pos > end {
+			gap = true
+		}
+		end = t.Pos + len(t.Text)
+		if keep != nil && !keep(t) {
+			gap = true
+			continue
+		}
+		if gap && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		gap = false
+		b.WriteString(t.Text)
+	}
+	return b.String()
+}
+
+// IsLineComment reports whether t is a "--" comment, which runs to the end of its line.
+func (t Token) IsLineComment() bool {
+	return t.Kind == Comment && strings.HasPrefix(t.Text, "--")
+}

@@ -164,3 +164,25 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+func TestSqueeze(t *testing.T) {
+	noLineComments := func(t Token) bool { return !t.IsLineComment() }
+	cases := []struct {
+		in   string
+		keep func(Token) bool
+		want string
+	}{
+		{"  SELECT  a,\n\tb FROM t ;  ", nil, "SELECT a, b FROM t ;"},
+		{"SELECT 'a  b', \"x  y\", [c  d] FROM t", nil, "SELECT 'a  b', \"x  y\", [c  d] FROM t"},
+		{"SELECT 1 -- one\nFROM t", nil, "SELECT 1 -- one FROM t"},
+		{"SELECT 1 -- one\nFROM t", noLineComments, "SELECT 1 FROM t"},
+		{"SELECT 1--x\n,2", noLineComments, "SELECT 1 ,2"},
+		{"SELECT 'open  ;", nil, "SELECT 'open  ;"},
+		{"", nil, ""},
+	}
+	for _, c := range cases {
+		if got := Squeeze(c.in, c.keep); got != c.want {
+			t.Errorf("Squeeze(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -314,36 +314,9 @@ func groupID(sql string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// oneLine collapses runs of white space outside quotes into one space and drops line
-// comments, as records store SQL on one line.
+// oneLine collapses runs of white space outside quotes into one space and drops
+// comments (sqlparse.Squeeze), as records store SQL on one line: a line comment would
+// swallow the rest of a one-line query.
 func oneLine(sql string) string {
-	var b strings.Builder
-	var quote byte
-	space := false
-	for i := 0; i < len(sql); i++ {
-		c := sql[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '-' && i+1 < len(sql) && sql[i+1] == '-':
-			for i < len(sql) && sql[i] != '\n' {
-				i++ // a line comment would swallow the rest of a one-line query
-			}
-			space = true
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteByte(c)
-	}
-	return b.String()
+	return sqlparse.Squeeze(sql, func(t sqlparse.Token) bool { return t.Kind != sqlparse.Comment })
 }

@@ -38,7 +38,7 @@ func (Dialect) Quote(ident string) string {
 	if foldsToItself(ident) && !sqlparse.IsKeyword(ident) {
 		return ident
 	}
-	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
+	return dialect.DoubleQuoted(ident)
 }
 
 func foldsToItself(s string) bool {

@@ -26,7 +26,7 @@ func (Dialect) Quote(ident string) string {
 	if dialect.PlainIdent(ident) && !sqlparse.IsKeyword(ident) {
 		return ident
 	}
-	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
+	return dialect.DoubleQuoted(ident)
 }
 
 // Year is CAST(strftime('%Y', expr) AS INTEGER).

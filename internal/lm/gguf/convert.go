@@ -2,6 +2,7 @@ package gguf
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sqlforge/sqlforge/internal/lm"
@@ -191,23 +192,11 @@ func checkShapes(g *File, cfg lm.Config) error {
 		if !ok {
 			return fmt.Errorf("tensor %q (%s) is missing", name, p.Name)
 		}
-		if got := t.Shape(); !equalInts(got, p.Shape) {
+		if got := t.Shape(); !slices.Equal(got, p.Shape) {
 			return fmt.Errorf("tensor %q has shape %v, the configuration needs %v", name, got, p.Shape)
 		}
 	}
 	return nil
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // IsGGUF reports whether path names a GGUF file (by its extension).

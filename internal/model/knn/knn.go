@@ -124,12 +124,13 @@ type candidate struct {
 	rank    int
 }
 
-// Generate answers the last user message of req. With req.N > 1 it returns up to N
-// answers from different candidates, best first. An earlier user/assistant turn makes a
-// short or follow-up-phrased question ("only for 2023") refine the previous answer.
+// Generate answers req.Question; it renders no prompt and reads no messages. With
+// req.N > 1 it returns up to N answers from different candidates, best first. An earlier
+// turn (req.Turns) makes a short or follow-up-phrased question ("only for 2023") refine
+// the previous answer.
 func (b *Backend) Generate(ctx context.Context, req model.Request) (model.Response, error) {
 	start := time.Now()
-	question, prevQ, prevSQL := lastTurns(req.Messages)
+	question, prevQ, prevSQL := lastTurns(req)
 	if strings.TrimSpace(question) == "" {
 		return model.Response{}, fmt.Errorf("knn: the request has no user question")
 	}
@@ -197,33 +198,14 @@ func topScore(hits []prompt.Hit) float64 {
 	return hits[0].Score
 }
 
-// lastTurns returns the last user message's question (without evidence) and, when an
-// assistant turn precedes it, that turn's SQL and the question it answered.
-func lastTurns(msgs []model.Message) (question, prevQ, prevSQL string) {
-	i := len(msgs) - 1
-	for i >= 0 && msgs[i].Role != model.RoleUser {
-		i--
-	}
-	if i < 0 {
-		return "", "", ""
-	}
-	question = userQuestion(msgs[i].Content)
-	if i >= 2 && msgs[i-1].Role == model.RoleAssistant && msgs[i-2].Role == model.RoleUser {
-		prevSQL, _ = model.ExtractSQL(msgs[i-1].Content)
-		prevQ = userQuestion(msgs[i-2].Content)
+// lastTurns returns the request's question and, when the conversation has an earlier
+// turn, that turn's question and SQL.
+func lastTurns(req model.Request) (question, prevQ, prevSQL string) {
+	question = strings.TrimSpace(req.Question)
+	if n := len(req.Turns); n > 0 {
+		prevQ, prevSQL = strings.TrimSpace(req.Turns[n-1].Question), strings.TrimSpace(req.Turns[n-1].SQL)
 	}
 	return question, prevQ, prevSQL
-}
-
-// userQuestion is the question of a user message: the text after its last "Question:"
-// line when it has one (eval's prompt puts the schema and evidence before it; their
-// words and numbers would otherwise be read as the question's), without evidence.
-func userQuestion(content string) string {
-	if i := strings.LastIndex(content, "Question:"); i >= 0 && (i == 0 || content[i-1] == '\n') {
-		content = content[i+len("Question:"):]
-	}
-	q, _, _ := strings.Cut(content, "\n\nEvidence:")
-	return strings.TrimSpace(q)
 }
 
 var followUpStarts = []string{"only", "and ", "now", "what about", "how about", "just", "but", "same", "instead", "also", "for ", "in ", "what if"}

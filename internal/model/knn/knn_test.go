@@ -28,9 +28,9 @@ func openFixture(t *testing.T) *Backend {
 	return kb
 }
 
-func ask(t *testing.T, b *Backend, msgs ...model.Message) (sql, reasoning string, conf float64) {
+func ask(t *testing.T, b *Backend, question string, turns ...model.Turn) (sql, reasoning string, conf float64) {
 	t.Helper()
-	resp, err := b.Generate(context.Background(), model.Request{Messages: msgs})
+	resp, err := b.Generate(context.Background(), model.Request{Question: question, Turns: turns})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +40,6 @@ func ask(t *testing.T, b *Backend, msgs ...model.Message) (sql, reasoning string
 	sql, reasoning = model.ExtractSQL(resp.Choices[0].Text)
 	return sql, reasoning, math.Exp(*resp.Choices[0].MeanLogprob)
 }
-
-func user(q string) model.Message { return model.Message{Role: model.RoleUser, Content: q} }
 
 // TestAdapt checks that each kind of value is substituted and the result executes with rows.
 func TestAdapt(t *testing.T) {
@@ -65,7 +63,7 @@ func TestAdapt(t *testing.T) {
 	exec := sqlexec.NewSQLite(b.values.db)
 	for _, c := range cases {
 		t.Run(c.question, func(t *testing.T) {
-			sql, reasoning, conf := ask(t, b, user(c.question))
+			sql, reasoning, conf := ask(t, b, c.question)
 			for _, w := range c.want {
 				if !strings.Contains(sql, w) {
 					t.Errorf("got %s, want it to contain %s", sql, w)
@@ -89,11 +87,9 @@ func TestAdapt(t *testing.T) {
 
 func TestFollowUpRefinesPreviousAnswer(t *testing.T) {
 	b := openFixture(t)
-	prevSQL, _, _ := ask(t, b, user("How many orders were placed by customers in Germany?"))
-	sql, reasoning, _ := ask(t, b,
-		user("How many orders were placed by customers in Germany?"),
-		model.Message{Role: model.RoleAssistant, Content: prevSQL},
-		user("only for Brazil"))
+	prevSQL, _, _ := ask(t, b, "How many orders were placed by customers in Germany?")
+	sql, reasoning, _ := ask(t, b, "only for Brazil",
+		model.Turn{Question: "How many orders were placed by customers in Germany?", SQL: prevSQL})
 	if !strings.Contains(sql, "'Brazil'") || !strings.Contains(sql, "COUNT(DISTINCT Orders.OrderID)") {
 		t.Errorf("got %s, want the previous query filtered on Brazil", sql)
 	}
@@ -104,9 +100,9 @@ func TestFollowUpRefinesPreviousAnswer(t *testing.T) {
 
 func TestConfidenceOrdersOutcomes(t *testing.T) {
 	b := openFixture(t)
-	_, _, good := ask(t, b, user("What was the revenue in 2022?"))
-	_, _, empty := ask(t, b, user("What was the revenue in 1990?")) // executes, NULL sum: one row
-	_, _, stale := ask(t, b, user("How many orders were placed by customers in Atlantis?"))
+	_, _, good := ask(t, b, "What was the revenue in 2022?")
+	_, _, empty := ask(t, b, "What was the revenue in 1990?") // executes, NULL sum: one row
+	_, _, stale := ask(t, b, "How many orders were placed by customers in Atlantis?")
 	if !(good > stale) {
 		t.Errorf("confidence: exact match %.2f, stale filter value %.2f; want the first higher", good, stale)
 	}
@@ -117,19 +113,19 @@ func TestConfidenceOrdersOutcomes(t *testing.T) {
 
 func TestSamplesAndErrors(t *testing.T) {
 	b := openFixture(t)
-	resp, err := b.Generate(context.Background(), model.Request{Messages: []model.Message{user("revenue of products in 2022")}, N: 3})
+	resp, err := b.Generate(context.Background(), model.Request{Question: "revenue of products in 2022", N: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(resp.Choices) != 3 {
 		t.Errorf("N=3: got %d choices", len(resp.Choices))
 	}
-	if _, err := b.Generate(context.Background(), model.Request{Messages: []model.Message{user("qqq zzz")}}); err == nil {
+	if _, err := b.Generate(context.Background(), model.Request{Question: "qqq zzz"}); err == nil {
 		t.Error("a question sharing no word with the dataset: want an error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := b.Generate(ctx, model.Request{Messages: []model.Message{user("revenue in 2022")}}); !errors.Is(err, context.Canceled) {
+	if _, err := b.Generate(ctx, model.Request{Question: "revenue in 2022"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled context: got %v", err)
 	}
 }

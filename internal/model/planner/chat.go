@@ -42,8 +42,8 @@ func (c *Chat) Name() string { return c.name }
 func (c *Chat) Answer(ctx context.Context, question string) (Answer, error) {
 	temp := 0.3
 	resp, err := c.b.Generate(ctx, model.Request{
-		Messages: []model.Message{{Role: model.RoleSystem, Content: c.system}, {Role: model.RoleUser, Content: question}},
-		N:        c.Samples, Temperature: &temp, MaxTokens: 400,
+		Question: question, Ontology: c.env.Ont, Prompt: c.messages,
+		N: c.Samples, Temperature: &temp, MaxTokens: 400,
 		JSONSchema: &model.JSONSchema{Name: "query_plan", Schema: c.schema},
 	})
 	if err != nil {
@@ -68,6 +68,11 @@ func (c *Chat) Answer(ctx context.Context, question string) (Answer, error) {
 	ans, err := c.env.Choose(ctx, cands)
 	ans.Raw = strings.Join(raw, "\n")
 	return ans, err
+}
+
+// messages is the chat the model is sent: the catalogue, then the question.
+func (c *Chat) messages(r model.Request) []model.Message {
+	return []model.Message{{Role: model.RoleSystem, Content: c.system}, {Role: model.RoleUser, Content: r.Question}}
 }
 
 // catalogue is the system prompt: what a plan is and the ontology's names.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/model"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/plan"
 	"github.com/sqlforge/sqlforge/internal/plan/link"
 )
@@ -25,8 +26,6 @@ type Local struct {
 	// memory, when set, retrieves the plans the model was trained on (PlanMemoryFile), as
 	// plan:knn does: its candidates join the model's.
 	memory *KNN
-	// Messages renders the question as the model was trained (the question alone).
-	Messages func(question string) []model.Message
 	// Samples beyond the greedy answer (default 4), at Temperature (default 0.7).
 	Samples     int
 	Temperature float64
@@ -66,22 +65,23 @@ func (l *Local) vocabulary(question string, links *link.Links) plan.Vocabulary {
 }
 
 // PlanMemoryFile is the file beside a plan decoder's weights (or adapter) that holds the
-// records it was trained on; `sqlforge train --target plan` writes it.
-const PlanMemoryFile = "plans.jsonl"
+// records it was trained on (localmodel.PlanMemoryFile, where the run directory's files are
+// named); `sqlforge train --target plan` writes it.
+const PlanMemoryFile = localmodel.PlanMemoryFile
 
 // WithMemory makes l also retrieve from the plans it was trained on.
 func (l *Local) WithMemory(k *KNN) *Local { l.memory = k; return l }
 
-// NewLocal wraps a local backend trained on plan texts.
-func NewLocal(env *Env, b model.Backend, name string, messages func(string) []model.Message) *Local {
-	return &Local{env: env, b: b, name: name, Messages: messages, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight}
+// NewLocal wraps a local backend trained on plan texts. The backend renders the question
+// as it was trained (the default prompt, the question alone).
+func NewLocal(env *Env, b model.Backend, name string) *Local {
+	return &Local{env: env, b: b, name: name, Samples: 4, Temperature: 0.7, ModelWeight: DefaultModelWeight}
 }
 
 func (l *Local) Name() string { return l.name }
 
 // Answer decodes plans and chooses among them.
 func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
-	msgs := l.Messages(question)
 	links := l.env.Linker.Links(question)
 	generate := l.b.Generate
 	if cb, ok := l.b.(checkedGenerator); ok && l.Constrained {
@@ -91,14 +91,14 @@ func (l *Local) Answer(ctx context.Context, question string) (Answer, error) {
 		}
 	}
 	zero := 0.0
-	greedy, err := generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &zero, Logprobs: true})
+	greedy, err := generate(ctx, model.Request{Question: question, Ontology: l.env.Ont, MaxTokens: 96, Temperature: &zero, Logprobs: true})
 	if err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", l.name, err)
 	}
 	choices := greedy.Choices
 	if l.Samples > 0 {
 		t, seed := l.Temperature, 1
-		more, err := generate(ctx, model.Request{Messages: msgs, MaxTokens: 96, Temperature: &t, N: l.Samples, Seed: &seed, Logprobs: true})
+		more, err := generate(ctx, model.Request{Question: question, Ontology: l.env.Ont, MaxTokens: 96, Temperature: &t, N: l.Samples, Seed: &seed, Logprobs: true})
 		if err == nil {
 			choices = append(choices, more.Choices...)
 		}

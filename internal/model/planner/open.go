@@ -9,7 +9,6 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/model"
 	"github.com/sqlforge/sqlforge/internal/model/backend"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
 )
 
 // Open opens the planner a plan: reference names, over env. Records, when not nil, are the
@@ -39,7 +38,7 @@ func Open(ctx context.Context, ref model.Ref, env *Env, menv model.Env, records 
 		if err != nil {
 			return nil, err
 		}
-		l := NewLocal(env, b, ref.String(), func(q string) []model.Message { return localmodel.Messages(q, "", "") })
+		l := NewLocal(env, b, ref.String())
 		dir := ref.Name
 		if ref.Adapter != "" {
 			dir = ref.Adapter

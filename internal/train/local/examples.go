@@ -5,7 +5,7 @@ import (
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 )
 
 // RecordExample tokenizes a record for supervised fine-tuning: its training messages

@@ -12,8 +12,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
 	"github.com/sqlforge/sqlforge/internal/lm/gguf"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
-	"github.com/sqlforge/sqlforge/internal/model/planner"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/models"
 )
 
@@ -234,12 +233,12 @@ func finishRunDir(m *localmodel.Model, o FinetuneOptions, planMemory []dataset.R
 	}
 	if planMemory != nil {
 		// A plan decoder keeps the plans it learnt beside its weights: plan:local retrieves
-		// them too (planner.PlanMemoryFile), as plan:knn does.
+		// them too (localmodel.PlanMemoryFile), as plan:knn does.
 		dir := adapter
 		if dir == "" {
 			dir = filepath.Join(o.Out, "model")
 		}
-		path := filepath.Join(dir, planner.PlanMemoryFile)
+		path := filepath.Join(dir, localmodel.PlanMemoryFile)
 		if _, err := dataset.WriteFileAtomic(path, func(w io.Writer) error { return dataset.WriteJSONL(w, planMemory) }); err != nil {
 			return "", "", err
 		}

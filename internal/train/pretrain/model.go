@@ -9,7 +9,7 @@ import (
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/lm"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 )
 
 // Shape is the architecture of the model to pretrain.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
-	localmodel "github.com/sqlforge/sqlforge/internal/model/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
 	"github.com/sqlforge/sqlforge/internal/train/local"
 )
 

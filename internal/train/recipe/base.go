@@ -79,7 +79,7 @@ func falconFSDP() error {
 }
 
 // messages is a record's conversation: exactly what sqlforge's own trainer learns from and
-// what its fine-tuned models are asked (internal/model/local TrainingMessages): the system
+// what its fine-tuned models are asked (internal/model/localmodel TrainingMessages): the system
 // message with the record's schema context (none for generated records: the model learns the
 // database), the question with any evidence, and the SQL.
 func messages(r *dataset.Record) []dataset.ChatMessage {

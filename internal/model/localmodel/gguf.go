@@ -1,4 +1,4 @@
-package local
+package localmodel
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package local_test
+package localmodel_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/constrain"
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/model"
-	local "github.com/sqlforge/sqlforge/internal/model/local"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
@@ -49,19 +49,19 @@ func writeTinyModel(t *testing.T, seed uint64) (string, *lm.Model) {
 	return dir, m
 }
 
-func openRef(t *testing.T, ref string) *local.Backend {
+func openRef(t *testing.T, ref string) *localmodel.Backend {
 	t.Helper()
 	r, err := model.ParseRef(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reg := model.NewRegistry()
-	local.Register(reg, nil)
+	localmodel.Register(reg, nil)
 	b, err := reg.Open(context.Background(), r, model.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.(*local.Backend)
+	return b.(*localmodel.Backend)
 }
 
 func ask(t *testing.T, b model.Backend, req model.Request) model.Choice {
@@ -76,18 +76,16 @@ func ask(t *testing.T, b model.Backend, req model.Request) model.Choice {
 	return resp.Choices[0]
 }
 
-func question(q string) []model.Message { return local.Messages(q, "", "") }
-
 // TestGenerateMatchesModel checks the backend's decoding against lm's own
 // greedy Generate and its mean log-probability against a full forward pass.
 func TestGenerateMatchesModel(t *testing.T) {
 	dir, _ := writeTinyModel(t, 3)
 	b := openRef(t, "local:"+dir)
 	m := b.Model()
-	msgs := question("How many albums are there?")
-	ch := ask(t, b, model.Request{Messages: msgs, MaxTokens: 12, Logprobs: true})
+	question := "How many albums are there?"
+	ch := ask(t, b, model.Request{Question: question, MaxTokens: 12, Logprobs: true})
 
-	p, err := m.Render(msgs)
+	p, err := m.Render(localmodel.Messages(question, "", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +137,13 @@ func logSoftmax(row []float32, id int) float64 {
 func TestStopSequences(t *testing.T) {
 	dir, _ := writeTinyModel(t, 5)
 	b := openRef(t, "local:"+dir)
-	msgs := question("List the names of all artists.")
-	full := ask(t, b, model.Request{Messages: msgs, MaxTokens: 10})
+	question := "List the names of all artists."
+	full := ask(t, b, model.Request{Question: question, MaxTokens: 10})
 	if len(full.Text) < 2 {
 		t.Skipf("random model answered %q: too short to cut", full.Text)
 	}
 	stop := full.Text[len(full.Text)/2:]
-	cut := ask(t, b, model.Request{Messages: msgs, MaxTokens: 10, Stop: []string{"\x00never", stop}})
+	cut := ask(t, b, model.Request{Question: question, MaxTokens: 10, Stop: []string{"\x00never", stop}})
 	if want := full.Text[:strings.Index(full.Text, stop)]; cut.Text != want || cut.FinishReason != "stop" {
 		t.Fatalf("got %q (%s), want %q (stop)", cut.Text, cut.FinishReason, want)
 	}
@@ -159,13 +157,13 @@ func TestStopSequences(t *testing.T) {
 func memorise(t *testing.T, dir string, m *lm.Model) {
 	t.Helper()
 	lm := openRef(t, "local:"+dir).Model()
-	exs, _, err := trainlocal.RecordExamples(lm.Tokenizer, lm.Template, testRecords, 0)
+	exs, _, err := local.RecordExamples(lm.Tokenizer, lm.Template, testRecords, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := trainlocal.DefaultConfig(trainlocal.ModeFull)
+	cfg := local.DefaultConfig(local.ModeFull)
 	cfg.MaxSteps, cfg.LearningRate, cfg.EvalEvery, cfg.WeightDecay = 60, 1e-2, 0, 0
-	if _, err := trainlocal.Train(context.Background(), m, trainlocal.Dataset{Train: exs}, cfg, nil); err != nil {
+	if _, err := local.Train(context.Background(), m, local.Dataset{Train: exs}, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Save(dir); err != nil {
@@ -181,7 +179,7 @@ func TestTrainedAnswer(t *testing.T) {
 	memorise(t, dir, m)
 	b := openRef(t, "local:"+dir)
 	for _, r := range testRecords {
-		ch := ask(t, b, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40, Logprobs: true})
+		ch := ask(t, b, model.Request{Question: r.Question, Schema: r.Context, MaxTokens: 40, Logprobs: true})
 		if ch.Text != r.SQL || ch.FinishReason != "stop" {
 			t.Errorf("%q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
 		}
@@ -193,7 +191,7 @@ func TestTrainedAnswer(t *testing.T) {
 
 func TestAdapter(t *testing.T) {
 	dir, m := writeTinyModel(t, 9)
-	base := ask(t, openRef(t, "local:"+dir), model.Request{Messages: question("How many albums are there?"), MaxTokens: 8})
+	base := ask(t, openRef(t, "local:"+dir), model.Request{Question: "How many albums are there?", MaxTokens: 8})
 	if err := m.AddLoRA(lm.LoRAConfig{R: 2, Alpha: 4, TargetModules: []string{"q_proj", "v_proj"}}, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +204,7 @@ func TestAdapter(t *testing.T) {
 		t.Fatalf("got %d LoRA tensors, want 8", n)
 	}
 	// B is zero: the adapter leaves the answer unchanged.
-	if got := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 8}); got.Text != base.Text {
+	if got := ask(t, b, model.Request{Question: "How many albums are there?", MaxTokens: 8}); got.Text != base.Text {
 		t.Fatalf("with a zero adapter %q, without %q", got.Text, base.Text)
 	}
 }
@@ -219,19 +217,19 @@ func TestLoadErrors(t *testing.T) {
 		{"missing adapter", dir, filepath.Join(dir, "nope"), "adapter"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := local.Load(tc.dir, tc.adapter, nil)
+			_, err := localmodel.Load(tc.dir, tc.adapter, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
 	}
-	resolved, err := local.Load("tiny", "", func(name string) (string, bool, error) { return dir, name == "tiny", nil })
+	resolved, err := localmodel.Load("tiny", "", func(name string) (string, bool, error) { return dir, name == "tiny", nil })
 	if err != nil || resolved.Dir != dir {
 		t.Fatalf("resolver: got %v, %v", resolved, err)
 	}
 	b := openRef(t, "local:"+dir)
 	long := strings.Repeat("albums artists tracks ", 200)
-	if _, err := b.Generate(context.Background(), model.Request{Messages: question(long)}); err == nil || !strings.Contains(err.Error(), "context") {
+	if _, err := b.Generate(context.Background(), model.Request{Question: long}); err == nil || !strings.Contains(err.Error(), "context") {
 		t.Fatalf("long prompt: got %v, want a context error", err)
 	}
 }
@@ -248,10 +246,10 @@ var testNames = constrain.Names{Tables: map[string][]string{
 func TestConstrainedDecoding(t *testing.T) {
 	dir, m := writeTinyModel(t, 5)
 	b := openRef(t, "local:"+dir)
-	free := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 30})
+	free := ask(t, b, model.Request{Question: "How many albums are there?", MaxTokens: 30})
 	b.Constrain(testNames)
 	for _, r := range testRecords {
-		ch := ask(t, b, model.Request{Messages: question(r.Question), MaxTokens: 30})
+		ch := ask(t, b, model.Request{Question: r.Question, MaxTokens: 30})
 		rec, ok := constrain.NewRecognizer(testNames).Feed(ch.Text)
 		if !ok {
 			t.Errorf("%q: constrained answer %q is not a valid prefix", r.Question, ch.Text)
@@ -261,7 +259,7 @@ func TestConstrainedDecoding(t *testing.T) {
 		}
 	}
 	b.Constrain(constrain.Names{})
-	if again := ask(t, b, model.Request{Messages: question("How many albums are there?"), MaxTokens: 30}); again.Text != free.Text {
+	if again := ask(t, b, model.Request{Question: "How many albums are there?", MaxTokens: 30}); again.Text != free.Text {
 		t.Errorf("unconstrained again: %q, want %q", again.Text, free.Text)
 	}
 
@@ -269,7 +267,7 @@ func TestConstrainedDecoding(t *testing.T) {
 	tb := openRef(t, "local:"+dir)
 	tb.Constrain(testNames)
 	for _, r := range testRecords {
-		ch := ask(t, tb, model.Request{Messages: local.Messages(r.Question, "", r.Context), MaxTokens: 40})
+		ch := ask(t, tb, model.Request{Question: r.Question, Schema: r.Context, MaxTokens: 40})
 		if ch.Text != r.SQL || ch.FinishReason != "stop" {
 			t.Errorf("constrained %q: got %q (%s), want %q (stop)", r.Question, ch.Text, ch.FinishReason, r.SQL)
 		}
@@ -283,9 +281,9 @@ func TestSampling(t *testing.T) {
 	dir, _ := writeTinyModel(t, 9)
 	b := openRef(t, "local:"+dir)
 	m := b.Model()
-	msgs := question("List the names of all artists.")
+	question := "List the names of all artists."
 	temp, seed := 1.5, 40
-	req := model.Request{Messages: msgs, MaxTokens: 10, Temperature: &temp, Seed: &seed, N: 3, Logprobs: true}
+	req := model.Request{Question: question, MaxTokens: 10, Temperature: &temp, Seed: &seed, N: 3, Logprobs: true}
 	resp, err := b.Generate(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +291,7 @@ func TestSampling(t *testing.T) {
 	if len(resp.Choices) != 3 {
 		t.Fatalf("%d choices, want 3", len(resp.Choices))
 	}
-	p, err := m.Render(msgs)
+	p, err := m.Render(localmodel.Messages(question, "", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +325,7 @@ func TestSampling(t *testing.T) {
 		}
 	}
 	neg := -1.0
-	if _, err := b.Generate(context.Background(), model.Request{Messages: msgs, Temperature: &neg}); err == nil {
+	if _, err := b.Generate(context.Background(), model.Request{Question: question, Temperature: &neg}); err == nil {
 		t.Error("negative temperature accepted")
 	}
 }

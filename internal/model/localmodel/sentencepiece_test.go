@@ -1,4 +1,4 @@
-package local_test
+package localmodel_test
 
 import (
 	"os"
@@ -9,8 +9,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	"github.com/sqlforge/sqlforge/internal/model"
-	local "github.com/sqlforge/sqlforge/internal/model/local"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 	"github.com/sqlforge/sqlforge/internal/train/pretrain"
 )
 
@@ -37,10 +37,10 @@ func TestSentencePieceModelDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, local.SentencePieceFile), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, localmodel.SentencePieceFile), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := local.Load(dir, "", nil)
+	got, err := localmodel.Load(dir, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,15 +48,15 @@ func TestSentencePieceModelDir(t *testing.T) {
 	if a, b := got.Tokenizer.Encode(text), want.Encode(text); !slices.Equal(a, b) {
 		t.Errorf("loaded tokenizer: got %v, want %v", a, b)
 	}
-	c := ask(t, openRef(t, "local:"+dir), model.Request{Messages: question("How many products?"), MaxTokens: 5})
+	c := ask(t, openRef(t, "local:"+dir), model.Request{Question: "How many products?", MaxTokens: 5})
 	if c.FinishReason == "" {
 		t.Errorf("no finish reason in %+v", c)
 	}
 	out := t.TempDir()
-	if err := trainlocal.CopyTokenizer(out, dir); err != nil {
+	if err := local.CopyTokenizer(out, dir); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(out, local.SentencePieceFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(out, localmodel.SentencePieceFile)); err != nil {
 		t.Errorf("CopyTokenizer: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package local
+package localmodel
 
 import (
 	"context"
@@ -75,7 +75,9 @@ func (b *Backend) Name() string { return b.name }
 // Model returns the loaded model.
 func (b *Backend) Model() *Model { return b.m }
 
-// Generate answers req: greedily by default; with a Temperature above 0 by
+// Generate answers req's chat messages (Request.ChatMessages: by default the prompt
+// the model was trained on, see Messages) rendered with the model's chat template:
+// greedily by default; with a Temperature above 0 by
 // sampling from a seeded RNG (Seed, default 0; choice i uses Seed+i), N
 // choices; under the schema constraint when Constrain was called. Logprobs
 // fills MeanLogprob.
@@ -100,10 +102,11 @@ func (b *Backend) GenerateChecked(ctx context.Context, req model.Request, check 
 
 func (b *Backend) generateUnder(ctx context.Context, req model.Request, constraint lm.Constraint) (model.Response, error) {
 	start := time.Now()
-	if len(req.Messages) == 0 {
+	msgs := req.ChatMessages()
+	if len(msgs) == 0 {
 		return model.Response{}, fmt.Errorf("local generate: no messages")
 	}
-	p, err := b.m.Render(req.Messages)
+	p, err := b.m.Render(msgs)
 	if err != nil {
 		return model.Response{}, fmt.Errorf("local generate: %w", err)
 	}

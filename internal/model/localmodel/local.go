@@ -1,4 +1,4 @@
-// Package local runs sqlforge's in-process language model (internal/lm) as a
+// Package localmodel runs sqlforge's in-process language model (internal/lm) as a
 // model.Backend for references of the form local:PATH[+ADAPTER].
 //
 // PATH is a model directory in Hugging Face's layout — config.json,
@@ -12,7 +12,7 @@
 // The package also owns how a text-to-SQL record becomes tokens (Messages,
 // TrainingMessages, Encode), so that `sqlforge train` teaches a model exactly
 // the text the backend later shows it.
-package local
+package localmodel
 
 import (
 	"errors"
@@ -32,6 +32,9 @@ const (
 	TokenizerFile       = "tokenizer.json"
 	SentencePieceFile   = "tokenizer.model" // read when there is no tokenizer.json
 	TokenizerConfigFile = "tokenizer_config.json"
+	// PlanMemoryFile, beside a plan decoder's weights (or adapter), holds the records it was
+	// trained on; `sqlforge train --target plan` writes it and plan:local retrieves from it.
+	PlanMemoryFile = "plans.jsonl"
 )
 
 // Model is a loaded local model: weights, tokenizer and chat template.

@@ -1,4 +1,4 @@
-package local_test
+package localmodel_test
 
 import (
 	"os"
@@ -12,8 +12,8 @@ import (
 	"github.com/sqlforge/sqlforge/internal/lm/peft"
 	"github.com/sqlforge/sqlforge/internal/lm/tokenizer"
 	"github.com/sqlforge/sqlforge/internal/model"
-	local "github.com/sqlforge/sqlforge/internal/model/local"
-	trainlocal "github.com/sqlforge/sqlforge/internal/train/local"
+	"github.com/sqlforge/sqlforge/internal/model/localmodel"
+	"github.com/sqlforge/sqlforge/internal/train/local"
 )
 
 // TestExportGGUFWithAdapter exports a base with a non-zero adapter merged
@@ -32,15 +32,15 @@ func TestExportGGUFWithAdapter(t *testing.T) {
 	if err := peft.Save(adapter, m, dir); err != nil {
 		t.Fatal(err)
 	}
-	req := model.Request{Messages: question("How many albums are there?"), MaxTokens: 12}
+	req := model.Request{Question: "How many albums are there?", MaxTokens: 12}
 	want := ask(t, openRef(t, "local:"+dir+"+"+adapter), req)
 
-	adapted, err := local.Load(dir, adapter, nil)
+	adapted, err := localmodel.Load(dir, adapter, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "not", "yet", "tuned.gguf") // export makes the directory
-	mf, err := local.ExportGGUF(adapted, local.GGUFExport{Out: out, Type: gguf.F32, Name: "tuned"})
+	mf, err := localmodel.ExportGGUF(adapted, localmodel.GGUFExport{Out: out, Type: gguf.F32, Name: "tuned"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +53,10 @@ func TestExportGGUFWithAdapter(t *testing.T) {
 
 	// The GGUF file's tokenizer makes a model directory complete.
 	full := t.TempDir()
-	if err := trainlocal.CopyTokenizer(full, out); err != nil {
+	if err := local.CopyTokenizer(full, out); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := tokenizer.Load(filepath.Join(full, local.TokenizerFile))
+	tok, err := tokenizer.Load(filepath.Join(full, localmodel.TokenizerFile))
 	if err != nil {
 		t.Fatal(err)
 	}
