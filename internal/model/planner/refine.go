@@ -22,7 +22,7 @@ type Refiner interface {
 // answered as a new question.
 func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question string) (Answer, error) {
 	ls := e.Linker.Links(question)
-	for _, next := range []*plan.Plan{e.Linker.Fill(prev, ls), carry(e, prev, ls)} {
+	for _, next := range []*plan.Plan{inherit(prev, e.Linker.Fill(prev, ls)), carry(e, prev, ls)} {
 		if next == nil {
 			continue
 		}
@@ -70,6 +70,30 @@ func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 		return nil
 	}
 	return next
+}
+
+// inherit is next, a plan filled from the follow-up's links, with the previous plan's context
+// the follow-up does not restate: its filters on other dimensions, its segments and its period
+// ("by year instead" after "only for Germany" keeps Germany). nil stays nil.
+func inherit(prev, next *plan.Plan) *plan.Plan {
+	if next == nil {
+		return nil
+	}
+	c := clonePlan(next)
+	for _, f := range prev.Filters {
+		if !slices.ContainsFunc(c.Filters, func(g plan.Filter) bool { return g.Dim == f.Dim }) {
+			c.Filters = append(c.Filters, f)
+		}
+	}
+	for _, s := range prev.Segments {
+		if !slices.Contains(c.Segments, s) {
+			c.Segments = append(c.Segments, s)
+		}
+	}
+	if c.Time == nil && c.Compare == nil {
+		c.Time = prev.Time
+	}
+	return c
 }
 
 // clonePlan copies p's lists, so that carrying a follow-up into it leaves p as it was.
