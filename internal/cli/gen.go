@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"slices"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sqlforge/sqlforge/internal/sampledb"
 	"os"
 	"path/filepath"
 	"time"
@@ -57,6 +60,9 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("ontology") && slices.Contains(sampledb.Names(), dbRef) {
+				ontRef = dbRef // an embedded database's own shipped ontology (chinook's for --db chinook)
+			}
 			sum, err := a.genData(cmd.Context(), datagen.BuildOptions{DB: dbRef, Ontology: ontRef, Generator: generator, Seed: seed,
 				Size: size, Reasoning: reasoning, Evidence: evidence, Val: val, Formats: fmts, Out: out}, lf)
 			if err != nil {
@@ -67,7 +73,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	}
 	f := c.Flags()
 	f.StringVar(&dbRef, "db", "", "database: northwind (default), chinook, a SQLite file or a postgres:// URL (add ?search_path=SCHEMA for a schema other than public)")
-	f.StringVar(&ontRef, "ontology", "northwind", "ontology: a shipped name or a YAML/JSON file")
+	f.StringVar(&ontRef, "ontology", "northwind", "ontology: a shipped name or a YAML/JSON file (default: the embedded --db's own, else northwind)")
 	f.StringVar(&generator, "generator", "plans", "plans: every pair from a query plan (plan text and JSON in each record, SQL from the plan compiler); templates: the older SQL templates (entity lookups, EXISTS, set operations), with no plans")
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")
