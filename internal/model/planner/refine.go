@@ -28,6 +28,7 @@ func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question st
 		}
 		ans, err := e.Choose(ctx, []Candidate{{Plan: next, Score: 0.85}})
 		if err == nil {
+			ans.Refined = true
 			return ans, nil
 		}
 		if !errors.Is(err, ErrNoPlan) {
