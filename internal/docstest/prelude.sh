@@ -21,8 +21,9 @@ docs_stop_jobs() {
   return $st
 }
 
-# serve_once runs a server command (a foreground `sqlforge serve` line of the docs) until
-# GET /readyz answers 200 on its --addr, then stops it, as a reader would with Ctrl-C.
+# serve_once runs a server command (a foreground `sqlforge serve` line of the docs) until it
+# printed its ready line (serve prints it once its own GET /readyz answered 200) and /readyz
+# answers on its --addr, then stops it with an interrupt, as a reader would with Ctrl-C.
 serve_once() {
   local addr=127.0.0.1:8080 prev="" a pid n=0 log
   for a in "$@"; do
@@ -33,7 +34,7 @@ serve_once() {
   log=$(mktemp "${TMPDIR:-/tmp}/serve_once.XXXXXX")
   "$@" >"$log" 2>&1 &
   pid=$!
-  until curl -sf "http://$addr/readyz" >/dev/null; do
+  until grep -q '^ready: ' "$log"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       wait "$pid" && a=0 || a=$?
       echo "docs test: $* exited with status $a before it was ready:" >&2
@@ -42,13 +43,23 @@ serve_once() {
     fi
     n=$((n + 1))
     if [ "$n" -ge 1500 ]; then
-      echo "docs test: $* not ready on $addr after 300 s" >&2
+      echo "docs test: $* not ready after 300 s:" >&2
+      tail -n 20 "$log" >&2
       kill "$pid"
       return 1
     fi
     sleep 0.2
   done
-  kill -INT "$pid"
-  wait "$pid" || { echo "docs test: $* exited with status $? when stopped" >&2; tail -n 20 "$log" >&2; return 1; }
-  grep -q '^ready: ' "$log" || { echo "docs test: $* answered /readyz but printed no ready line" >&2; return 1; }
+  if ! curl -sf "http://$addr/readyz" >/dev/null; then
+    echo "docs test: $* printed its ready line but GET http://$addr/readyz fails:" >&2
+    tail -n 20 "$log" >&2
+    kill "$pid" 2>/dev/null
+    return 1
+  fi
+  if ! kill -INT "$pid" 2>/dev/null; then
+    echo "docs test: $* exited before it was stopped:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  wait "$pid" || { echo "docs test: $* exited with status $? when stopped:" >&2; tail -n 20 "$log" >&2; return 1; }
 }
