@@ -204,6 +204,7 @@ func TestRefine(t *testing.T) {
 		{"revenue by category", "just the top 3", "revenue by category top 3"},
 		{"revenue by category", "by year instead", "revenue by order_year"},
 		{"revenue by category where customer_country = 'Germany' top 3", "by year instead", "revenue by order_year where customer_country = 'Germany' top 3"},
+		{"order_count where customer_country = 'Germany' in 2022", "by year instead", "order_count by order_year where customer_country = 'Germany' in 2022"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.q, func(t *testing.T) {

@@ -23,8 +23,8 @@ type Refiner interface {
 func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question string) (Answer, error) {
 	ls := e.Linker.Links(question)
 	for _, next := range []*plan.Plan{inherit(prev, e.Linker.Fill(prev, ls)), carry(e, prev, ls)} {
-		if next == nil {
-			continue
+		if next == nil || plan.Format(next) == plan.Format(prev) {
+			continue // this reading changes nothing; try the next
 		}
 		ans, err := e.Choose(ctx, []Candidate{{Plan: next, Score: 0.85}})
 		if err == nil {
@@ -39,8 +39,8 @@ func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question st
 }
 
 // carry is prev with what the follow-up's best reading mentions: its filters and segments
-// join prev's (a filter on the same dimension is replaced), its period and top-k replace
-// prev's, and its metrics replace prev's measures when the follow-up names any. nil when the
+// join prev's (a filter on the same dimension is replaced), its period, breakdown and top-k
+// replace prev's, and its metrics replace prev's measures when the follow-up names any. nil when the
 // follow-up has no reading or changes nothing.
 func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 	readings := e.Linker.Plans(ls.Question, 1)
@@ -51,6 +51,9 @@ func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 	next := clonePlan(prev)
 	if len(ls.Metrics()) > 0 {
 		next.Measures = slices.Clone(r.Measures)
+	}
+	if len(r.GroupBy) > 0 { // a breakdown ("by year") where the previous plan had none
+		next.GroupBy, next.Per = slices.Clone(r.GroupBy), r.Per
 	}
 	for _, f := range r.Filters {
 		next.Filters = slices.DeleteFunc(next.Filters, func(g plan.Filter) bool { return g.Dim == f.Dim })
