@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	// The blocks run a sqlforge built by `go build`, which go test's cache does not see: linking
+	// the CLI into this test makes a change to it (or anything it imports) rerun the docs.
+	_ "github.com/sqlforge/sqlforge/internal/cli"
 	"github.com/sqlforge/sqlforge/internal/datagen/llm/llmtest"
 	"github.com/sqlforge/sqlforge/internal/model/openaitest"
 	"github.com/sqlforge/sqlforge/internal/train/fttest"
