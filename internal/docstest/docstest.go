@@ -213,3 +213,38 @@ func (b Block) Script() (string, error) {
 //
 //go:embed prelude.sh
 var Prelude string
+
+// placeholder matches what marks a command line as a synopsis rather than a command: options in
+// brackets, alternatives, an ellipsis, or an upper-case placeholder word (FILE, NAME, JOB).
+var placeholder = regexp.MustCompile(`[\[|]|\.\.\.|…|\b[A-Z][A-Z0-9_]{2,}\b`)
+
+// HiddenCommands returns the lines of indented (4-space) code outside any fence that read as a
+// runnable sqlforge or curl command, which the docs test would not run: such a command belongs in
+// a fenced sh block (or, as a synopsis, shows its placeholders). A command continued with a
+// trailing backslash is read whole.
+func HiddenCommands(src []byte) []int {
+	var out []int
+	lines := strings.Split(string(src), "\n")
+	in := false
+	for i := 0; i < len(lines); i++ {
+		trim := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~") {
+			in = !in
+			continue
+		}
+		if in || !(strings.HasPrefix(lines[i], "    ") || strings.HasPrefix(lines[i], "\t")) {
+			continue
+		}
+		start, cmd := i+1, strings.TrimPrefix(trim, "./")
+		for strings.HasSuffix(cmd, "\\") && i+1 < len(lines) {
+			i++
+			cmd = strings.TrimSuffix(cmd, "\\") + " " + strings.TrimSpace(lines[i])
+		}
+		code, _, _ := strings.Cut(cmd, " #")
+		if (strings.HasPrefix(code, "sqlforge ") || strings.HasPrefix(code, "curl ")) &&
+			!placeholder.MatchString(strings.ReplaceAll(code, "$SQLFORGE_", "$")) {
+			out = append(out, start)
+		}
+	}
+	return out
+}

@@ -69,3 +69,16 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestHiddenCommands(t *testing.T) {
+	src := "Run\n\n" +
+		"    sqlforge db list\n" + // a command: reported
+		"    sqlforge db export FILE\n" + // a synopsis (placeholder)
+		"    sqlforge train --out R \\\n        [--steps N]\n" + // a synopsis, continued
+		"    ./sqlforge ask \"How many?\" # a comment [x]\n" + // a command: reported
+		"```sh\n    sqlforge db list\n```\n" // fenced: run by the docs test
+	got := HiddenCommands([]byte(src))
+	if len(got) != 2 || got[0] != 3 || got[1] != 7 {
+		t.Errorf("HiddenCommands = %v, want [3 7]", got)
+	}
+}

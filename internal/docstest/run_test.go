@@ -45,6 +45,9 @@ func TestDocsParse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, n := range HiddenCommands(src) {
+			t.Errorf("%s:%d: a command in an indented block, which the docs test does not run: fence it as ```sh", rel(f), n)
+		}
 		blocks, err := Parse(rel(f), src)
 		if err != nil {
 			t.Error(err)
