@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,7 +27,11 @@ type serveFlags struct {
 	genSize             int
 	maxRows             int
 	timeout             time.Duration
+	currency            string // serve only: ISO 4217 code of currency metrics on the page
 }
+
+// currencyCode is the shape of an ISO 4217 currency code.
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 func (f *serveFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.db, "db", "", dbRefUsage+", or a postgres:// URL")
@@ -40,7 +45,7 @@ func (f *serveFlags) register(c *cobra.Command) {
 
 func (f *serveFlags) setup(ctx context.Context, log *slog.Logger) (*serve.Service, func(), error) {
 	return serve.Setup(ctx, serve.SetupOptions{DB: f.db, Model: f.model, Ontology: f.ontology, GenSize: f.genSize, Logger: log,
-		Service: serve.ServiceConfig{MaxRows: f.maxRows, QueryTimeout: f.timeout, Logger: log}})
+		Service: serve.ServiceConfig{MaxRows: f.maxRows, QueryTimeout: f.timeout, Currency: f.currency, Logger: log}})
 }
 
 func (a *app) newServeCmd() *cobra.Command {
@@ -62,6 +67,9 @@ see docs/serving.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if !currencyCode.MatchString(sf.currency) {
+				return userErr(fmt.Errorf("--currency %q: want an ISO 4217 code such as USD, EUR or JPY", sf.currency))
+			}
 			log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 			// The address first: a port in use fails before the model is loaded. Connections
 			// made while it loads wait in the listen queue and are answered once it is.
@@ -125,6 +133,7 @@ see docs/serving.md.`,
 	f.Float64Var(&rate, "rate", 20, "requests per second per API key (or client address); 0 disables")
 	f.IntVar(&burst, "burst", 40, "token-bucket burst per key")
 	f.Int64Var(&maxBody, "max-body", 64<<10, "request body limit in bytes")
+	f.StringVar(&sf.currency, "currency", serve.DefaultCurrency, "ISO 4217 code the page formats currency metrics in (with the browser's locale, or ?lang=)")
 	return c
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -21,7 +22,7 @@ func TestServePrintsReadyWhenItAnswers(t *testing.T) {
 	exit := make(chan int, 1)
 	go func() {
 		defer pw.Close()
-		exit <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--gen-size", "100", "--quiet"}, nil, pw, io.Discard)
+		exit <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--gen-size", "100", "--currency", "EUR", "--quiet"}, nil, pw, io.Discard)
 	}()
 	lines := bufio.NewScanner(pr)
 	if !lines.Scan() {
@@ -42,6 +43,16 @@ func TestServePrintsReadyWhenItAnswers(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /readyz: %s", resp.Status)
 	}
+	// --currency reaches the catalog the page formats numbers with
+	resp, err = http.Get(url + "/catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat struct{ Currency string }
+	if err := json.NewDecoder(resp.Body).Decode(&cat); err != nil || cat.Currency != "EUR" {
+		t.Errorf("GET /catalog: currency %q (%v), want EUR from --currency", cat.Currency, err)
+	}
+	resp.Body.Close()
 	cancel()
 	if code := <-exit; code != 0 {
 		t.Errorf("exit %d after cancel, want 0", code)

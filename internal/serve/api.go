@@ -65,9 +65,26 @@ type GenerateResponse struct {
 	ConversationID string `json:"conversation_id"`
 	// Cached reports that the answer came from the answer cache.
 	Cached bool `json:"cached,omitempty"`
+	// FollowUp, on an answer to a question asked in a conversation with earlier turns, says
+	// whether the model refines follow-ups and whether this answer changed the previous one.
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// encoded, on a cached answer, is its JSON up to LatencyMS (see cache.put), so a hit
 	// is written without encoding it again.
 	encoded []byte
+}
+
+// FollowUp says what became of a follow-up question ("only for Germany", "just the top 3",
+// "by year instead").
+type FollowUp struct {
+	// Supported is false for models that cannot refine a previous answer: knn (it only swaps
+	// values in the previous query) and local raw-SQL models (trained on single questions).
+	// Plan models edit the previous plan; chat models get the conversation as messages.
+	Supported bool `json:"supported"`
+	// Refined reports that the answer changes the previous one: the previous plan edited
+	// (plan models), or SQL other than the previous turn's.
+	Refined bool `json:"refined"`
+	// Message says it in words, with what to do when the follow-up was not applied.
+	Message string `json:"message"`
 }
 
 // ErrorResponse is the body of every error response.

@@ -153,6 +153,10 @@ func docFields(obj map[string]any) []docField {
 				f.Type = "array of " + str(items["type"])
 			}
 		}
+		if ref := str(p["$ref"]); ref != "" {
+			f.Ref = strings.TrimPrefix(ref, "#/components/schemas/")
+			f.Type = f.Ref
+		}
 		if nested, ok := p["properties"].(map[string]any); ok && len(nested) > 0 {
 			var names []string
 			for _, nf := range docFields(p) {

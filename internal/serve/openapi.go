@@ -38,6 +38,12 @@ var openAPI = map[string]any{
 				"latency_ms":      prop("number", "Server time for the request, in milliseconds."),
 				"conversation_id": prop("string", "Send it back to ask a follow-up."),
 				"cached":          prop("boolean", "The answer came from the cache."),
+				"follow_up":       ref("FollowUp", "On a question asked after earlier turns of the conversation: whether the model refines follow-ups and whether it changed the previous answer."),
+			}),
+			"FollowUp": object([]string{"supported", "refined", "message"}, map[string]any{
+				"supported": prop("boolean", "False for models that cannot refine a previous answer (knn, local raw-SQL models); plan models edit the previous plan, chat models get the conversation."),
+				"refined":   prop("boolean", "The answer changes the previous one: the previous plan edited, or SQL other than the previous turn's."),
+				"message":   prop("string", "What became of the follow-up, and what to do when it was not applied."),
 			}),
 			"Error": object([]string{"error"}, map[string]any{
 				"error": described(object([]string{"code", "message"}, map[string]any{
@@ -148,4 +154,8 @@ var openAPIJSON = func() []byte {
 func handleOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(openAPIJSON)
+}
+
+func ref(schema, desc string) map[string]any {
+	return map[string]any{"$ref": "#/components/schemas/" + schema, "description": desc}
 }

@@ -41,6 +41,9 @@ func (s *Service) answerPlanned(ctx context.Context, q string, history []prompt.
 	o.modelLatency = time.Since(mstart)
 	recordModel(ctx, o.modelLatency)
 	resp := &GenerateResponse{Model: s.Model(), Warnings: []string{}}
+	if len(history) > 0 && (err == nil || errors.Is(err, planner.ErrNoPlan)) {
+		noteFollowUp(resp, planFollowUp(prev, ans, err == nil))
+	}
 	switch {
 	case errors.Is(err, planner.ErrNoPlan):
 		resp.Missing = ans.Missing

@@ -191,6 +191,9 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 		return nil, err
 	}
 	resp.ConversationID = convID
+	if n := len(history); n > 0 && s.cfg.Planner == nil {
+		noteFollowUp(resp, sqlFollowUp(s.Model(), history[n-1].SQL, resp.SQL))
+	}
 	s.convs.add(convID, prompt.Example{Question: q, SQL: resp.SQL, Reasoning: resp.PlanText})
 	if len(history) == 0 {
 		s.cache.put(key, *resp)

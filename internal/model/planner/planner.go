@@ -61,6 +61,9 @@ type Answer struct {
 	Candidates int `json:"candidates"`
 	// Raw is what the model said, when a model proposed the plans.
 	Raw string `json:"-"`
+	// Refined reports that Refine answered by editing the previous plan (false when the
+	// follow-up did not fit it and was answered as a new question).
+	Refined bool `json:"refined,omitempty"`
 }
 
 // Rejection is a candidate plan that was not used.

@@ -208,6 +208,10 @@ func TestRefine(t *testing.T) {
 		// The linker links Germany to customer_country first (ship_country and
 		// supplier_country also hold it); the previous breakdown is kept.
 		{"revenue by category", "only for Germany", "revenue by category where customer_country = 'Germany'"},
+		{"revenue by category", "just the top 3", "revenue by category top 3"},
+		{"revenue by category", "by year instead", "revenue by order_year"},
+		{"revenue by category where customer_country = 'Germany' top 3", "by year instead", "revenue by order_year where customer_country = 'Germany' top 3"},
+		{"order_count where customer_country = 'Germany' in 2022", "by year instead", "order_count by order_year where customer_country = 'Germany' in 2022"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.q, func(t *testing.T) {
@@ -215,7 +219,7 @@ func TestRefine(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Refine: %v", err)
 			}
-			if !hasFilter(ans.Plan, "customer_country", "Germany") {
+			if strings.Contains(tc.q, "Germany") && !hasFilter(ans.Plan, "customer_country", "Germany") {
 				t.Errorf("plan %q lacks the filter customer_country = 'Germany'", ans.PlanText)
 			}
 			if ans.PlanText != tc.want {

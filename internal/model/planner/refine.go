@@ -22,12 +22,13 @@ type Refiner interface {
 // answered as a new question.
 func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question string) (Answer, error) {
 	ls := e.Linker.Links(question)
-	for _, next := range []*plan.Plan{e.Linker.Fill(prev, ls), carry(e, prev, ls)} {
-		if next == nil {
-			continue
+	for _, next := range []*plan.Plan{inherit(prev, e.Linker.Fill(prev, ls)), carry(e, prev, ls)} {
+		if next == nil || plan.Format(next) == plan.Format(prev) {
+			continue // this reading changes nothing; try the next
 		}
 		ans, err := e.Choose(ctx, []Candidate{{Plan: next, Score: 0.85}})
 		if err == nil {
+			ans.Refined = true
 			return ans, nil
 		}
 		if !errors.Is(err, ErrNoPlan) {
@@ -38,8 +39,8 @@ func refine(ctx context.Context, e *Env, p Planner, prev *plan.Plan, question st
 }
 
 // carry is prev with what the follow-up's best reading mentions: its filters and segments
-// join prev's (a filter on the same dimension is replaced), its period and top-k replace
-// prev's, and its metrics replace prev's measures when the follow-up names any. nil when the
+// join prev's (a filter on the same dimension is replaced), its period, breakdown and top-k
+// replace prev's, and its metrics replace prev's measures when the follow-up names any. nil when the
 // follow-up has no reading or changes nothing.
 func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 	readings := e.Linker.Plans(ls.Question, 1)
@@ -50,6 +51,9 @@ func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 	next := clonePlan(prev)
 	if len(ls.Metrics()) > 0 {
 		next.Measures = slices.Clone(r.Measures)
+	}
+	if len(r.GroupBy) > 0 { // a breakdown ("by year") where the previous plan had none
+		next.GroupBy, next.Per = slices.Clone(r.GroupBy), r.Per
 	}
 	for _, f := range r.Filters {
 		next.Filters = slices.DeleteFunc(next.Filters, func(g plan.Filter) bool { return g.Dim == f.Dim })
@@ -70,6 +74,30 @@ func carry(e *Env, prev *plan.Plan, ls *link.Links) *plan.Plan {
 		return nil
 	}
 	return next
+}
+
+// inherit is next, a plan filled from the follow-up's links, with the previous plan's context
+// the follow-up does not restate: its filters on other dimensions, its segments and its period
+// ("by year instead" after "only for Germany" keeps Germany). nil stays nil.
+func inherit(prev, next *plan.Plan) *plan.Plan {
+	if next == nil {
+		return nil
+	}
+	c := clonePlan(next)
+	for _, f := range prev.Filters {
+		if !slices.ContainsFunc(c.Filters, func(g plan.Filter) bool { return g.Dim == f.Dim }) {
+			c.Filters = append(c.Filters, f)
+		}
+	}
+	for _, s := range prev.Segments {
+		if !slices.Contains(c.Segments, s) {
+			c.Segments = append(c.Segments, s)
+		}
+	}
+	if c.Time == nil && c.Compare == nil {
+		c.Time = prev.Time
+	}
+	return c
 }
 
 // clonePlan copies p's lists, so that carrying a follow-up into it leaves p as it was.
