@@ -49,6 +49,9 @@ Views are not copied. The load runs in one transaction. See docs/postgres.md.`,
 				return userErr(fmt.Errorf("db load-postgres: connect: %w", err))
 			}
 			defer conn.Close(ctx)
+			if !cmd.Flags().Changed("schema") {
+				pgSchema = pgload.URLSchema(conn.Config().RuntimeParams) // the URL's search_path, as --db reads it
+			}
 			res, err := pgload.Load(ctx, src.DB, conn, pgload.Options{Schema: pgSchema, Replace: replace})
 			if err != nil {
 				var pgErr *pgconn.PgError
@@ -81,7 +84,7 @@ Views are not copied. The load runs in one transaction. See docs/postgres.md.`,
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "", "PostgreSQL connection URL, e.g. postgres://user@host:5432/db")
-	cmd.Flags().StringVar(&pgSchema, "schema", "public", "PostgreSQL schema to load into, created when missing")
+	cmd.Flags().StringVar(&pgSchema, "schema", "public", "PostgreSQL schema to load into, created when missing (default: the URL's search_path, else public)")
 	cmd.Flags().StringVar(&ref, "db", "", dbRefUsage)
 	cmd.Flags().BoolVar(&replace, "replace", false, "drop tables of the same names in the schema first")
 	return cmd

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	// The blocks run a sqlforge built by `go build`, which go test's cache does not see: linking
 	// the CLI into this test makes a change to it (or anything it imports) rerun the docs.
 	_ "github.com/sqlforge/sqlforge/internal/cli"
@@ -122,6 +124,10 @@ func TestDocsRun(t *testing.T) {
 					notes = append(notes, fmt.Sprintf("%s: skipped: %s", where, b.Skip))
 					continue
 				}
+				if strings.Contains(strings.Join(b.Text, "\n"), "SQLFORGE_TEST_POSTGRES_URL") && os.Getenv("SQLFORGE_TEST_POSTGRES_URL") == "" {
+					notes = append(notes, fmt.Sprintf("%s: skipped: no PostgreSQL server here (SQLFORGE_TEST_POSTGRES_URL is not set; .ci/run sets it)", where))
+					continue
+				}
 				for _, o := range b.Omits {
 					notes = append(notes, fmt.Sprintf("%s: omitted %q: %s", where, o.Text, o.Reason))
 				}
@@ -198,6 +204,7 @@ func docsEnv(t *testing.T, tmp, bin string) []string {
 	}))
 	t.Cleanup(front.Close)
 	home := filepath.Join(tmp, "home")
+	pg := privatePostgres(t)
 	set := map[string]string{
 		"PATH":                      bin + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME":                      home,
@@ -212,6 +219,9 @@ func docsEnv(t *testing.T, tmp, bin string) []string {
 		"OLLAMA_HOST":               front.URL,
 		"SQLFORGE_DOCS_LLM_URL":     front.URL + "/v1",
 		"SQLFORGE_AZURE_ALLOW_HTTP": "1",
+	}
+	if pg != "" {
+		set["SQLFORGE_TEST_POSTGRES_URL"] = pg
 	}
 	for _, d := range []string{home, set["TMPDIR"]} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -230,6 +240,36 @@ func docsEnv(t *testing.T, tmp, bin string) []string {
 		env = append(env, k+"="+v)
 	}
 	return env
+}
+
+// privatePostgres gives the blocks a schema of their own on the server CI's PostgreSQL tests
+// share (SQLFORGE_TEST_POSTGRES_URL): the URL with search_path set to a fresh schema, dropped
+// at the end. It returns "" where no server is named.
+func privatePostgres(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("SQLFORGE_TEST_POSTGRES_URL")
+	if base == "" {
+		return ""
+	}
+	schema := fmt.Sprintf("docs_%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Logf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Logf("drop schema %s: %v", schema, err)
+		}
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
 }
 
 func goTool() string {

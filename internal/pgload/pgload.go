@@ -245,3 +245,13 @@ func quoteList(idents []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// URLSchema is the schema a connection URL names with search_path (its first entry), where
+// `--db postgres://...?search_path=S` reads the tables; "public" when it names none.
+func URLSchema(runtimeParams map[string]string) string {
+	first, _, _ := strings.Cut(runtimeParams["search_path"], ",")
+	if s := strings.Trim(strings.TrimSpace(first), `"`); s != "" {
+		return s
+	}
+	return "public"
+}

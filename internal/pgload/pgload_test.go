@@ -216,3 +216,19 @@ func TestLoadBadValue(t *testing.T) {
 		t.Errorf("schema %s exists after a failed load", name)
 	}
 }
+
+func TestURLSchema(t *testing.T) {
+	for _, tc := range []struct {
+		params map[string]string
+		want   string
+	}{
+		{nil, "public"},
+		{map[string]string{"search_path": "northwind"}, "northwind"},
+		{map[string]string{"search_path": ` "sales" , public`}, "sales"},
+		{map[string]string{"search_path": ""}, "public"},
+	} {
+		if got := pgload.URLSchema(tc.params); got != tc.want {
+			t.Errorf("URLSchema(%v) = %q, want %q", tc.params, got, tc.want)
+		}
+	}
+}
