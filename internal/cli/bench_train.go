@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,7 @@ func (a *app) newBenchTrainCmd() *cobra.Command {
 	opts := bench.DefaultOptions()
 	var modelDir string
 	var noTorch bool
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Training and generation speed of the local model, next to the BLAS's matmul rate and PyTorch's",
@@ -44,6 +46,17 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 				opts.Python, opts.TorchScript, note = bench.FindTorch(ctx, wd)
 			}
 			logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return userErr(fmt.Errorf("--cpuprofile: %w", err))
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			rep, err := bench.Run(ctx, opts, logf)
 			if err != nil {
 				return err
@@ -82,5 +95,6 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 	fl.IntVar(&opts.GenTokens, "gen-tokens", opts.GenTokens, "tokens to generate for the decoding rate")
 	fl.StringVar(&modelDir, "model", "", "checkpoint directory to measure besides the built-in 5M configuration (default: the embedded sqlforge-tiny)")
 	fl.BoolVar(&noTorch, "no-torch", false, "skip the PyTorch comparison")
+	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the Go side to this file (go tool pprof)")
 	return cmd
 }
