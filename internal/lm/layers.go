@@ -5,6 +5,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/sqlforge/sqlforge/internal/lm/vecmath"
 )
 
 // matmul computes c = alpha·op(a)·op(b) + beta·c through blas32.Gemm, where
@@ -68,23 +70,13 @@ func rmsNormBackward(dx, dw, dy, x, r, w []float32, D int) {
 	}
 }
 
-func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
-
 // swiGLU computes act = silu(gate) ⊙ up elementwise ([N, F]).
-func swiGLU(act, gate, up []float32) {
-	for i, g := range gate {
-		act[i] = g * sigmoid(g) * up[i]
-	}
-}
+func swiGLU(act, gate, up []float32) { vecmath.SwiGLU(act, gate, up) }
 
 // swiGLUBackward computes dgate and dup from dact ([N, F]), using
 // silu'(g) = σ(g)·(1 + g·(1−σ(g))).
 func swiGLUBackward(dgate, dup, dact, gate, up []float32) {
-	for i, g := range gate {
-		s := sigmoid(g)
-		dup[i] = dact[i] * g * s
-		dgate[i] = dact[i] * up[i] * s * (1 + g*(1-s))
-	}
+	vecmath.SwiGLUBackward(dgate, dup, dact, gate, up)
 }
 
 // apply rotates x [N, H·Dh] in place, row n at position pos(n), in Hugging
