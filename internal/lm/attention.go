@@ -103,15 +103,9 @@ func softmaxScores(row []float32, lo, n int, cap float32) {
 
 // softmaxCausal replaces row[:n] by its softmax and zeroes row[n:].
 func softmaxCausal(row []float32, n int) {
-	mx := row[0]
-	for _, x := range row[1:n] {
-		mx = max(mx, x)
-	}
+	mx := vecmath.Max(row[:n])
 	sum := vecmath.ExpShift(row[:n], row[:n], mx)
-	inv := float32(1 / sum)
-	for j := 0; j < n; j++ {
-		row[j] *= inv
-	}
+	vecmath.Scale(row[:n], float32(1/sum))
 	clear(row[n:])
 }
 

@@ -48,16 +48,10 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 		n := rows[i]
 		t := targets[n]
 		row, d := logits[n*V:(n+1)*V], dlogits[n*V:(n+1)*V]
-		mx := row[0]
-		for _, v := range row {
-			mx = max(mx, v)
-		}
+		mx := vecmath.Max(row)
 		sum := vecmath.ExpShift(d, row, mx)
 		nll[i] = float64(mx) + math.Log(sum) - float64(row[t])
-		scale := w / sum
-		for j, e := range d {
-			d[j] = float32(float64(e) * scale)
-		}
+		vecmath.Scale(d, float32(w/sum))
 		d[t] -= float32(w)
 	})
 	var total float64
