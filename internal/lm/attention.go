@@ -113,16 +113,16 @@ func softmaxCausal(row []float32, n int) {
 // the gradients of attention given dout [N, Hq·Dh] and the forward's probs.
 // Work is spread over (batch, key/value head) pairs so that the query heads
 // sharing a key/value head accumulate into it without races.
-func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []float32) {
+func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []float32, ar *arena) {
 	T, Dh, qd, kvd := s.T, s.Dh, s.qDim(), s.kvDim()
 	group := s.Hq / s.Hkv
 	scale := s.Scale
 	workers := min(runtime.GOMAXPROCS(0), s.B*s.Hkv)
 	scratch, capped := make([][]float32, max(workers, 1)), make([][]float32, max(workers, 1))
 	for w := range scratch {
-		scratch[w] = make([]float32, T*T)
+		scratch[w] = ar.floats(T * T)
 		if s.Cap > 0 {
-			capped[w] = make([]float32, T*T)
+			capped[w] = ar.floats(T * T)
 		}
 	}
 	parallel(s.B*s.Hkv, func(w, i int) {

@@ -64,6 +64,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				if err := m.Backward(a, dl); err != nil {
 					b.Fatal(err)
 				}
+				a.Release()
 			}
 			P := float64(m.NumParams()) // the tied embedding counts once, as lm_head
 			attn := 3 * 4 * float64(T) * float64(cfg.QDim()) * float64(cfg.NumHiddenLayers)

@@ -117,7 +117,7 @@ type linearActs struct {
 }
 
 // forward computes y [N, Out] = x·Wᵀ + b + scale·dropout(x)·Aᵀ·Bᵀ for x [N, In].
-func (l *Linear) forward(y, x []float32, N int, drop *dropout) *linearActs {
+func (l *Linear) forward(y, x []float32, N int, drop *dropout, ar *arena) *linearActs {
 	mulWT(N, x, l.W, 0, y)
 	if l.B != nil {
 		for n := 0; n < N; n++ {
@@ -131,9 +131,9 @@ func (l *Linear) forward(y, x []float32, N int, drop *dropout) *linearActs {
 	if l.LoRA != nil {
 		lo := l.LoRA
 		if drop != nil && lo.Dropout > 0 {
-			a.mask, a.xd = drop.apply(x, lo.Dropout)
+			a.mask, a.xd = drop.apply(x, lo.Dropout, ar)
 		}
-		a.h = make([]float32, N*lo.R)
+		a.h = ar.floats(N * lo.R)
 		matmul(false, true, N, lo.R, l.In, 1, a.xd, l.In, lo.A.W, l.In, 0, a.h, lo.R)
 		matmul(false, true, N, l.Out, lo.R, lo.Scale, a.h, lo.R, lo.B.W, lo.R, 1, y, l.Out)
 	}
@@ -142,7 +142,7 @@ func (l *Linear) forward(y, x []float32, N int, drop *dropout) *linearActs {
 
 // backward adds to dx [N, In] the input gradient for dy [N, Out] and
 // accumulates the gradients of every trainable tensor of the layer.
-func (l *Linear) backward(dx, dy []float32, a *linearActs, N int) {
+func (l *Linear) backward(dx, dy []float32, a *linearActs, N int, ar *arena) {
 	mulW(N, dy, l.W, 1, dx)
 	if l.W.G != nil {
 		matmul(true, false, l.Out, l.In, N, 1, dy, l.Out, a.x, l.In, 1, l.W.G, l.In)
@@ -161,7 +161,7 @@ func (l *Linear) backward(dx, dy []float32, a *linearActs, N int) {
 	if lo.B.G != nil {
 		matmul(true, false, l.Out, lo.R, N, lo.Scale, dy, l.Out, a.h, lo.R, 1, lo.B.G, lo.R)
 	}
-	dh := make([]float32, N*lo.R)
+	dh := ar.floats(N * lo.R)
 	matmul(false, false, N, lo.R, l.Out, lo.Scale, dy, l.Out, lo.B.W, lo.R, 0, dh, lo.R)
 	if lo.A.G != nil {
 		matmul(true, false, lo.R, l.In, N, 1, dh, lo.R, a.xd, l.In, 1, lo.A.G, l.In)
@@ -170,7 +170,7 @@ func (l *Linear) backward(dx, dy []float32, a *linearActs, N int) {
 		matmul(false, false, N, l.In, lo.R, 1, dh, lo.R, lo.A.W, l.In, 1, dx, l.In)
 		return
 	}
-	dxd := make([]float32, N*l.In)
+	dxd := ar.floats(N * l.In)
 	matmul(false, false, N, l.In, lo.R, 1, dh, lo.R, lo.A.W, l.In, 0, dxd, l.In)
 	for i, m := range a.mask {
 		dx[i] += dxd[i] * m

@@ -252,6 +252,7 @@ func trainStep(ctx context.Context, m *lm.Model, name, mode string, opts Options
 		if err := m.Backward(a, dl); err != nil {
 			return err
 		}
+		a.Release()
 		opt.step(1e-4)
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, float64(ms.HeapInuse)/(1<<20))

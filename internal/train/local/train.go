@@ -338,6 +338,7 @@ func (t *trainer) trainStep() (Row, int, error) {
 		}
 		lossSum += loss * float64(b.count)
 		correct += float64(hits(acts.Logits, t.model.Config.VocabSize, targets))
+		acts.Release()
 	}
 	r := Row{Step: t.step, TrainLoss: lossSum / float64(total), TrainMeanTokenAccuracy: correct / float64(total),
 		ValidLoss: math.NaN(), ValidMeanTokenAccuracy: math.NaN()}
@@ -367,6 +368,7 @@ func (t *trainer) evaluate() (float64, float64, error) {
 		lossSum += loss * float64(b.count)
 		correct += float64(hits(acts.Logits, V, targets))
 		count += b.count
+		acts.Release()
 	}
 	return lossSum / float64(count), correct / float64(count), nil
 }
