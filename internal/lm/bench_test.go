@@ -57,7 +57,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_, dl, err := CrossEntropy(a.Logits, cfg.VocabSize, targets, nil)
+				_, dl, err := a.CrossEntropy(cfg.VocabSize, targets, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -245,7 +245,7 @@ func trainStep(ctx context.Context, m *lm.Model, name, mode string, opts Options
 		if err != nil {
 			return err
 		}
-		_, dl, err := lm.CrossEntropy(a.Logits, cfg.VocabSize, targets, nil)
+		_, dl, err := a.CrossEntropy(cfg.VocabSize, targets, nil)
 		if err != nil {
 			return err
 		}

@@ -325,7 +325,7 @@ func (t *trainer) trainStep() (Row, int, error) {
 		if err != nil {
 			return Row{}, 0, err
 		}
-		loss, dl, err := lm.CrossEntropy(acts.Logits, t.model.Config.VocabSize, targets, nil)
+		loss, dl, err := acts.CrossEntropy(t.model.Config.VocabSize, targets, nil)
 		if err != nil {
 			return Row{}, 0, err
 		}
@@ -361,7 +361,7 @@ func (t *trainer) evaluate() (float64, float64, error) {
 		if err != nil {
 			return 0, 0, err
 		}
-		loss, _, err := lm.CrossEntropy(acts.Logits, V, targets, nil)
+		loss, _, err := acts.CrossEntropy(V, targets, nil)
 		if err != nil {
 			return 0, 0, err
 		}
