@@ -208,6 +208,10 @@ func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha floa
 // packB copies op(B)[pc:pc+kb, jc:jc+nb] into panels of nr columns: for each
 // panel, kb groups of nr values (zero past the last column).
 func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb, nr int) {
+	if trans && hasVec {
+		packBT(dst, b, ldb, pc, jc, kb, nb, nr)
+		return
+	}
 	o := 0
 	for j0 := 0; j0 < nb; j0 += nr {
 		cols := min(nr, nb-j0)
@@ -225,6 +229,43 @@ func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb, nr int) {
 			}
 			o += nr
 		}
+	}
+}
+
+// packBT is packB for a transposed B (a weight W [n, k] in x·Wᵀ): blocks
+// of 8 rows of W by 8 values go through an AVX 8×8 transpose; the edges are
+// copied one value at a time.
+func packBT(dst, b []float32, ldb int, pc, jc, kb, nb, nr int) {
+	o := 0
+	k8 := kb / 8 * 8
+	for j0 := 0; j0 < nb; j0 += nr {
+		cols := min(nr, nb-j0)
+		pan := dst[o : o+kb*nr]
+		j := 0
+		for ; j+8 <= cols; j += 8 {
+			row := (jc + j0 + j) * ldb
+			if k8 > 0 {
+				_ = b[row+7*ldb+pc+k8-1]
+				transpose8(&pan[j], nr, &b[row+pc], ldb, k8/8)
+			}
+			for p := k8; p < kb; p++ {
+				for jj := 0; jj < 8; jj++ {
+					pan[p*nr+j+jj] = b[row+jj*ldb+pc+p]
+				}
+			}
+		}
+		for ; j < cols; j++ {
+			src := b[(jc+j0+j)*ldb+pc : (jc+j0+j)*ldb+pc+kb]
+			for p, v := range src {
+				pan[p*nr+j] = v
+			}
+		}
+		for ; j < nr; j++ {
+			for p := 0; p < kb; p++ {
+				pan[p*nr+j] = 0
+			}
+		}
+		o += nr * kb
 	}
 }
 
