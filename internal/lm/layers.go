@@ -87,22 +87,28 @@ func (r *rope) apply(x []float32, heads int, pos func(n int) int, inverse bool) 
 	dh := 2 * r.half
 	width := heads * dh
 	N := len(x) / width
-	cos, sin := make([]float32, r.half), make([]float32, r.half)
+	var tab []float32
 	for n := 0; n < N; n++ {
-		p := float32(pos(n))
-		for i, f := range r.invFreq {
-			a := float64(p * f)
-			cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
-			if inverse {
-				sin[i] = -sin[i]
-			}
+		p := pos(n)
+		if len(tab) <= p*dh {
+			tab = r.table(p)
 		}
+		cos, sin := tab[p*dh:p*dh+r.half], tab[p*dh+r.half:(p+1)*dh]
 		for h := 0; h < heads; h++ {
 			v := x[n*width+h*dh : n*width+(h+1)*dh]
-			for i := 0; i < r.half; i++ {
-				a, b := v[i], v[i+r.half]
-				v[i] = a*cos[i] - b*sin[i]
-				v[i+r.half] = b*cos[i] + a*sin[i]
+			lo, hi := v[:r.half], v[r.half:dh]
+			if inverse {
+				for i, c := range cos {
+					a, b := lo[i], hi[i]
+					lo[i] = a*c + b*sin[i]
+					hi[i] = b*c - a*sin[i]
+				}
+				continue
+			}
+			for i, c := range cos {
+				a, b := lo[i], hi[i]
+				lo[i] = a*c - b*sin[i]
+				hi[i] = b*c + a*sin[i]
 			}
 		}
 	}
