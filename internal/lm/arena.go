@@ -38,8 +38,9 @@ func sizeClass(n int) (class, size int) {
 	return 1000 + 8*e + sub, sub * q
 }
 
-// get returns a zeroed buffer of n values.
-func (p *floatPool) get(n int) []float32 {
+// get returns a buffer of n values, zeroed when zero is set (else a
+// recycled buffer keeps whatever it held).
+func (p *floatPool) get(n int, zero bool) []float32 {
 	class, size := sizeClass(n)
 	p.mu.Lock()
 	if l := p.free[class]; len(l) > 0 {
@@ -48,7 +49,9 @@ func (p *floatPool) get(n int) []float32 {
 		p.pooled -= cap(b)
 		p.mu.Unlock()
 		b = b[:n]
-		clear(b)
+		if zero {
+			clear(b)
+		}
 		return b
 	}
 	p.mu.Unlock()
@@ -84,7 +87,19 @@ func (a *arena) floats(n int) []float32 {
 	if a == nil {
 		return make([]float32, n)
 	}
-	b := pool.get(n)
+	b := pool.get(n, true)
+	a.bufs = append(a.bufs, b)
+	return b
+}
+
+// scratch returns a buffer of n values whose contents are undefined, for
+// outputs written in full before they are read (a product with beta 0, a
+// norm, an elementwise function): recycled memory is not cleared again.
+func (a *arena) scratch(n int) []float32 {
+	if a == nil {
+		return make([]float32, n)
+	}
+	b := pool.get(n, false)
 	a.bufs = append(a.bufs, b)
 	return b
 }

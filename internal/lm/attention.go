@@ -130,7 +130,7 @@ func attentionBackward(s attentionShape, dq, dk, dv, dout, probs, q, k, v []floa
 	workers := min(runtime.GOMAXPROCS(0), s.B*s.Hkv)
 	scratch, capped := make([][]float32, max(workers, 1)), make([][]float32, max(workers, 1))
 	for w := range scratch {
-		scratch[w] = ar.floats(T * T)
+		scratch[w] = ar.scratch(T * T)
 		if s.Cap > 0 {
 			capped[w] = ar.floats(T * T)
 		}

@@ -83,7 +83,7 @@ func (m *Model) layerBackward(li int, a *layerActs, dx []float32, B, T int) {
 	// Attention: x2 = x + [norm](o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1)))).
 	dao := ar.floats(N * s.qDim())
 	l.Proj[OProj].backward(dao, m.residualBackward(l.AttnOutNorm, dx, a.o, a.ro, ar), a.lin[OProj], N, ar)
-	dq, dk, dv := ar.floats(N*s.qDim()), ar.floats(N*s.kvDim()), ar.floats(N*s.kvDim())
+	dq, dk, dv := ar.scratch(N*s.qDim()), ar.floats(N*s.kvDim()), ar.floats(N*s.kvDim())
 	attentionBackward(s, dq, dk, dv, dao, a.probs, a.q, a.k, a.v, ar)
 	clear(dxn)
 	m.attnInputsBackward(l, a, dxn, dq, dk, dv, N, pos, ar)

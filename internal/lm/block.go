@@ -73,7 +73,7 @@ func (m *Model) attnInputs(l *Layer, a *layerActs, xn []float32, N int, pos func
 		parts := splitCols(qkv, N, ar, qd, kvd, kvd)
 		a.q, a.k, a.v = parts[0], parts[1], parts[2]
 	} else {
-		a.q, a.k, a.v = ar.floats(N*qd), ar.floats(N*kvd), ar.floats(N*kvd)
+		a.q, a.k, a.v = ar.scratch(N*qd), ar.scratch(N*kvd), ar.scratch(N*kvd)
 		a.lin[QProj] = l.Proj[QProj].forward(a.q, xn, N, drop, ar)
 		a.lin[KProj] = l.Proj[KProj].forward(a.k, xn, N, drop, ar)
 		a.lin[VProj] = l.Proj[VProj].forward(a.v, xn, N, drop, ar)
@@ -121,11 +121,11 @@ func (m *Model) mlpForward(l *Layer, a *layerActs, out, xn []float32, N int, dro
 		parts := splitCols(gu, N, ar, F, F)
 		a.gate, a.up = parts[0], parts[1]
 	} else {
-		a.gate, a.up = ar.floats(N*F), ar.floats(N*F)
+		a.gate, a.up = ar.scratch(N*F), ar.scratch(N*F)
 		a.lin[GateProj] = l.Proj[GateProj].forward(a.gate, xn, N, drop, ar)
 		a.lin[UpProj] = l.Proj[UpProj].forward(a.up, xn, N, drop, ar)
 	}
-	a.act = ar.floats(N * F)
+	a.act = ar.scratch(N * F)
 	glu(m.Config.act(), a.act, a.gate, a.up)
 	a.lin[DownProj] = l.Proj[DownProj].forward(out, a.act, N, drop, ar)
 }
@@ -136,7 +136,7 @@ func (m *Model) mlpBackward(l *Layer, a *layerActs, dxn, dy []float32, N int, ar
 	F := m.Config.IntermediateSize
 	dact := ar.floats(N * F)
 	l.Proj[DownProj].backward(dact, dy, a.lin[DownProj], N, ar)
-	dgate, dup := ar.floats(N*F), ar.floats(N*F)
+	dgate, dup := ar.scratch(N*F), ar.scratch(N*F)
 	gluBackward(m.Config.act(), dgate, dup, dact, a.gate, a.up)
 	if fused := l.Proj[GateUpProj]; fused != nil {
 		fused.backward(dxn, joinCols(N, ar, [][]float32{dgate, dup}, F, F), a.lin[GateUpProj], N, ar)

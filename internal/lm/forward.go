@@ -96,8 +96,8 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 		x = out
 	}
 	acts.xf = x
-	acts.rf = ar.floats(N)
-	acts.xnf = ar.floats(N * D)
+	acts.rf = ar.scratch(N)
+	acts.xnf = ar.scratch(N * D)
 	m.norm(acts.xnf, acts.rf, x, m.Norm, D)
 	h, R := acts.xnf, N
 	if opts.Rows != nil {
@@ -111,7 +111,7 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 // √D for Gemma.
 func (m *Model) embed(tokens []int, ar *arena) []float32 {
 	D := m.Config.HiddenSize
-	x := ar.floats(len(tokens) * D)
+	x := ar.scratch(len(tokens) * D)
 	for n, t := range tokens {
 		m.Embed.row(x[n*D:(n+1)*D], t)
 	}
@@ -127,7 +127,7 @@ func (m *Model) embed(tokens []int, ar *arena) []float32 {
 // soft-capping them for Gemma-2, and returns [R, V].
 func (m *Model) logits(h []float32, R int, ar *arena) []float32 {
 	V := m.Config.VocabSize
-	out := ar.floats(R * V)
+	out := ar.scratch(R * V)
 	mulWT(R, h, m.LMHead, 0, out)
 	if c := m.Config.finalSoftcap(); c > 0 {
 		for i, v := range out {
@@ -143,17 +143,18 @@ func (m *Model) layerForward(li int, x []float32, B, T int, pos func(int) int, d
 	l, cfg := m.Layers[li], m.Config
 	N, D := B*T, cfg.HiddenSize
 	s := m.attnShape(li, B, T)
-	a := &layerActs{x: x, r1: ar.floats(N), r2: ar.floats(N), xn1: ar.floats(N * D), xn2: ar.floats(N * D)}
+	// Every buffer here is written in full before it is read: scratch.
+	a := &layerActs{x: x, r1: ar.scratch(N), r2: ar.scratch(N), xn1: ar.scratch(N * D), xn2: ar.scratch(N * D)}
 	m.norm(a.xn1, a.r1, x, l.InputNorm, D)
 	m.attnInputs(l, a, a.xn1, N, pos, drop, ar)
-	a.probs = ar.floats(B * s.Hq * T * T)
-	a.ao = ar.floats(N * s.qDim())
+	a.probs = ar.scratch(B * s.Hq * T * T)
+	a.ao = ar.scratch(N * s.qDim())
 	attention(s, a.ao, a.probs, a.q, a.k, a.v)
-	a.x2 = ar.floats(N * D)
+	a.x2 = ar.scratch(N * D)
 	a.lin[OProj] = l.Proj[OProj].forward(a.x2, a.ao, N, drop, ar)
 	a.x2, a.o, a.ro = m.residual(l.AttnOutNorm, x, a.x2, ar)
 	m.norm(a.xn2, a.r2, a.x2, l.PostNorm, D)
-	out := ar.floats(N * D)
+	out := ar.scratch(N * D)
 	m.mlpForward(l, a, out, a.xn2, N, drop, ar)
 	out, a.mo, a.rmo = m.residual(l.MLPOutNorm, a.x2, out, ar)
 	return a, out
