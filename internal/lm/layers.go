@@ -26,23 +26,34 @@ func matmul(transA, transB bool, m, n, k int, alpha float32, a []float32, lda in
 	blas32.Gemm(ta, tb, alpha, ga, gb, beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
+// normChunk is the number of rows an RMSNorm hands to one goroutine, and
+// eltChunk the values an elementwise function does: fixed, so that the
+// weight gradient's partial sums (one per chunk, added in order) do not
+// depend on the number of cores.
+const (
+	normChunk = 64
+	eltChunk  = 1 << 15
+)
+
 // rmsNorm computes y[n,:] = w ⊙ x[n,:] · r[n] with r[n] = 1/sqrt(mean(x[n,:]²)+eps),
 // for x, y [N, D] and w [D]; it stores r [N] for the backward pass.
 func rmsNorm(y, r, x, w []float32, D int, eps float64) {
 	N := len(x) / D
-	for n := 0; n < N; n++ {
-		row := x[n*D : (n+1)*D]
-		var ss float64
-		for _, v := range row {
-			ss += float64(v) * float64(v)
+	parallel((N+normChunk-1)/normChunk, func(_, c int) {
+		for n := c * normChunk; n < min((c+1)*normChunk, N); n++ {
+			row := x[n*D : (n+1)*D]
+			var ss float64
+			for _, v := range row {
+				ss += float64(v) * float64(v)
+			}
+			inv := float32(1 / math.Sqrt(ss/float64(D)+eps))
+			r[n] = inv
+			out := y[n*D : (n+1)*D]
+			for i, v := range row {
+				out[i] = w[i] * (v * inv)
+			}
 		}
-		inv := float32(1 / math.Sqrt(ss/float64(D)+eps))
-		r[n] = inv
-		out := y[n*D : (n+1)*D]
-		for i, v := range row {
-			out[i] = w[i] * (v * inv)
-		}
-	}
+	})
 }
 
 // rmsNormBackward adds to dx [N, D] the gradient through rmsNorm given dy
@@ -50,33 +61,55 @@ func rmsNorm(y, r, x, w []float32, D int, eps float64) {
 // dx = r·(dy⊙w) − x·r³/D·Σ(dy⊙w⊙x), dw = Σₙ dy⊙x·r.
 func rmsNormBackward(dx, dw, dy, x, r, w []float32, D int) {
 	N := len(x) / D
-	for n := 0; n < N; n++ {
-		xr, g := x[n*D:(n+1)*D], dy[n*D:(n+1)*D]
-		inv := float64(r[n])
-		var s float64
-		for i := range xr {
-			s += float64(g[i]) * float64(w[i]) * float64(xr[i])
-		}
-		c := float32(s * inv * inv * inv / float64(D))
-		out := dx[n*D : (n+1)*D]
-		for i := range xr {
-			out[i] += float32(inv)*g[i]*w[i] - xr[i]*c
-		}
-		if dw != nil {
+	chunks := (N + normChunk - 1) / normChunk
+	var part []float32 // [chunks, D] partial sums of dw
+	if dw != nil {
+		part = make([]float32, chunks*D)
+	}
+	parallel(chunks, func(_, c int) {
+		for n := c * normChunk; n < min((c+1)*normChunk, N); n++ {
+			xr, g := x[n*D:(n+1)*D], dy[n*D:(n+1)*D]
+			inv := float64(r[n])
+			var s float64
 			for i := range xr {
-				dw[i] += g[i] * xr[i] * float32(inv)
+				s += float64(g[i]) * float64(w[i]) * float64(xr[i])
 			}
+			k := float32(s * inv * inv * inv / float64(D))
+			out := dx[n*D : (n+1)*D]
+			for i := range xr {
+				out[i] += float32(inv)*g[i]*w[i] - xr[i]*k
+			}
+			if part != nil {
+				pw := part[c*D : (c+1)*D]
+				for i := range xr {
+					pw[i] += g[i] * xr[i] * float32(inv)
+				}
+			}
+		}
+	})
+	for c := 0; c < len(part)/max(D, 1); c++ {
+		for i, v := range part[c*D : (c+1)*D] {
+			dw[i] += v
 		}
 	}
 }
 
-// swiGLU computes act = silu(gate) ⊙ up elementwise ([N, F]).
-func swiGLU(act, gate, up []float32) { vecmath.SwiGLU(act, gate, up) }
+// swiGLU computes act = silu(gate) ⊙ up elementwise ([N, F]), chunks on
+// the cores.
+func swiGLU(act, gate, up []float32) {
+	parallel((len(gate)+eltChunk-1)/eltChunk, func(_, c int) {
+		lo, hi := c*eltChunk, min((c+1)*eltChunk, len(gate))
+		vecmath.SwiGLU(act[lo:hi], gate[lo:hi], up[lo:hi])
+	})
+}
 
 // swiGLUBackward computes dgate and dup from dact ([N, F]), using
 // silu'(g) = σ(g)·(1 + g·(1−σ(g))).
 func swiGLUBackward(dgate, dup, dact, gate, up []float32) {
-	vecmath.SwiGLUBackward(dgate, dup, dact, gate, up)
+	parallel((len(gate)+eltChunk-1)/eltChunk, func(_, c int) {
+		lo, hi := c*eltChunk, min((c+1)*eltChunk, len(gate))
+		vecmath.SwiGLUBackward(dgate[lo:hi], dup[lo:hi], dact[lo:hi], gate[lo:hi], up[lo:hi])
+	})
 }
 
 // apply rotates x [N, H·Dh] in place, row n at position pos(n), in Hugging
