@@ -78,6 +78,12 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 				}
 				fmt.Fprintf(a.stdout, "  %-14s %-4s %9d %9d %8.2f %9.0f %11s %7s\n", t.Model, t.Mode, t.Params, t.Trainable, t.GFLOPs, t.TokensPerSecond, torch, ratio)
 			}
+			for _, t := range rep.Train {
+				if t.Torch != nil {
+					fmt.Fprintf(a.stdout, "PyTorch %s: %d intra-op thread(s), OpenBLAS %d thread(s); Go: GOMAXPROCS %d\n", t.Torch.Version, t.Torch.Threads, t.Torch.BLASThreads, rep.GOMAXPROCS)
+					break
+				}
+			}
 			for _, g := range rep.Generate {
 				fmt.Fprintf(a.stdout, "generation %s: prefill %.0f tokens/s, decode %.0f tokens/s\n", g.Model, g.PrefillTokensPerSecond, g.DecodeTokensPerSecond)
 			}
