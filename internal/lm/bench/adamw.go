@@ -6,13 +6,15 @@ import (
 	"sync"
 
 	"github.com/sqlforge/sqlforge/internal/lm"
+	"github.com/sqlforge/sqlforge/internal/lm/vecmath"
 )
 
 // adamW is PyTorch's AdamW (β 0.9/0.999, ε 1e-8, no weight decay, as
 // bench_torch.py configures it), so both sides time the same update. Like
 // torch.optim.AdamW it computes in float32, in torch's order:
 // m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w − lr/(1−β1ᵗ) · m /
-// (√v/√(1−β2ᵗ) + ε); the tensors are cut into chunks shared by the cores.
+// (√v/√(1−β2ᵗ) + ε), 8 values at a time (vecmath.AdamW); the tensors are
+// cut into chunks shared by the cores.
 type adamW struct {
 	params []*lm.Param
 	m, v   [][]float32
@@ -44,14 +46,8 @@ func (o *adamW) step(lr float64) {
 		}
 	}
 	update := func(s span) {
-		g, w := o.params[s.i].G[s.lo:s.hi], o.params[s.i].W[s.lo:s.hi]
-		m, v := o.m[s.i][s.lo:s.hi], o.v[s.i][s.lo:s.hi]
-		for j, gj := range g {
-			mj := b1*m[j] + (1-b1)*gj
-			vj := b2*v[j] + (1-b2)*gj*gj
-			m[j], v[j] = mj, vj
-			w[j] -= stepSize * mj / (float32(math.Sqrt(float64(vj)))/sqrtC2 + eps)
-		}
+		vecmath.AdamW(o.params[s.i].W[s.lo:s.hi], o.params[s.i].G[s.lo:s.hi], o.m[s.i][s.lo:s.hi], o.v[s.i][s.lo:s.hi],
+			b1, b2, stepSize, sqrtC2, eps)
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(spans))
 	if workers <= 1 {

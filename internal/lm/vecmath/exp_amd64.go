@@ -19,4 +19,7 @@ func max8(x *float32, n int) float32
 //go:noescape
 func scale8(x *float32, n int, s float32)
 
+//go:noescape
+func adamW8(w, grad, m, v *float32, n int, c *[8]float32)
+
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA

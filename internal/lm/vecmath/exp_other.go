@@ -13,3 +13,5 @@ func swiGLUBackward8(dgate, dup, dact, gate, up *float32, n int) { panic("vecmat
 func max8(x *float32, n int) float32 { panic("vecmath: no vector kernel") }
 
 func scale8(x *float32, n int, s float32) { panic("vecmath: no vector kernel") }
+
+func adamW8(w, grad, m, v *float32, n int, c *[8]float32) { panic("vecmath: no vector kernel") }
