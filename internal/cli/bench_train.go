@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,7 @@ func (a *app) newBenchTrainCmd() *cobra.Command {
 	opts := bench.DefaultOptions()
 	var modelDir string
 	var noTorch bool
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Training and generation speed of the local model, next to the BLAS's matmul rate and PyTorch's",
@@ -44,6 +46,17 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 				opts.Python, opts.TorchScript, note = bench.FindTorch(ctx, wd)
 			}
 			logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return userErr(fmt.Errorf("--cpuprofile: %w", err))
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			rep, err := bench.Run(ctx, opts, logf)
 			if err != nil {
 				return err
@@ -65,6 +78,12 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 				}
 				fmt.Fprintf(a.stdout, "  %-14s %-4s %9d %9d %8.2f %9.0f %11s %7s\n", t.Model, t.Mode, t.Params, t.Trainable, t.GFLOPs, t.TokensPerSecond, torch, ratio)
 			}
+			for _, t := range rep.Train {
+				if t.Torch != nil {
+					fmt.Fprintf(a.stdout, "PyTorch %s: %d intra-op thread(s), OpenBLAS %d thread(s); Go: GOMAXPROCS %d\n", t.Torch.Version, t.Torch.Threads, t.Torch.BLASThreads, rep.GOMAXPROCS)
+					break
+				}
+			}
 			for _, g := range rep.Generate {
 				fmt.Fprintf(a.stdout, "generation %s: prefill %.0f tokens/s, decode %.0f tokens/s\n", g.Model, g.PrefillTokensPerSecond, g.DecodeTokensPerSecond)
 			}
@@ -82,5 +101,6 @@ half is skipped with a note. Build with -tags openblas to measure OpenBLAS inste
 	fl.IntVar(&opts.GenTokens, "gen-tokens", opts.GenTokens, "tokens to generate for the decoding rate")
 	fl.StringVar(&modelDir, "model", "", "checkpoint directory to measure besides the built-in 5M configuration (default: the embedded sqlforge-tiny)")
 	fl.BoolVar(&noTorch, "no-torch", false, "skip the PyTorch comparison")
+	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the Go side to this file (go tool pprof)")
 	return cmd
 }

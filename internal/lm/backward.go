@@ -21,32 +21,34 @@ func (m *Model) Backward(acts *Activations, dlogits []float32) error {
 	if len(acts.layers) != len(m.Layers) {
 		return fmt.Errorf("backward: activations of %d layers for a model of %d", len(acts.layers), len(m.Layers))
 	}
+	ar := &arena{}
+	defer ar.release()
 	if c := cfg.finalSoftcap(); c > 0 {
 		// logits = c·tanh(z/c): dz = dlogits·(1 − (logits/c)²).
-		capped := make([]float32, len(dlogits))
+		capped := ar.floats(len(dlogits))
 		for i, l := range acts.Logits {
 			th := l / c
 			capped[i] = dlogits[i] * (1 - th*th)
 		}
 		dlogits = capped
 	}
-	dxnf := make([]float32, N*D)
+	dxnf := ar.floats(N * D)
 	if acts.Rows == nil {
 		mulW(N, dlogits, m.LMHead, 0, dxnf)
 		if m.LMHead.G != nil {
 			matmul(true, false, V, D, N, 1, dlogits, V, acts.xnf, D, 1, m.LMHead.G, D)
 		}
 	} else if R > 0 {
-		dh := make([]float32, R*D)
+		dh := ar.floats(R * D)
 		mulW(R, dlogits, m.LMHead, 0, dh)
 		for i, r := range acts.Rows {
 			copy(dxnf[r*D:(r+1)*D], dh[i*D:(i+1)*D])
 		}
 		if m.LMHead.G != nil {
-			matmul(true, false, V, D, R, 1, dlogits, V, gatherRows(acts.xnf, acts.Rows, D), D, 1, m.LMHead.G, D)
+			matmul(true, false, V, D, R, 1, dlogits, V, gatherRows(acts.xnf, acts.Rows, D, ar), D, 1, m.LMHead.G, D)
 		}
 	}
-	dx := make([]float32, N*D)
+	dx := ar.floats(N * D)
 	m.normBackward(dx, dxnf, acts.xf, acts.rf, m.Norm, D)
 	for li := len(m.Layers) - 1; li >= 0; li-- {
 		m.layerBackward(li, acts.layers[li], dx, B, T)
@@ -70,18 +72,20 @@ func (m *Model) layerBackward(li int, a *layerActs, dx []float32, B, T int) {
 	N, D := B*T, cfg.HiddenSize
 	s := m.attnShape(li, B, T)
 	pos := func(n int) int { return n % T }
+	ar := &arena{}
+	defer ar.release()
 
 	// MLP: out = x2 + [norm](down(f(gate(xn2)) ⊙ up(xn2))); dx already holds d(x2) from the residual.
-	dxn := make([]float32, N*D)
-	m.mlpBackward(l, a, dxn, m.residualBackward(l.MLPOutNorm, dx, a.mo, a.rmo), N)
+	dxn := ar.floats(N * D)
+	m.mlpBackward(l, a, dxn, m.residualBackward(l.MLPOutNorm, dx, a.mo, a.rmo, ar), N, ar)
 	m.normBackward(dx, dxn, a.x2, a.r2, l.PostNorm, D)
 
 	// Attention: x2 = x + [norm](o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1)))).
-	dao := make([]float32, N*s.qDim())
-	l.Proj[OProj].backward(dao, m.residualBackward(l.AttnOutNorm, dx, a.o, a.ro), a.lin[OProj], N)
-	dq, dk, dv := make([]float32, N*s.qDim()), make([]float32, N*s.kvDim()), make([]float32, N*s.kvDim())
-	attentionBackward(s, dq, dk, dv, dao, a.probs, a.q, a.k, a.v)
+	dao := ar.floats(N * s.qDim())
+	l.Proj[OProj].backward(dao, m.residualBackward(l.AttnOutNorm, dx, a.o, a.ro, ar), a.lin[OProj], N, ar)
+	dq, dk, dv := ar.scratch(N*s.qDim()), ar.floats(N*s.kvDim()), ar.floats(N*s.kvDim())
+	attentionBackward(s, dq, dk, dv, dao, a.probs, a.q, a.k, a.v, ar)
 	clear(dxn)
-	m.attnInputsBackward(l, a, dxn, dq, dk, dv, N, pos)
+	m.attnInputsBackward(l, a, dxn, dq, dk, dv, N, pos, ar)
 	m.normBackward(dx, dxn, a.x, a.r1, l.InputNorm, D)
 }

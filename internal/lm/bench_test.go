@@ -57,13 +57,14 @@ func BenchmarkTrainStep(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_, dl, err := CrossEntropy(a.Logits, cfg.VocabSize, targets, nil)
+				_, dl, err := a.CrossEntropy(cfg.VocabSize, targets, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
 				if err := m.Backward(a, dl); err != nil {
 					b.Fatal(err)
 				}
+				a.Release()
 			}
 			P := float64(m.NumParams()) // the tied embedding counts once, as lm_head
 			attn := 3 * 4 * float64(T) * float64(cfg.QDim()) * float64(cfg.NumHiddenLayers)

@@ -33,7 +33,7 @@ func (m *Model) normBackward(dx, dy, x, r []float32, p *Param, D int) {
 // (computed in place in y, which is returned), or x + norm(y) when the
 // block's output is normalised (Gemma-2), returning the sum, y and the
 // inverse RMS of each row.
-func (m *Model) residual(p *Param, x, y []float32) (out, raw, r []float32) {
+func (m *Model) residual(p *Param, x, y []float32, ar *arena) (out, raw, r []float32) {
 	if p == nil {
 		for i, v := range x {
 			y[i] += v
@@ -41,7 +41,7 @@ func (m *Model) residual(p *Param, x, y []float32) (out, raw, r []float32) {
 		return y, nil, nil
 	}
 	D := m.Config.HiddenSize
-	r, out = make([]float32, len(y)/D), make([]float32, len(y))
+	r, out = ar.floats(len(y)/D), ar.floats(len(y))
 	m.norm(out, r, y, p, D)
 	for i, v := range x {
 		out[i] += v
@@ -52,11 +52,11 @@ func (m *Model) residual(p *Param, x, y []float32) (out, raw, r []float32) {
 // residualBackward returns the gradient of a block's output y given dout,
 // the gradient of the residual sum: dout itself, or its path back through
 // the output norm.
-func (m *Model) residualBackward(p *Param, dout, raw, r []float32) []float32 {
+func (m *Model) residualBackward(p *Param, dout, raw, r []float32, ar *arena) []float32 {
 	if p == nil {
 		return dout
 	}
-	dy := make([]float32, len(dout))
+	dy := ar.floats(len(dout))
 	m.normBackward(dy, dout, raw, r, p, m.Config.HiddenSize)
 	return dy
 }
@@ -64,24 +64,24 @@ func (m *Model) residualBackward(p *Param, dout, raw, r []float32) []float32 {
 // attnInputs computes a.q [N, Hq·Dh] and a.k, a.v [N, Hkv·Dh] from the
 // normalised input xn [N, D]: the projections (fused for Phi-3), the head
 // norms (Qwen3) and the rotary embedding of q and k at pos(n).
-func (m *Model) attnInputs(l *Layer, a *layerActs, xn []float32, N int, pos func(int) int, drop *dropout) {
+func (m *Model) attnInputs(l *Layer, a *layerActs, xn []float32, N int, pos func(int) int, drop *dropout, ar *arena) {
 	cfg := m.Config
 	qd, kvd := cfg.QDim(), cfg.KVDim()
 	if fused := l.Proj[QKVProj]; fused != nil {
-		qkv := make([]float32, N*(qd+2*kvd))
-		a.lin[QKVProj] = fused.forward(qkv, xn, N, drop)
-		parts := splitCols(qkv, N, qd, kvd, kvd)
+		qkv := ar.floats(N * (qd + 2*kvd))
+		a.lin[QKVProj] = fused.forward(qkv, xn, N, drop, ar)
+		parts := splitCols(qkv, N, ar, qd, kvd, kvd)
 		a.q, a.k, a.v = parts[0], parts[1], parts[2]
 	} else {
-		a.q, a.k, a.v = make([]float32, N*qd), make([]float32, N*kvd), make([]float32, N*kvd)
-		a.lin[QProj] = l.Proj[QProj].forward(a.q, xn, N, drop)
-		a.lin[KProj] = l.Proj[KProj].forward(a.k, xn, N, drop)
-		a.lin[VProj] = l.Proj[VProj].forward(a.v, xn, N, drop)
+		a.q, a.k, a.v = ar.scratch(N*qd), ar.scratch(N*kvd), ar.scratch(N*kvd)
+		a.lin[QProj] = l.Proj[QProj].forward(a.q, xn, N, drop, ar)
+		a.lin[KProj] = l.Proj[KProj].forward(a.k, xn, N, drop, ar)
+		a.lin[VProj] = l.Proj[VProj].forward(a.v, xn, N, drop, ar)
 	}
 	if l.QNorm != nil {
 		a.qr, a.kr = a.q, a.k
-		a.q, a.k = make([]float32, N*qd), make([]float32, N*kvd)
-		a.rq, a.rk = make([]float32, N*cfg.NumAttentionHeads), make([]float32, N*cfg.NumKeyValueHeads)
+		a.q, a.k = ar.floats(N*qd), ar.floats(N*kvd)
+		a.rq, a.rk = ar.floats(N*cfg.NumAttentionHeads), ar.floats(N*cfg.NumKeyValueHeads)
 		m.norm(a.q, a.rq, a.qr, l.QNorm, cfg.HeadDim)
 		m.norm(a.k, a.rk, a.kr, l.KNorm, cfg.HeadDim)
 	}
@@ -91,63 +91,63 @@ func (m *Model) attnInputs(l *Layer, a *layerActs, xn []float32, N int, pos func
 
 // attnInputsBackward adds to dxn [N, D] the gradient through attnInputs
 // given dq, dk and dv (dq and dk are modified).
-func (m *Model) attnInputsBackward(l *Layer, a *layerActs, dxn, dq, dk, dv []float32, N int, pos func(int) int) {
+func (m *Model) attnInputsBackward(l *Layer, a *layerActs, dxn, dq, dk, dv []float32, N int, pos func(int) int, ar *arena) {
 	cfg := m.Config
 	m.rope.apply(dq, cfg.NumAttentionHeads, pos, true)
 	m.rope.apply(dk, cfg.NumKeyValueHeads, pos, true)
 	if l.QNorm != nil {
-		dqr, dkr := make([]float32, len(dq)), make([]float32, len(dk))
+		dqr, dkr := ar.floats(len(dq)), ar.floats(len(dk))
 		m.normBackward(dqr, dq, a.qr, a.rq, l.QNorm, cfg.HeadDim)
 		m.normBackward(dkr, dk, a.kr, a.rk, l.KNorm, cfg.HeadDim)
 		dq, dk = dqr, dkr
 	}
 	if fused := l.Proj[QKVProj]; fused != nil {
 		qd, kvd := cfg.QDim(), cfg.KVDim()
-		fused.backward(dxn, joinCols(N, [][]float32{dq, dk, dv}, qd, kvd, kvd), a.lin[QKVProj], N)
+		fused.backward(dxn, joinCols(N, ar, [][]float32{dq, dk, dv}, qd, kvd, kvd), a.lin[QKVProj], N, ar)
 		return
 	}
-	l.Proj[QProj].backward(dxn, dq, a.lin[QProj], N)
-	l.Proj[KProj].backward(dxn, dk, a.lin[KProj], N)
-	l.Proj[VProj].backward(dxn, dv, a.lin[VProj], N)
+	l.Proj[QProj].backward(dxn, dq, a.lin[QProj], N, ar)
+	l.Proj[KProj].backward(dxn, dk, a.lin[KProj], N, ar)
+	l.Proj[VProj].backward(dxn, dv, a.lin[VProj], N, ar)
 }
 
 // mlpForward writes to out [N, D] the gated MLP of xn [N, D]:
 // down(f(gate(xn)) ⊙ up(xn)), with gate and up fused for Phi-3.
-func (m *Model) mlpForward(l *Layer, a *layerActs, out, xn []float32, N int, drop *dropout) {
+func (m *Model) mlpForward(l *Layer, a *layerActs, out, xn []float32, N int, drop *dropout, ar *arena) {
 	F := m.Config.IntermediateSize
 	if fused := l.Proj[GateUpProj]; fused != nil {
-		gu := make([]float32, N*2*F)
-		a.lin[GateUpProj] = fused.forward(gu, xn, N, drop)
-		parts := splitCols(gu, N, F, F)
+		gu := ar.floats(N * 2 * F)
+		a.lin[GateUpProj] = fused.forward(gu, xn, N, drop, ar)
+		parts := splitCols(gu, N, ar, F, F)
 		a.gate, a.up = parts[0], parts[1]
 	} else {
-		a.gate, a.up = make([]float32, N*F), make([]float32, N*F)
-		a.lin[GateProj] = l.Proj[GateProj].forward(a.gate, xn, N, drop)
-		a.lin[UpProj] = l.Proj[UpProj].forward(a.up, xn, N, drop)
+		a.gate, a.up = ar.scratch(N*F), ar.scratch(N*F)
+		a.lin[GateProj] = l.Proj[GateProj].forward(a.gate, xn, N, drop, ar)
+		a.lin[UpProj] = l.Proj[UpProj].forward(a.up, xn, N, drop, ar)
 	}
-	a.act = make([]float32, N*F)
+	a.act = ar.scratch(N * F)
 	glu(m.Config.act(), a.act, a.gate, a.up)
-	a.lin[DownProj] = l.Proj[DownProj].forward(out, a.act, N, drop)
+	a.lin[DownProj] = l.Proj[DownProj].forward(out, a.act, N, drop, ar)
 }
 
 // mlpBackward adds to dxn [N, D] the gradient through mlpForward given
 // dy [N, D], the gradient of its output.
-func (m *Model) mlpBackward(l *Layer, a *layerActs, dxn, dy []float32, N int) {
+func (m *Model) mlpBackward(l *Layer, a *layerActs, dxn, dy []float32, N int, ar *arena) {
 	F := m.Config.IntermediateSize
-	dact := make([]float32, N*F)
-	l.Proj[DownProj].backward(dact, dy, a.lin[DownProj], N)
-	dgate, dup := make([]float32, N*F), make([]float32, N*F)
+	dact := ar.floats(N * F)
+	l.Proj[DownProj].backward(dact, dy, a.lin[DownProj], N, ar)
+	dgate, dup := ar.scratch(N*F), ar.scratch(N*F)
 	gluBackward(m.Config.act(), dgate, dup, dact, a.gate, a.up)
 	if fused := l.Proj[GateUpProj]; fused != nil {
-		fused.backward(dxn, joinCols(N, [][]float32{dgate, dup}, F, F), a.lin[GateUpProj], N)
+		fused.backward(dxn, joinCols(N, ar, [][]float32{dgate, dup}, F, F), a.lin[GateUpProj], N, ar)
 		return
 	}
-	l.Proj[GateProj].backward(dxn, dgate, a.lin[GateProj], N)
-	l.Proj[UpProj].backward(dxn, dup, a.lin[UpProj], N)
+	l.Proj[GateProj].backward(dxn, dgate, a.lin[GateProj], N, ar)
+	l.Proj[UpProj].backward(dxn, dup, a.lin[UpProj], N, ar)
 }
 
 // splitCols splits x [N, Σwidths] into one [N, width] matrix per width.
-func splitCols(x []float32, N int, widths ...int) [][]float32 {
+func splitCols(x []float32, N int, ar *arena, widths ...int) [][]float32 {
 	total := 0
 	for _, w := range widths {
 		total += w
@@ -155,7 +155,7 @@ func splitCols(x []float32, N int, widths ...int) [][]float32 {
 	out := make([][]float32, len(widths))
 	off := 0
 	for i, w := range widths {
-		out[i] = make([]float32, N*w)
+		out[i] = ar.floats(N * w)
 		for n := 0; n < N; n++ {
 			copy(out[i][n*w:(n+1)*w], x[n*total+off:n*total+off+w])
 		}
@@ -165,12 +165,12 @@ func splitCols(x []float32, N int, widths ...int) [][]float32 {
 }
 
 // joinCols is splitCols' inverse: parts[i] [N, widths[i]] side by side.
-func joinCols(N int, parts [][]float32, widths ...int) []float32 {
+func joinCols(N int, ar *arena, parts [][]float32, widths ...int) []float32 {
 	total := 0
 	for _, w := range widths {
 		total += w
 	}
-	out := make([]float32, N*total)
+	out := ar.floats(N * total)
 	off := 0
 	for i, w := range widths {
 		for n := 0; n < N; n++ {

@@ -53,14 +53,14 @@ func (m *Model) Step(c *KVCache, token int) ([]float32, error) {
 	D, pos := cfg.HiddenSize, c.Len
 	Hq, Dh, kvd := cfg.NumAttentionHeads, cfg.HeadDim, cfg.KVDim()
 	group := Hq / cfg.NumKeyValueHeads
-	x := m.embed([]int{token})
+	x := m.embed([]int{token}, nil)
 	xn, r := make([]float32, D), make([]float32, 1)
 	ao, att := make([]float32, cfg.QDim()), make([]float32, pos+1)
 	at := func(int) int { return pos }
 	for li, l := range m.Layers {
 		m.norm(xn, r, x, l.InputNorm, D)
 		a := &layerActs{}
-		m.attnInputs(l, a, xn, 1, at, nil)
+		m.attnInputs(l, a, xn, 1, at, nil, nil)
 		copy(c.K[li][pos*kvd:(pos+1)*kvd], a.k)
 		copy(c.V[li][pos*kvd:(pos+1)*kvd], a.v)
 		s := m.attnShape(li, 1, pos+1)
@@ -72,16 +72,16 @@ func (m *Model) Step(c *KVCache, token int) ([]float32, error) {
 			matmul(false, false, 1, Dh, pos+1, 1, att, pos+1, c.V[li][kh*Dh:], kvd, 0, ao[h*Dh:], Dh)
 		}
 		o := make([]float32, D)
-		l.Proj[OProj].forward(o, ao, 1, nil)
-		x, _, _ = m.residual(l.AttnOutNorm, x, o)
+		l.Proj[OProj].forward(o, ao, 1, nil, nil)
+		x, _, _ = m.residual(l.AttnOutNorm, x, o, nil)
 		m.norm(xn, r, x, l.PostNorm, D)
 		out := make([]float32, D)
-		m.mlpForward(l, a, out, xn, 1, nil)
-		x, _, _ = m.residual(l.MLPOutNorm, x, out)
+		m.mlpForward(l, a, out, xn, 1, nil, nil)
+		x, _, _ = m.residual(l.MLPOutNorm, x, out, nil)
 	}
 	c.Len++
 	m.norm(xn, r, x, m.Norm, D)
-	return m.logits(xn, 1), nil
+	return m.logits(xn, 1, nil), nil
 }
 
 // Clone returns an independent copy of the cache (its filled rows), for a

@@ -52,6 +52,15 @@ type Activations struct {
 	xf     []float32 // [N, D] final residual stream
 	rf     []float32 // [N]
 	xnf    []float32 // [N, D] final normalised hidden states
+	arena  *arena    // where the buffers above came from
+}
+
+// Release gives the pass's buffers (Logits included) back for later passes
+// to reuse; neither acts nor its Logits may be used afterwards. Training
+// loops call it after Backward: a step then allocates no fresh memory.
+func (acts *Activations) Release() {
+	acts.arena.release()
+	acts.Logits, acts.layers, acts.xf, acts.rf, acts.xnf = nil, nil, nil, nil, nil
 }
 
 // Forward runs the decoder over B sequences of T tokens (tokens is [B·T],
@@ -73,35 +82,36 @@ func (m *Model) Forward(tokens []int, B, T int, opts ForwardOptions) (*Activatio
 			return nil, fmt.Errorf("forward: logit row %d (%d) is not an ascending position below %d", i, r, B*T)
 		}
 	}
-	acts := &Activations{B: B, T: T, Tokens: tokens, Rows: opts.Rows}
-	x := m.embed(tokens)
+	ar := &arena{}
+	acts := &Activations{B: B, T: T, Tokens: tokens, Rows: opts.Rows, arena: ar}
+	x := m.embed(tokens, ar)
 	pos := func(n int) int { return n % T }
 	for li := range m.Layers {
 		var drop *dropout
 		if opts.Train {
 			drop = &dropout{rng: rand.New(rand.NewPCG(opts.Seed, uint64(li)))}
 		}
-		a, out := m.layerForward(li, x, B, T, pos, drop)
+		a, out := m.layerForward(li, x, B, T, pos, drop, ar)
 		acts.layers = append(acts.layers, a)
 		x = out
 	}
 	acts.xf = x
-	acts.rf = make([]float32, N)
-	acts.xnf = make([]float32, N*D)
+	acts.rf = ar.scratch(N)
+	acts.xnf = ar.scratch(N * D)
 	m.norm(acts.xnf, acts.rf, x, m.Norm, D)
 	h, R := acts.xnf, N
 	if opts.Rows != nil {
-		h, R = gatherRows(acts.xnf, opts.Rows, D), len(opts.Rows)
+		h, R = gatherRows(acts.xnf, opts.Rows, D, ar), len(opts.Rows)
 	}
-	acts.Logits = m.logits(h, R)
+	acts.Logits = m.logits(h, R, ar)
 	return acts, nil
 }
 
 // embed returns the embedding rows of tokens [N] as x [N, D], scaled by
 // √D for Gemma.
-func (m *Model) embed(tokens []int) []float32 {
+func (m *Model) embed(tokens []int, ar *arena) []float32 {
 	D := m.Config.HiddenSize
-	x := make([]float32, len(tokens)*D)
+	x := ar.scratch(len(tokens) * D)
 	for n, t := range tokens {
 		m.Embed.row(x[n*D:(n+1)*D], t)
 	}
@@ -115,9 +125,9 @@ func (m *Model) embed(tokens []int) []float32 {
 
 // logits projects the final hidden states h [R, D] onto the vocabulary,
 // soft-capping them for Gemma-2, and returns [R, V].
-func (m *Model) logits(h []float32, R int) []float32 {
+func (m *Model) logits(h []float32, R int, ar *arena) []float32 {
 	V := m.Config.VocabSize
-	out := make([]float32, R*V)
+	out := ar.scratch(R * V)
 	mulWT(R, h, m.LMHead, 0, out)
 	if c := m.Config.finalSoftcap(); c > 0 {
 		for i, v := range out {
@@ -129,29 +139,30 @@ func (m *Model) logits(h []float32, R int) []float32 {
 
 // layerForward runs decoder layer li on x [N, D] and returns its
 // activations and its output [N, D] (x is not modified).
-func (m *Model) layerForward(li int, x []float32, B, T int, pos func(int) int, drop *dropout) (*layerActs, []float32) {
+func (m *Model) layerForward(li int, x []float32, B, T int, pos func(int) int, drop *dropout, ar *arena) (*layerActs, []float32) {
 	l, cfg := m.Layers[li], m.Config
 	N, D := B*T, cfg.HiddenSize
 	s := m.attnShape(li, B, T)
-	a := &layerActs{x: x, r1: make([]float32, N), r2: make([]float32, N), xn1: make([]float32, N*D), xn2: make([]float32, N*D)}
+	// Every buffer here is written in full before it is read: scratch.
+	a := &layerActs{x: x, r1: ar.scratch(N), r2: ar.scratch(N), xn1: ar.scratch(N * D), xn2: ar.scratch(N * D)}
 	m.norm(a.xn1, a.r1, x, l.InputNorm, D)
-	m.attnInputs(l, a, a.xn1, N, pos, drop)
-	a.probs = make([]float32, B*s.Hq*T*T)
-	a.ao = make([]float32, N*s.qDim())
+	m.attnInputs(l, a, a.xn1, N, pos, drop, ar)
+	a.probs = ar.scratch(B * s.Hq * T * T)
+	a.ao = ar.scratch(N * s.qDim())
 	attention(s, a.ao, a.probs, a.q, a.k, a.v)
-	a.x2 = make([]float32, N*D)
-	a.lin[OProj] = l.Proj[OProj].forward(a.x2, a.ao, N, drop)
-	a.x2, a.o, a.ro = m.residual(l.AttnOutNorm, x, a.x2)
+	a.x2 = ar.scratch(N * D)
+	a.lin[OProj] = l.Proj[OProj].forward(a.x2, a.ao, N, drop, ar)
+	a.x2, a.o, a.ro = m.residual(l.AttnOutNorm, x, a.x2, ar)
 	m.norm(a.xn2, a.r2, a.x2, l.PostNorm, D)
-	out := make([]float32, N*D)
-	m.mlpForward(l, a, out, a.xn2, N, drop)
-	out, a.mo, a.rmo = m.residual(l.MLPOutNorm, a.x2, out)
+	out := ar.scratch(N * D)
+	m.mlpForward(l, a, out, a.xn2, N, drop, ar)
+	out, a.mo, a.rmo = m.residual(l.MLPOutNorm, a.x2, out, ar)
 	return a, out
 }
 
 // gatherRows returns the rows of x [N, D] at rows, as a [len(rows), D] matrix.
-func gatherRows(x []float32, rows []int, D int) []float32 {
-	out := make([]float32, len(rows)*D)
+func gatherRows(x []float32, rows []int, D int, ar *arena) []float32 {
+	out := ar.floats(len(rows) * D)
 	for i, r := range rows {
 		copy(out[i*D:(i+1)*D], x[r*D:(r+1)*D])
 	}

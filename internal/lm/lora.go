@@ -133,8 +133,8 @@ type dropout struct {
 
 // apply returns a mask with entries 0 (probability p) or 1/(1−p), and
 // x ⊙ mask.
-func (d *dropout) apply(x []float32, p float32) (mask, y []float32) {
-	mask, y = make([]float32, len(x)), make([]float32, len(x))
+func (d *dropout) apply(x []float32, p float32, ar *arena) (mask, y []float32) {
+	mask, y = ar.floats(len(x)), ar.floats(len(x))
 	keep := 1 / (1 - p)
 	for i, v := range x {
 		if d.rng.Float32() >= p {

@@ -12,6 +12,16 @@ import (
 // tokens in supervised fine-tuning), and its gradient dlogits [N, V]. A nil
 // mask counts every position. The sum is accumulated in float64.
 func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float64, []float32, error) {
+	return crossEntropy(logits, V, targets, mask, nil)
+}
+
+// CrossEntropy is the package function on the pass's logits, with
+// dlogits taken from the pass's buffers: Release gives it back too.
+func (acts *Activations) CrossEntropy(V int, targets []int, mask []float32) (float64, []float32, error) {
+	return crossEntropy(acts.Logits, V, targets, mask, acts.arena)
+}
+
+func crossEntropy(logits []float32, V int, targets []int, mask []float32, ar *arena) (float64, []float32, error) {
 	N := len(targets)
 	if len(logits) != N*V {
 		return 0, nil, fmt.Errorf("cross-entropy: %d logits for %d targets × vocabulary %d", len(logits), N, V)
@@ -25,7 +35,7 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 			count++
 		}
 	}
-	dlogits := make([]float32, N*V)
+	dlogits := ar.floats(N * V)
 	if count == 0 {
 		return 0, dlogits, nil
 	}
@@ -48,16 +58,10 @@ func CrossEntropy(logits []float32, V int, targets []int, mask []float32) (float
 		n := rows[i]
 		t := targets[n]
 		row, d := logits[n*V:(n+1)*V], dlogits[n*V:(n+1)*V]
-		mx := row[0]
-		for _, v := range row {
-			mx = max(mx, v)
-		}
+		mx := vecmath.Max(row)
 		sum := vecmath.ExpShift(d, row, mx)
 		nll[i] = float64(mx) + math.Log(sum) - float64(row[t])
-		scale := w / sum
-		for j, e := range d {
-			d[j] = float32(float64(e) * scale)
-		}
+		vecmath.Scale(d, float32(w/sum))
 		d[t] -= float32(w)
 	})
 	var total float64

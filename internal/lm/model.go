@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Param is a named weight tensor and, when it is being trained, its gradient.
@@ -311,6 +313,38 @@ func fill(x []float32, v float32) {
 type rope struct {
 	half    int
 	invFreq []float32
+	// tab caches cos and sin of every position seen so far: row p holds
+	// cos(p·invFreq) then sin(p·invFreq), half values each. It only grows
+	// (a new table replaces it, under mu), so readers need no lock.
+	tab atomic.Pointer[[]float32]
+	mu  sync.Mutex
+}
+
+// table returns the cos/sin table with at least the rows 0..p.
+func (r *rope) table(p int) []float32 {
+	if t := r.tab.Load(); t != nil && len(*t) > p*2*r.half {
+		return *t
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.tab.Load()
+	if old != nil && len(*old) > p*2*r.half {
+		return *old
+	}
+	rows := max(p+1, 256)
+	if old != nil {
+		rows = max(rows, 2*len(*old)/(2*r.half))
+	}
+	t := make([]float32, rows*2*r.half)
+	for q := 0; q < rows; q++ {
+		row := t[q*2*r.half : (q+1)*2*r.half]
+		for i, f := range r.invFreq {
+			a := float64(float32(q) * f)
+			row[i], row[r.half+i] = float32(math.Cos(a)), float32(math.Sin(a))
+		}
+	}
+	r.tab.Store(&t)
+	return t
 }
 
 func newRope(headDim int, theta float64, sc RopeScalingParams) *rope {

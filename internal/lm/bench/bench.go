@@ -68,9 +68,12 @@ type Train struct {
 type Torch struct {
 	SecondsPerStep  float64 `json:"seconds_per_step"`
 	TokensPerSecond float64 `json:"tokens_per_second"`
-	Threads         int     `json:"threads"`
-	Version         string  `json:"torch"`
-	Trainable       int     `json:"trainable"`
+	Threads         int     `json:"threads"` // torch's intra-op threads
+	// BLASThreads is OpenBLAS's own thread count (0: not OpenBLAS): the
+	// matrix products run on these whatever Threads says.
+	BLASThreads int    `json:"blas_threads"`
+	Version     string `json:"torch"`
+	Trainable   int    `json:"trainable"`
 	// Ratio is Go's tokens per second over PyTorch's (above 1: Go is faster).
 	Ratio float64 `json:"ratio"`
 }
@@ -245,13 +248,14 @@ func trainStep(ctx context.Context, m *lm.Model, name, mode string, opts Options
 		if err != nil {
 			return err
 		}
-		_, dl, err := lm.CrossEntropy(a.Logits, cfg.VocabSize, targets, nil)
+		_, dl, err := a.CrossEntropy(cfg.VocabSize, targets, nil)
 		if err != nil {
 			return err
 		}
 		if err := m.Backward(a, dl); err != nil {
 			return err
 		}
+		a.Release()
 		opt.step(1e-4)
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, float64(ms.HeapInuse)/(1<<20))

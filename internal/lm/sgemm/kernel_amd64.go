@@ -5,16 +5,16 @@ package sgemm
 import "golang.org/x/sys/cpu"
 
 //go:noescape
-func kernel6x16(k int, a, b, c *float32, ldc, astep int)
+func kernel6x16(k int, a, b, c *float32, ldc, astep, add int)
 
 //go:noescape
-func kernel6x16rows(k int, a *float32, lda int, b, c *float32, ldc int)
+func kernel6x16rows(k int, a *float32, lda int, b, c *float32, ldc, add int)
 
 //go:noescape
-func kernel6x32(k int, a, b, c *float32, ldc, astep int)
+func kernel6x32(k int, a, b, c *float32, ldc, astep, add int)
 
 //go:noescape
-func kernel6x32rows(k int, a *float32, lda int, b, c *float32, ldc int)
+func kernel6x32rows(k int, a *float32, lda int, b, c *float32, ldc, add int)
 
 var (
 	avx2Kernel   = kernel{name: "avx2", nr: 16, fn: kernel6x16, rows: kernel6x16rows}

@@ -6,11 +6,11 @@
 
 #include "textflag.h"
 
-// func kernel6x16(k int, a, b, c *float32, ldc, astep int)
-// C[6x16] += A·B: at each of the k steps six consecutive values of A
+// func kernel6x16(k int, a, b, c *float32, ldc, astep, add int)
+// C[6x16] += A·B (C = A·B when add is 0, C not read): at each of the k steps six consecutive values of A
 // (then A advances astep bytes: 24 when packed, the row stride when A is
 // read in place transposed) and 16 of packed B.
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+TEXT ·kernel6x16(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -60,6 +60,9 @@ kernel6x16_loop:
 	JNE  kernel6x16_loop
 
 kernel6x16_store:
+	MOVQ add+48(FP), AX
+	TESTQ AX, AX
+	JEQ  kernel6x16_set
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
@@ -91,11 +94,31 @@ kernel6x16_store:
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
+kernel6x16_set:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
 
-// func kernel6x16rows(k int, a *float32, lda int, b, c *float32, ldc int)
-// C[6x16] += A·B with A read in place: six rows of a row-major
+// func kernel6x16rows(k int, a *float32, lda int, b, c *float32, ldc, add int)
+// C[6x16] += A·B (or = when add is 0) with A read in place: six rows of a row-major
 // matrix with leading dimension lda (elements), B packed.
-TEXT ·kernel6x16rows(SB), NOSPLIT, $0-48
+TEXT ·kernel6x16rows(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -149,6 +172,9 @@ kernel6x16rows_loop:
 	JNE  kernel6x16rows_loop
 
 kernel6x16rows_store:
+	MOVQ add+48(FP), AX
+	TESTQ AX, AX
+	JEQ  kernel6x16rows_set
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
@@ -180,12 +206,32 @@ kernel6x16rows_store:
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
+kernel6x16rows_set:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
 
-// func kernel6x32(k int, a, b, c *float32, ldc, astep int)
-// C[6x32] += A·B: at each of the k steps six consecutive values of A
+// func kernel6x32(k int, a, b, c *float32, ldc, astep, add int)
+// C[6x32] += A·B (C = A·B when add is 0, C not read): at each of the k steps six consecutive values of A
 // (then A advances astep bytes: 24 when packed, the row stride when A is
 // read in place transposed) and 32 of packed B.
-TEXT ·kernel6x32(SB), NOSPLIT, $0-48
+TEXT ·kernel6x32(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -235,6 +281,9 @@ kernel6x32_loop:
 	JNE  kernel6x32_loop
 
 kernel6x32_store:
+	MOVQ add+48(FP), AX
+	TESTQ AX, AX
+	JEQ  kernel6x32_set
 	VADDPS (DX), Z0, Z0
 	VMOVUPS Z0, (DX)
 	VADDPS 64(DX), Z1, Z1
@@ -266,11 +315,31 @@ kernel6x32_store:
 	VMOVUPS Z11, 64(DX)
 	VZEROUPPER
 	RET
+kernel6x32_set:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	VZEROUPPER
+	RET
 
-// func kernel6x32rows(k int, a *float32, lda int, b, c *float32, ldc int)
-// C[6x32] += A·B with A read in place: six rows of a row-major
+// func kernel6x32rows(k int, a *float32, lda int, b, c *float32, ldc, add int)
+// C[6x32] += A·B (or = when add is 0) with A read in place: six rows of a row-major
 // matrix with leading dimension lda (elements), B packed.
-TEXT ·kernel6x32rows(SB), NOSPLIT, $0-48
+TEXT ·kernel6x32rows(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -324,6 +393,9 @@ kernel6x32rows_loop:
 	JNE  kernel6x32rows_loop
 
 kernel6x32rows_store:
+	MOVQ add+48(FP), AX
+	TESTQ AX, AX
+	JEQ  kernel6x32rows_set
 	VADDPS (DX), Z0, Z0
 	VMOVUPS Z0, (DX)
 	VADDPS 64(DX), Z1, Z1
@@ -352,6 +424,26 @@ kernel6x32rows_store:
 	VADDPS (DX), Z10, Z10
 	VMOVUPS Z10, (DX)
 	VADDPS 64(DX), Z11, Z11
+	VMOVUPS Z11, 64(DX)
+	VZEROUPPER
+	RET
+kernel6x32rows_set:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, (DX)
 	VMOVUPS Z11, 64(DX)
 	VZEROUPPER
 	RET

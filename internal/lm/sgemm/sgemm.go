@@ -27,14 +27,15 @@ const (
 	parallelMACs = 1 << 22
 )
 
-// kernel is a micro-kernel pair: C[mr×nr] += A·B over k steps of packed B,
-// with A packed or read in place transposed (fn: mr consecutive values per
-// step, then astep bytes on) or read in place from mr rows (rows).
+// kernel is a micro-kernel pair: C[mr×nr] += A·B over k steps of packed B
+// (C = A·B, C not read, when add is 0), with A packed or read in place
+// transposed (fn: mr consecutive values per step, then astep bytes on) or
+// read in place from mr rows (rows).
 type kernel struct {
 	name string
 	nr   int
-	fn   func(k int, a, b, c *float32, ldc, astep int)
-	rows func(k int, a *float32, lda int, b, c *float32, ldc int)
+	fn   func(k int, a, b, c *float32, ldc, astep, add int)
+	rows func(k int, a *float32, lda int, b, c *float32, ldc, add int)
 }
 
 var kern kernel
@@ -71,9 +72,14 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if kern.fn == nil {
 		panic("sgemm: no kernel for this machine")
 	}
-	scaleC(m, n, beta, c, ldc)
 	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
 		return
+	}
+	// With beta 0 the first block of k stores its product instead of
+	// adding it to a cleared C: C is written once, not zeroed first.
+	if beta != 0 {
+		scaleC(m, n, beta, c, ldc)
 	}
 	nr := kern.nr
 	workers := 1
@@ -92,6 +98,10 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		npan := (nb + nr - 1) / nr
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
+			add := 1
+			if pc == 0 && beta == 0 {
+				add = 0
+			}
 			bp := getBuf(npan * nr * kb)
 			packB(*bp, b, ldb, transB, pc, jc, kb, nb, nr)
 			blocks := (m + mcb - 1) / mcb
@@ -102,7 +112,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 					// Full panels of mr rows read A in place; only the
 					// last, partial one is packed.
 					full := mb / mr * mr
-					macroDirect(a, lda, transA, *bp, c, ldc, ic, pc, jc, full, nb, kb, nr)
+					macroDirect(a, lda, transA, *bp, c, ldc, ic, pc, jc, full, nb, kb, nr, add)
 					if full == mb {
 						return
 					}
@@ -110,7 +120,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 				}
 				ap := getBuf(((mb + mr - 1) / mr) * mr * kb)
 				packA(*ap, a, lda, transA, ic, pc, mb, kb, alpha)
-				macro(*ap, *bp, c, ldc, ic, jc, mb, nb, kb, nr)
+				macro(*ap, *bp, c, ldc, ic, jc, mb, nb, kb, nr, add)
 				bufPool.Put(ap)
 			}
 			if workers == 1 || blocks == 1 {
@@ -198,6 +208,10 @@ func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha floa
 // packB copies op(B)[pc:pc+kb, jc:jc+nb] into panels of nr columns: for each
 // panel, kb groups of nr values (zero past the last column).
 func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb, nr int) {
+	if trans && hasVec {
+		packBT(dst, b, ldb, pc, jc, kb, nb, nr)
+		return
+	}
 	o := 0
 	for j0 := 0; j0 < nb; j0 += nr {
 		cols := min(nr, nb-j0)
@@ -218,9 +232,47 @@ func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb, nr int) {
 	}
 }
 
+// packBT is packB for a transposed B (a weight W [n, k] in x·Wᵀ): blocks
+// of 8 rows of W by 8 values go through an AVX 8×8 transpose; the edges are
+// copied one value at a time.
+func packBT(dst, b []float32, ldb int, pc, jc, kb, nb, nr int) {
+	o := 0
+	k8 := kb / 8 * 8
+	for j0 := 0; j0 < nb; j0 += nr {
+		cols := min(nr, nb-j0)
+		pan := dst[o : o+kb*nr]
+		j := 0
+		for ; j+8 <= cols; j += 8 {
+			row := (jc + j0 + j) * ldb
+			if k8 > 0 {
+				_ = b[row+7*ldb+pc+k8-1]
+				transpose8(&pan[j], nr, &b[row+pc], ldb, k8/8)
+			}
+			for p := k8; p < kb; p++ {
+				for jj := 0; jj < 8; jj++ {
+					pan[p*nr+j+jj] = b[row+jj*ldb+pc+p]
+				}
+			}
+		}
+		for ; j < cols; j++ {
+			src := b[(jc+j0+j)*ldb+pc : (jc+j0+j)*ldb+pc+kb]
+			for p, v := range src {
+				pan[p*nr+j] = v
+			}
+		}
+		for ; j < nr; j++ {
+			for p := 0; p < kb; p++ {
+				pan[p*nr+j] = 0
+			}
+		}
+		o += nr * kb
+	}
+}
+
 // macro multiplies a packed block of A (mb×kb) by a packed block of B
-// (kb×nb) into C[ic:, jc:], tile by tile; edge tiles go through a scratch tile.
-func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr int) {
+// (kb×nb) into C[ic:, jc:] (adding to C, or overwriting it when add is 0),
+// tile by tile; edge tiles go through a scratch tile.
+func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr, add int) {
 	var edge [mr * 32]float32
 	for j0 := 0; j0 < nb; j0 += nr {
 		bpan := &bp[(j0/nr)*nr*kb]
@@ -229,16 +281,12 @@ func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr int) {
 			apan := &ap[(i0/mr)*mr*kb]
 			rows := min(mr, mb-i0)
 			if rows == mr && cols == nr {
-				kern.fn(kb, apan, bpan, &c[(ic+i0)*ldc+jc+j0], ldc, 4*mr)
+				kern.fn(kb, apan, bpan, &c[(ic+i0)*ldc+jc+j0], ldc, 4*mr, add)
 				continue
 			}
-			clear(edge[:mr*nr])
-			kern.fn(kb, apan, bpan, &edge[0], nr, 4*mr)
+			kern.fn(kb, apan, bpan, &edge[0], nr, 4*mr, 0)
 			for r := 0; r < rows; r++ {
-				dst := c[(ic+i0+r)*ldc+jc+j0 : (ic+i0+r)*ldc+jc+j0+cols]
-				for j, v := range edge[r*nr : r*nr+cols] {
-					dst[j] += v
-				}
+				edgeOut(c[(ic+i0+r)*ldc+jc+j0:(ic+i0+r)*ldc+jc+j0+cols], edge[r*nr:r*nr+cols], add)
 			}
 		}
 	}
@@ -248,7 +296,7 @@ func macro(ap, bp, c []float32, ldc, ic, jc, mb, nb, kb, nr int) {
 // rather than packed: op(A)[ic:ic+mb, pc:pc+kb] with alpha 1. Packing A costs
 // as much as the product itself when n is small (attention's per-head
 // products have n = head size), so the kernels read it where it lies.
-func macroDirect(a []float32, lda int, transA bool, bp, c []float32, ldc, ic, pc, jc, mb, nb, kb, nr int) {
+func macroDirect(a []float32, lda int, transA bool, bp, c []float32, ldc, ic, pc, jc, mb, nb, kb, nr, add int) {
 	if mb == 0 {
 		return
 	}
@@ -257,27 +305,34 @@ func macroDirect(a []float32, lda int, transA bool, bp, c []float32, ldc, ic, pc
 		bpan := &bp[(j0/nr)*nr*kb]
 		cols := min(nr, nb-j0)
 		for i0 := 0; i0 < mb; i0 += mr {
-			dst, ld := &c[(ic+i0)*ldc+jc+j0], ldc
+			dst, ld, tileAdd := &c[(ic+i0)*ldc+jc+j0], ldc, add
 			if cols < nr {
-				clear(edge[:mr*nr])
-				dst, ld = &edge[0], nr
+				dst, ld, tileAdd = &edge[0], nr, 0
 			}
 			if transA {
 				// op(A)[i, p] = a[p·lda + i]: mr consecutive values per step.
 				_ = a[(pc+kb-1)*lda+ic+i0+mr-1]
-				kern.fn(kb, &a[pc*lda+ic+i0], bpan, dst, ld, 4*lda)
+				kern.fn(kb, &a[pc*lda+ic+i0], bpan, dst, ld, 4*lda, tileAdd)
 			} else {
 				_ = a[(ic+i0+mr-1)*lda+pc+kb-1]
-				kern.rows(kb, &a[(ic+i0)*lda+pc], lda, bpan, dst, ld)
+				kern.rows(kb, &a[(ic+i0)*lda+pc], lda, bpan, dst, ld, tileAdd)
 			}
 			if cols < nr {
 				for r := 0; r < mr; r++ {
-					row := c[(ic+i0+r)*ldc+jc+j0 : (ic+i0+r)*ldc+jc+j0+cols]
-					for j, v := range edge[r*nr : r*nr+cols] {
-						row[j] += v
-					}
+					edgeOut(c[(ic+i0+r)*ldc+jc+j0:(ic+i0+r)*ldc+jc+j0+cols], edge[r*nr:r*nr+cols], add)
 				}
 			}
 		}
+	}
+}
+
+// edgeOut adds an edge tile's row to dst, or copies it when add is 0.
+func edgeOut(dst, row []float32, add int) {
+	if add == 0 {
+		copy(dst, row)
+		return
+	}
+	for j, v := range row {
+		dst[j] += v
 	}
 }

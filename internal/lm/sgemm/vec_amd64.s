@@ -99,3 +99,84 @@ axpy1:
 axpydone:
 	VZEROUPPER
 	RET
+
+// func transpose8(dst *float32, ldd int, src *float32, lds, n int)
+// Transposes n 8×8 blocks: block i reads 8 rows of 8 values at src+8i
+// (row stride lds elements) and writes them as 8 rows of 8 at dst+8i·ldd
+// (row stride ldd): dst[(8i+p)·ldd + j] = src[j·lds + 8i + p].
+TEXT ·transpose8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	MOVQ n+32(FP), CX
+	SHLQ $2, R8
+	SHLQ $2, R9
+
+tloop:
+	CMPQ       CX, $0
+	JLE        tdone
+	MOVQ       SI, AX
+	VMOVUPS    (AX), Y0
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y1
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y2
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y3
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y4
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y5
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y6
+	ADDQ       R9, AX
+	VMOVUPS    (AX), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ       DI, AX
+	VMOVUPS    Y8, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y9, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y10, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y11, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y12, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y13, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y14, (AX)
+	ADDQ       R8, AX
+	VMOVUPS    Y15, (AX)
+	ADDQ       $32, SI
+	LEAQ       (DI)(R8*8), DI
+	DECQ       CX
+	JMP        tloop
+
+tdone:
+	VZEROUPPER
+	RET

@@ -5,7 +5,11 @@ same shapes, LoRA on the same targets (dropout, scale alpha/r) or every weight
 trained, cross-entropy over all B·T tokens, backward, AdamW step.
 Usage: bench_torch.py CONFIG.json MODE B T STEPS [R ALPHA TARGETS]; MODE is
 lora or full, TARGETS a comma list such as q_proj,v_proj. Prints one JSON
-object: the fastest step's seconds, tokens per second, threads, torch version."""
+object: the fastest step's seconds, tokens per second, threads (torch's
+intra-op threads, and the BLAS's own threads where it is OpenBLAS: Debian's
+torch runs its matrix products through libblas.so.3, whose pthreads build uses
+every core even when torch reports one thread), torch version."""
+import ctypes
 import json
 import math
 import sys
@@ -90,6 +94,16 @@ class Llama(torch.nn.Module):
         return x @ self.embed.weight.T if self.head is None else self.head(x)
 
 
+def blas_threads():
+    """OpenBLAS's thread count as torch's process loaded it, or 0."""
+    for name in ("libblas.so.3", "libopenblas.so.0"):
+        try:
+            return int(ctypes.CDLL(name).openblas_get_num_threads())
+        except (OSError, AttributeError):
+            continue
+    return 0
+
+
 def main():
     cfg = json.load(open(sys.argv[1]))
     mode, B, T, steps = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -119,7 +133,7 @@ def main():
         t0 = time.perf_counter()
         step()
         sec = min(sec, time.perf_counter() - t0)
-    json.dump({"seconds_per_step": sec, "tokens_per_second": B * T / sec, "threads": torch.get_num_threads(),
+    json.dump({"seconds_per_step": sec, "tokens_per_second": B * T / sec, "threads": torch.get_num_threads(), "blas_threads": blas_threads(),
                "torch": torch.__version__, "trainable": sum(p.numel() for p in params)}, sys.stdout)
 
 

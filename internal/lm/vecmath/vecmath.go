@@ -1,6 +1,7 @@
-// Package vecmath has the vectorised elementwise functions the model's
-// softmaxes need: exp over a row, 8 lanes at a time with AVX2 (Cephes's
-// expf polynomial, ~2 ulp), math.Exp elsewhere.
+// Package vecmath has the vectorised elementwise functions of the model's
+// softmaxes and gated MLP: exp over a row and SwiGLU with its gradient, 8
+// lanes at a time with AVX2 (Cephes's expf polynomial, ~2 ulp), math.Exp
+// elsewhere.
 package vecmath
 
 import "math"
@@ -24,4 +25,32 @@ func ExpShift(dst, src []float32, shift float32) float64 {
 		sum += e
 	}
 	return sum
+}
+
+// Max returns the largest value of x, which must not be empty.
+func Max(x []float32) float32 {
+	n := len(x)
+	mx := x[0]
+	head := 0
+	if hasAVX2 && n >= 8 {
+		head = n &^ 7
+		mx = max8(&x[0], head)
+	}
+	for _, v := range x[head:] {
+		mx = max(mx, v)
+	}
+	return mx
+}
+
+// Scale multiplies every value of x by s.
+func Scale(x []float32, s float32) {
+	n := len(x)
+	head := 0
+	if hasAVX2 && n >= 8 {
+		head = n &^ 7
+		scale8(&x[0], head, s)
+	}
+	for i := head; i < n; i++ {
+		x[i] *= s
+	}
 }

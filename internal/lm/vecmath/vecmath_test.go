@@ -57,3 +57,31 @@ func BenchmarkExpShift(b *testing.B) {
 		ExpShift(dst, src, 0)
 	}
 }
+
+// TestMaxScale checks Max and Scale against plain loops on lengths that
+// exercise the 16- and 8-lane bodies and the tail, the maximum anywhere.
+func TestMaxScale(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{1, 7, 8, 9, 16, 17, 24, 64, 4099} {
+		for at := 0; at < n; at += max(1, n/5) {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(r.NormFloat64()) - 10
+			}
+			x[at] = 5
+			if got := Max(x); got != 5 {
+				t.Fatalf("n=%d: Max with 5 at %d = %g", n, at, got)
+			}
+			want := make([]float32, n)
+			for i, v := range x {
+				want[i] = v * 0.3
+			}
+			Scale(x, 0.3)
+			for i := range x {
+				if x[i] != want[i] {
+					t.Fatalf("n=%d: Scale[%d] = %g, want %g", n, i, x[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -325,7 +325,7 @@ func (t *trainer) trainStep() (Row, int, error) {
 		if err != nil {
 			return Row{}, 0, err
 		}
-		loss, dl, err := lm.CrossEntropy(acts.Logits, t.model.Config.VocabSize, targets, nil)
+		loss, dl, err := acts.CrossEntropy(t.model.Config.VocabSize, targets, nil)
 		if err != nil {
 			return Row{}, 0, err
 		}
@@ -338,6 +338,7 @@ func (t *trainer) trainStep() (Row, int, error) {
 		}
 		lossSum += loss * float64(b.count)
 		correct += float64(hits(acts.Logits, t.model.Config.VocabSize, targets))
+		acts.Release()
 	}
 	r := Row{Step: t.step, TrainLoss: lossSum / float64(total), TrainMeanTokenAccuracy: correct / float64(total),
 		ValidLoss: math.NaN(), ValidMeanTokenAccuracy: math.NaN()}
@@ -360,13 +361,14 @@ func (t *trainer) evaluate() (float64, float64, error) {
 		if err != nil {
 			return 0, 0, err
 		}
-		loss, _, err := lm.CrossEntropy(acts.Logits, V, targets, nil)
+		loss, _, err := acts.CrossEntropy(V, targets, nil)
 		if err != nil {
 			return 0, 0, err
 		}
 		lossSum += loss * float64(b.count)
 		correct += float64(hits(acts.Logits, V, targets))
 		count += b.count
+		acts.Release()
 	}
 	return lossSum / float64(count), correct / float64(count), nil
 }
