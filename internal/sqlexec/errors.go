@@ -101,9 +101,12 @@ func classify(ctx context.Context, err error) string {
 	case strings.Contains(msg, "syntax error"), strings.Contains(msg, "incomplete input"),
 		strings.Contains(msg, "unrecognized token"):
 		return ClassSyntax
-	case strings.Contains(msg, "no such table"):
+	case strings.Contains(msg, "no such table"),
+		// BigQuery: "Not found: Table p:d.x was not found"; the emulator: "Table not found: x".
+		strings.Contains(msg, "not found: table"), strings.Contains(msg, "table not found"):
 		return ClassUnknownTable
-	case strings.Contains(msg, "no such column"):
+	case strings.Contains(msg, "no such column"),
+		strings.Contains(msg, "unrecognized name"): // BigQuery and the emulator (ZetaSQL)
 		return ClassUnknownColumn
 	case strings.Contains(msg, "interrupted"):
 		return ClassTimeout
