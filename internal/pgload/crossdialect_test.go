@@ -146,44 +146,50 @@ var knownDiffs = map[string]string{
 //   - the SQLite and the PostgreSQL results of the gold are equal under the mode.
 func TestCrossDialectVerdicts(t *testing.T) {
 	pool, src, _ := loadNorthwind(t)
+	crossVerdicts(t, sqlexec.NewSQLite(src), sqlexec.NewPostgres(pool), postgres.New(), knownDiffs)
+}
+
+// crossVerdicts runs every item on lite (the embedded Northwind in SQLite) and on other
+// (a copy in another engine, written through od), with the checks TestCrossDialectVerdicts
+// describes; known lists the items whose gold results may differ, with the reason.
+func crossVerdicts(t *testing.T, lite, other sqlexec.Executor, od dialect.Dialect, known map[string]string) {
 	ctx := context.Background()
-	lite := sqlexec.NewSQLite(src)
-	pg := sqlexec.NewPostgres(pool)
-	ls, ps := sqlite.New(), postgres.New()
+	ls := sqlite.New()
+	engine := od.Name()
 	opts := match.Options{Query: sqlexec.Options{MaxRows: 100_000}}
 
 	ran, agree, sameResults := 0, 0, 0
 	for i, it := range crossItems {
 		next := crossItems[(i+1)%len(crossItems)]
-		gl, gp := it.sql(ls), it.sql(ps)
-		wl, wp := next.sql(ls), next.sql(ps)
+		gl, gp := it.sql(ls), it.sql(od)
+		wl, wp := next.sql(ls), next.sql(od)
 		t.Run(it.question, func(t *testing.T) {
 			ok, same := true, true
 			for _, mode := range []match.Mode{match.Spider, match.Bird} {
 				self := map[string]match.Outcome{
-					"sqlite": match.Evaluate(ctx, lite, mode, gl, gl, opts), "postgres": match.Evaluate(ctx, pg, mode, gp, gp, opts),
+					"sqlite": match.Evaluate(ctx, lite, mode, gl, gl, opts), engine: match.Evaluate(ctx, other, mode, gp, gp, opts),
 				}
-				for engine, o := range self {
+				for e, o := range self {
 					if o.BrokenGold() || !o.Match {
-						t.Errorf("%s %s: gold vs gold: %s", mode, engine, o.Reason)
+						t.Errorf("%s %s: gold vs gold: %s", mode, e, o.Reason)
 						ok = false
 					}
 				}
 				wrongL := match.Evaluate(ctx, lite, mode, gl, wl, opts)
-				wrongP := match.Evaluate(ctx, pg, mode, gp, wp, opts)
+				wrongP := match.Evaluate(ctx, other, mode, gp, wp, opts)
 				if wrongL.Match != wrongP.Match || wrongL.Diff != wrongP.Diff {
-					t.Errorf("%s: wrong prediction: sqlite %v (%s), postgres %v (%s)", mode, wrongL.Match, wrongL.Reason, wrongP.Match, wrongP.Reason)
+					t.Errorf("%s: wrong prediction: sqlite %v (%s), %s %v (%s)", mode, wrongL.Match, wrongL.Reason, engine, wrongP.Match, wrongP.Reason)
 					ok = false
 				}
-				if self["sqlite"].Gold == nil || self["postgres"].Gold == nil {
+				if self["sqlite"].Gold == nil || self[engine].Gold == nil {
 					continue
 				}
-				if v := match.Compare(mode, self["sqlite"].Gold, self["postgres"].Gold, match.Info{GoldSQL: gl}); !v.Match {
+				if v := match.Compare(mode, self["sqlite"].Gold, self[engine].Gold, match.Info{GoldSQL: gl}); !v.Match {
 					same = false
-					if why, known := knownDiffs[it.question]; known {
+					if why, isKnown := known[it.question]; isKnown {
 						t.Logf("%s: known difference (%s): %s", mode, why, v.Reason)
 					} else {
-						t.Errorf("%s: sqlite and postgres results differ: %s\nsqlite:   %s\npostgres: %s", mode, v.Reason, gl, gp)
+						t.Errorf("%s: sqlite and %s results differ: %s\nsqlite: %s\n%s: %s", mode, engine, v.Reason, gl, engine, gp)
 					}
 				}
 			}
@@ -193,13 +199,13 @@ func TestCrossDialectVerdicts(t *testing.T) {
 			}
 			if same {
 				sameResults++
-			} else if _, known := knownDiffs[it.question]; !known {
+			} else if _, isKnown := known[it.question]; !isKnown {
 				ok = false
 			}
 		})
 	}
-	t.Logf("%d items ran on both engines; verdicts agree on %d; gold results equal across engines on %d (%d known differences)",
-		ran, agree, sameResults, len(knownDiffs))
+	t.Logf("%d items ran on sqlite and %s; verdicts agree on %d; gold results equal across engines on %d (%d known differences)",
+		ran, engine, agree, sameResults, len(known))
 	if ran < 20 {
 		t.Errorf("only %d items ran", ran)
 	}
