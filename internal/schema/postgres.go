@@ -287,6 +287,18 @@ func RegisterIntrospector(dialect string, f func(context.Context, *sql.DB, Optio
 	introspectors[dialect] = f
 }
 
+// IntrospectDialectWith is IntrospectDialect with options: SQLite and registered readers
+// honour them; PostgreSQL reads with its defaults.
+func IntrospectDialectWith(ctx context.Context, db *sql.DB, dialect string, opts Options) (*Schema, error) {
+	if s, ok, err := IntrospectRegistered(ctx, db, dialect, opts); ok {
+		return s, err
+	}
+	if dialect == "postgres" {
+		return IntrospectDialect(ctx, db, dialect)
+	}
+	return IntrospectWith(ctx, db, opts)
+}
+
 // IntrospectRegistered reads db with the reader registered for dialect, with opts; ok
 // is false when none is registered.
 func IntrospectRegistered(ctx context.Context, db *sql.DB, dialect string, opts Options) (s *Schema, ok bool, err error) {
