@@ -199,7 +199,8 @@ func (d *Dataset) samples(ctx context.Context, table string, c *schema.Column, o
 		return nil, nil // not orderable or not useful
 	}
 	col := QuoteIdent(c.Name)
-	q := fmt.Sprintf("SELECT v FROM (SELECT %s AS v FROM %s LIMIT %d) s WHERE v IS NOT NULL GROUP BY v ORDER BY COUNT(*) DESC, v LIMIT %d",
+	// A CTE, not a derived table: the emulator mistranslates a LIMIT inside FROM (...) followed by WHERE.
+	q := fmt.Sprintf("WITH s AS (SELECT %s AS v FROM %s LIMIT %d) SELECT v FROM s WHERE v IS NOT NULL GROUP BY v ORDER BY COUNT(*) DESC, v LIMIT %d",
 		col, QuoteIdent(table), opts.SampleRows, opts.Samples)
 	r, err := d.Query(ctx, q, nil, QueryOptions{})
 	if err != nil {

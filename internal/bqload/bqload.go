@@ -91,8 +91,14 @@ func Load(ctx context.Context, src *sql.DB, d *bqdb.Dataset, opts Options) (*Res
 		return nil, fmt.Errorf("load into bigquery: read sqlite schema: %w", err)
 	}
 	ds := d.Client.Dataset(d.Ref.Dataset)
-	if err := ds.Create(ctx, &bigquery.DatasetMetadata{}); err != nil && !isStatus(err, http.StatusConflict) {
-		return nil, fmt.Errorf("load into bigquery: create dataset %s: %w", d.Ref.Dataset, err)
+	// Create only a missing dataset: the emulator answers 500, not 409, for one that exists.
+	if _, err := ds.Metadata(ctx); err != nil {
+		if !isStatus(err, http.StatusNotFound) {
+			return nil, fmt.Errorf("load into bigquery: dataset %s: %w", d.Ref.Dataset, err)
+		}
+		if err := ds.Create(ctx, &bigquery.DatasetMetadata{}); err != nil && !isStatus(err, http.StatusConflict) {
+			return nil, fmt.Errorf("load into bigquery: create dataset %s: %w", d.Ref.Dataset, err)
+		}
 	}
 	res := &Result{Project: d.Ref.Project, Dataset: d.Ref.Dataset}
 	for _, t := range sch.Tables {

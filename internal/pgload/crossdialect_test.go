@@ -22,6 +22,9 @@ type crossItem struct {
 // crossItems covers the generator's shapes: single values, grouping by date parts,
 // date ranges, top-k with tie-breaks, ratios, rounding, day differences, HAVING,
 // nested subqueries, EXISTS, CTEs, window functions and CASE buckets.
+// Date parts are grouped by their output alias (GROUP BY yr), which all three engines read:
+// goccy/bigquery-emulator does not match GROUP BY EXTRACT(YEAR FROM CAST(x AS DATE)) with the
+// same expression in the SELECT list.
 var crossItems = []crossItem{
 	{"How many orders are there?", func(d dialect.Dialect) string {
 		return "SELECT COUNT(*) FROM " + d.Quote("Orders")
@@ -32,17 +35,17 @@ var crossItems = []crossItem{
 	}},
 	{"Orders per year", func(d dialect.Dialect) string {
 		y := d.Year(d.Quote("OrderDate"))
-		return fmt.Sprintf("SELECT %s AS yr, COUNT(*) FROM %s GROUP BY %s ORDER BY yr", y, d.Quote("Orders"), y)
+		return fmt.Sprintf("SELECT %s AS yr, COUNT(*) FROM %s GROUP BY yr ORDER BY yr", y, d.Quote("Orders"))
 	}},
 	{"Orders per quarter of 2022", func(d dialect.Dialect) string {
 		od := d.Quote("OrderDate")
-		return fmt.Sprintf("SELECT %s AS qtr, COUNT(*) FROM %s WHERE %s GROUP BY %s ORDER BY qtr",
-			d.Quarter(od), d.Quote("Orders"), d.InRange(od, "2022-01-01", "2023-01-01"), d.Quarter(od))
+		return fmt.Sprintf("SELECT %s AS qtr, COUNT(*) FROM %s WHERE %s GROUP BY qtr ORDER BY qtr",
+			d.Quarter(od), d.Quote("Orders"), d.InRange(od, "2022-01-01", "2023-01-01"))
 	}},
 	{"Monthly order counts in 2023", func(d dialect.Dialect) string {
 		od := d.Quote("OrderDate")
-		return fmt.Sprintf("SELECT %s AS ym, COUNT(*) AS n FROM %s WHERE %s GROUP BY %s ORDER BY ym",
-			d.YearMonth(od), d.Quote("Orders"), d.InRange(od, "2023-01-01", "2024-01-01"), d.YearMonth(od))
+		return fmt.Sprintf("SELECT %s AS ym, COUNT(*) AS n FROM %s WHERE %s GROUP BY ym ORDER BY ym",
+			d.YearMonth(od), d.Quote("Orders"), d.InRange(od, "2023-01-01", "2024-01-01"))
 	}},
 	{"Orders in March of any year", func(d dialect.Dialect) string {
 		return fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = 3", d.Quote("Orders"), d.Month(d.Quote("OrderDate")))

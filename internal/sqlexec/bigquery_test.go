@@ -38,8 +38,11 @@ func TestBigQuery(t *testing.T) {
 		}
 	}
 	res, err = ex.Query(ctx, "SELECT TrackId FROM Track", sqlexec.Options{MaxRows: 10})
-	if err != nil || len(res.Rows) != 10 || !res.Truncated || res.TruncatedBy != sqlexec.TruncatedByRows {
-		t.Errorf("row cap: %v %d rows, truncated %v", err, len(res.Rows), res != nil && res.Truncated)
+	if err != nil {
+		t.Fatalf("row cap: %v", err)
+	}
+	if len(res.Rows) != 10 || !res.Truncated || res.TruncatedBy != sqlexec.TruncatedByRows {
+		t.Errorf("row cap: %d rows, truncated %v", len(res.Rows), res.Truncated)
 	}
 	res, err = ex.Query(ctx, "SELECT TrackId FROM Track WHERE TrackId < 0", sqlexec.Options{})
 	if err != nil || len(res.Rows) != 0 || len(res.Columns) != 1 {

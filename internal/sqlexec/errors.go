@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
 // Error classes returned by ErrorClass.
@@ -76,7 +78,7 @@ func classify(ctx context.Context, err error) string {
 	if errors.Is(err, context.Canceled) {
 		return ClassCanceled
 	}
-	if errors.Is(err, ErrRefused) {
+	if errors.Is(err, ErrRefused) || errors.Is(err, sqlparse.ErrNotReadOnly) { // the latter: bqdb's own guard
 		return ClassRefused
 	}
 	if errors.Is(err, ErrTooBig) {
