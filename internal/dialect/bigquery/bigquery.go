@@ -124,13 +124,16 @@ func (Dialect) Div(num, den string) string { return fmt.Sprintf("SAFE_DIVIDE(%s,
 func (Dialect) Limit(n int) string { return fmt.Sprintf("LIMIT %d", n) }
 
 // Ident leaves names as the schema spells them and maps SQLite type names BigQuery lacks:
-// REAL to FLOAT64, TEXT to STRING.
+// REAL to FLOAT64, TEXT to STRING, and INTEGER, INT and BIGINT to INT64 (aliases on the
+// service, unknown types on goccy/bigquery-emulator).
 func (Dialect) Ident(word string) string {
 	switch word {
 	case "REAL":
 		return "FLOAT64"
 	case "TEXT":
 		return "STRING"
+	case "INTEGER", "INT", "BIGINT":
+		return "INT64"
 	}
 	return word
 }
