@@ -16,6 +16,7 @@ import (
 // then eval of the gold on the same URL (EX 100%). Skipped without SQLFORGE_TEST_BIGQUERY_URL.
 func TestGenBigQuery(t *testing.T) {
 	r := bqtest.URL(t)
+	bqtest.Slow(t)
 	r.Dataset = "cli_gen"
 	url := r.String()
 	if code, _, stderr := runCLI(t, "db", "load-bigquery", "--url", url, "--replace"); code != 0 {

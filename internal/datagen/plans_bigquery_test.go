@@ -23,6 +23,7 @@ import (
 // without SQLFORGE_TEST_BIGQUERY_URL.
 func TestGeneratePlansBigQuery(t *testing.T) {
 	d := bqtest.Loaded(t, "northwind", "datagen_northwind")
+	bqtest.Slow(t)
 	ctx := context.Background()
 	db, err := database.Open(ctx, d.Ref.String())
 	if err != nil {

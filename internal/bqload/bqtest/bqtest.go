@@ -113,3 +113,16 @@ func Empty(t testing.TB, dataset string) *bqdb.Dataset {
 	}
 	return d
 }
+
+// EnvSlow, set to 1, runs the tests that generate on the full embedded Northwind: on
+// goccy/bigquery-emulator a join of Orders and order_details takes about a minute and the
+// ontology's correlated freight formulas several (docs/bigquery.md), so they are off by default.
+const EnvSlow = "SQLFORGE_TEST_BIGQUERY_SLOW"
+
+// Slow skips t unless EnvSlow is 1.
+func Slow(t testing.TB) {
+	t.Helper()
+	if os.Getenv(EnvSlow) != "1" {
+		t.Skipf("%s is not 1: generating on the full Northwind takes far too long on the emulator (docs/bigquery.md)", EnvSlow)
+	}
+}
