@@ -31,7 +31,7 @@ func init() {
 }
 
 // KeysFrom, when set, supplies primary and foreign keys for a dataset whose tables
-// carry no table constraints (the emulator keeps none; BigQuery's are never enforced):
+// carry no table constraints (datasets not made by bqload often have none):
 // given the introspected schema, it returns a schema of the same tables with keys, or
 // nil. Package database sets it to match the embedded sample databases, so a dataset
 // loaded by `sqlforge db load-bigquery` gets the keys of its source.

@@ -5,9 +5,9 @@
 // It creates the dataset when missing, then each table with the column types of Type
 // (the choices of internal/pgload: integers INT64, REAL and NUMERIC FLOAT64, text and
 // dates STRING 'YYYY-MM-DD', BLOB BYTES), NOT NULL and primary-key columns REQUIRED, and
-// primary and foreign keys as table constraints (BigQuery records them, NOT ENFORCED;
-// the emulator ignores them, and sqlforge then takes the keys of the embedded source,
-// see bqdb.KeysFrom). Rows go in through the streaming insert API (tabledata.insertAll)
+// primary and foreign keys as table constraints (BigQuery and the emulator record them,
+// NOT ENFORCED; without them sqlforge takes the keys of a matching embedded source, see
+// bqdb.KeysFrom). Rows go in through the streaming insert API (tabledata.insertAll)
 // in batches. Views are not copied: their SQL is SQLite's.
 //
 // BigQuery has no multi-table transaction: a failure can leave some tables loaded; load

@@ -39,7 +39,7 @@ var (
 // embeddedKeys returns the schema of the embedded sample database whose tables the
 // BigQuery schema s holds, every one with the same columns (what `sqlforge db
 // load-bigquery` copies), or nil: its primary and foreign keys stand for the
-// constraints a dataset may lack (the emulator keeps none).
+// constraints a dataset may lack (one not loaded by bqload).
 func embeddedKeys(s *schema.Schema) *schema.Schema {
 	embeddedOnce.Do(func() {
 		for _, name := range sampledb.Names() {
