@@ -15,7 +15,7 @@ import (
 )
 
 // dbRefUsage documents the --db flag shared by commands that read a database.
-const dbRefUsage = `database: "northwind" (default) or "chinook" (embedded), or the path of a SQLite file (opened read-only)`
+const dbRefUsage = `database: "northwind" (default) or "chinook" (embedded), the path of a SQLite file (opened read-only), or a postgres:// or bigquery://HOST:PORT/PROJECT/DATASET URL`
 
 func (a *app) newDBCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -89,7 +89,7 @@ func (a *app) newDBInfoCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			s, err := schema.IntrospectWith(ctx, db.DB, schema.Options{Samples: -1})
+			s, err := schema.IntrospectDialectWith(ctx, db.DB, db.Dialect(), schema.Options{Samples: -1})
 			if err != nil {
 				return err
 			}

@@ -12,9 +12,9 @@ import (
 	"github.com/sqlforge/sqlforge/internal/pgload"
 )
 
-// withDBLoad adds "db load-postgres" to the db command.
+// withDBLoad adds "db load-postgres" and "db load-bigquery" to the db command.
 func (a *app) withDBLoad(db *cobra.Command) *cobra.Command {
-	db.AddCommand(a.newDBLoadPostgresCmd())
+	db.AddCommand(a.newDBLoadPostgresCmd(), a.newDBLoadBigQueryCmd())
 	return db
 }
 

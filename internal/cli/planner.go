@@ -51,10 +51,10 @@ func plannerEnv(ctx context.Context, dbRef, ontRef string) (env *planner.Env, cl
 		db.Close()
 		return nil, nil, err
 	}
-	if db.Dialect() != "postgres" {
+	if db.Dialect() == "sqlite" {
 		return env, func() { db.Close() }, nil
 	}
-	ex, err := sqlexec.OpenPostgres(ctx, dbRef)
+	ex, err := sqlexec.Open(ctx, dbRef) // a server's own executor (PostgreSQL, BigQuery)
 	if err != nil {
 		db.Close()
 		return nil, nil, err

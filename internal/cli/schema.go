@@ -34,7 +34,7 @@ func (a *app) newSchemaCmd() *cobra.Command {
 			if format == "compact" || (format == "create" && !samples) {
 				opts.Samples = -1
 			}
-			s, err := schema.IntrospectWith(ctx, db.DB, opts)
+			s, err := schema.IntrospectDialectWith(ctx, db.DB, db.Dialect(), opts)
 			if err != nil {
 				return err
 			}

@@ -1,10 +1,11 @@
 // Package database opens the databases sqlforge works on: the embedded SQLite
 // sample databases (package sampledb), by name, any other SQLite file, by path,
-// and a PostgreSQL server, by URL, always read-only.
+// a PostgreSQL server and a BigQuery dataset, by URL, always read-only.
 //
 // A database reference ("ref") is "" (the default, northwind), the name of an
 // embedded database ("northwind", "chinook", case-insensitive), a postgres:// or
-// postgresql:// URL, or the path of a SQLite file (write "./northwind" for a
+// postgresql:// URL, a bigquery://HOST:PORT/PROJECT/DATASET URL (package bqdb), or the
+// path of a SQLite file (write "./northwind" for a
 // file of that name).
 // Read-only is enforced twice: the file is opened with mode=ro, and every
 // connection runs PRAGMA query_only=1.
@@ -47,7 +48,7 @@ type DB struct {
 	dialect string // "" is sqlite
 }
 
-// Dialect names the SQL dialect of the database: "sqlite" or "postgres".
+// Dialect names the SQL dialect of the database: "sqlite", "postgres" or "bigquery".
 func (db *DB) Dialect() string {
 	if db.dialect == "" {
 		return "sqlite"
@@ -63,6 +64,9 @@ func Open(ctx context.Context, ref string) (*DB, error) {
 	}
 	if IsPostgresURL(ref) {
 		return openPostgres(ctx, ref)
+	}
+	if IsBigQueryURL(ref) {
+		return openBigQuery(ctx, ref)
 	}
 	if sampledb.Has(ref) {
 		path, err := cachedCopy(strings.ToLower(ref))

@@ -86,7 +86,7 @@ func openEntry(ctx context.Context, k string, it Item) (*dbEntry, error) {
 	switch {
 	case it.NoDB:
 		e, err = openContextDB(ctx, it.Context)
-	case strings.HasPrefix(k, "postgres://") || strings.HasPrefix(k, "postgresql://"):
+	case database.IsPostgresURL(k) || database.IsBigQueryURL(k):
 		var ex sqlexec.Executor
 		ex, err = sqlexec.Open(ctx, k)
 		if err == nil {

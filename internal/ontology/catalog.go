@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/schema"
 )
 
 // catalog is what validation needs to know of a live database: its tables and columns.
@@ -21,8 +23,11 @@ type catalogTable struct {
 // readCatalog lists the tables and views of a database and their columns: SQLite's, or
 // PostgreSQL's on the search path when the ontology was rendered for postgres.
 func readCatalog(ctx context.Context, db *sql.DB, dialect string) (*catalog, error) {
-	if dialect == "postgres" {
+	switch dialect {
+	case "postgres":
 		return readPostgresCatalog(ctx, db)
+	case "bigquery":
+		return readSchemaCatalog(ctx, db, dialect)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
 	if err != nil {
@@ -91,6 +96,27 @@ func readPostgresCatalog(ctx context.Context, db *sql.DB) (*catalog, error) {
 		t.columns[strings.ToLower(col)] = col
 	}
 	return c, rows.Err()
+}
+
+// readSchemaCatalog reads the tables and columns of an engine whose schema reader another
+// package registered (schema.RegisterIntrospector: BigQuery's, through its API).
+func readSchemaCatalog(ctx context.Context, db *sql.DB, dialect string) (*catalog, error) {
+	s, ok, err := schema.IntrospectRegistered(ctx, db, dialect, schema.Options{Samples: -1})
+	if !ok {
+		err = fmt.Errorf("no schema reader for %s", dialect)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	c := &catalog{tables: map[string]*catalogTable{}}
+	for _, st := range s.Tables {
+		t := &catalogTable{name: st.Name, columns: map[string]string{}}
+		for _, col := range st.Columns {
+			t.columns[strings.ToLower(col.Name)] = col.Name
+		}
+		c.tables[strings.ToLower(st.Name)] = t
+	}
+	return c, nil
 }
 
 // prepare renders query for the ontology's dialect and compiles it without running it; it

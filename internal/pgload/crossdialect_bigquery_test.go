@@ -7,15 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sqlforge/sqlforge/internal/bqload/bqtest"
 	"github.com/sqlforge/sqlforge/internal/dialect/bigquery"
+	"github.com/sqlforge/sqlforge/internal/sqlexec"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestCrossItemsBigQuery writes the 22 hand-written cross-engine questions through the
 // BigQuery dialect into testdata/crossdialect.bigquery.golden (go test -update rewrites it).
-// No BigQuery engine runs here (docs/bigquery.md); tools/bqsyntax checks that the file parses
-// as GoogleSQL.
+// tools/bqsyntax checks that the file parses as GoogleSQL; TestCrossDialectVerdictsBigQuery
+// runs the items on the emulator.
 func TestCrossItemsBigQuery(t *testing.T) {
 	var b strings.Builder
 	for _, it := range crossItems {
@@ -39,4 +41,12 @@ func TestCrossItemsBigQuery(t *testing.T) {
 	if got := b.String(); got != string(want) {
 		t.Errorf("%s differs from the dialect's output (go test -update rewrites it):\ngot:\n%s", path, got)
 	}
+}
+
+// TestCrossDialectVerdictsBigQuery runs the 22 items on the embedded Northwind in SQLite
+// and on its bqload copy in goccy/bigquery-emulator (SQLFORGE_TEST_BIGQUERY_URL; skipped
+// without it), with the checks of TestCrossDialectVerdicts.
+func TestCrossDialectVerdictsBigQuery(t *testing.T) {
+	d := bqtest.Loaded(t, "northwind", "crossdialect_northwind")
+	crossVerdicts(t, sqlexec.NewSQLite(northwind(t)), sqlexec.NewBigQuery(d), bigquery.New(), knownDiffs)
 }

@@ -110,3 +110,16 @@ func sqliteFloatText(f float64) string {
 	}
 	return s
 }
+
+// Convert is the conversion Load applies to each value read from SQLite for a column of
+// type pgType (a PGType result); other loaders (internal/bqload) share it so that every
+// engine holds the same values.
+func Convert(v any, pgType string) (any, error) { return convert(v, pgType) }
+
+// The PGType results, for loaders that map them to their engine's types.
+const (
+	TypeBigint = typeBigint
+	TypeDouble = typeDouble
+	TypeText   = typeText
+	TypeBytea  = typeBytea
+)

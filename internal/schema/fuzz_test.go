@@ -1,4 +1,4 @@
-package schema
+package schema_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/schema"
 )
 
 // FuzzIntrospect opens arbitrary bytes as a database file and introspects
@@ -52,13 +53,13 @@ func FuzzIntrospect(f *testing.F) {
 			return
 		}
 		defer db.Close()
-		s, err := Introspect(ctx, db.DB)
+		s, err := schema.Introspect(ctx, db.DB)
 		if err != nil {
 			return
 		}
-		_ = CreateTable(s, CreateOptions{Samples: true, Views: true})
-		_ = Compact(s)
-		if _, err := JSON(s); err != nil {
+		_ = schema.CreateTable(s, schema.CreateOptions{Samples: true, Views: true})
+		_ = schema.Compact(s)
+		if _, err := schema.JSON(s); err != nil {
 			t.Fatalf("schema does not encode: %v", err)
 		}
 		if s.Hash() == "" {

@@ -241,8 +241,12 @@ func pgQuote(ident string) string { return pgx.Identifier{ident}.Sanitize() }
 
 // IntrospectDialect reads the schema of db, a database/sql handle of the given dialect:
 // Introspect for "sqlite" (or ""); for "postgres" (a pgx stdlib connection),
-// IntrospectPostgres of the first schema on the search path (current_schema()).
+// IntrospectPostgres of the first schema on the search path (current_schema()); for a
+// dialect another package registered (RegisterIntrospector, e.g. "bigquery"), that reader.
 func IntrospectDialect(ctx context.Context, db *sql.DB, dialect string) (*Schema, error) {
+	if f := introspectors[dialect]; f != nil {
+		return f(ctx, db, Options{})
+	}
 	if dialect != "postgres" {
 		return Introspect(ctx, db)
 	}
@@ -270,4 +274,38 @@ func IntrospectDialect(ctx context.Context, db *sql.DB, dialect string) (*Schema
 		return nil, fmt.Errorf("read postgres schema: %w", err)
 	}
 	return s, nil
+}
+
+// introspectors read the schema of a *sql.DB of another engine, by dialect name
+// (RegisterIntrospector).
+var introspectors = map[string]func(context.Context, *sql.DB, Options) (*Schema, error){}
+
+// RegisterIntrospector makes IntrospectDialect read databases of dialect with f: for
+// engines whose packages import this one (BigQuery: internal/bqdb registers itself
+// in its init).
+func RegisterIntrospector(dialect string, f func(context.Context, *sql.DB, Options) (*Schema, error)) {
+	introspectors[dialect] = f
+}
+
+// IntrospectDialectWith is IntrospectDialect with options: SQLite and registered readers
+// honour them; PostgreSQL reads with its defaults.
+func IntrospectDialectWith(ctx context.Context, db *sql.DB, dialect string, opts Options) (*Schema, error) {
+	if s, ok, err := IntrospectRegistered(ctx, db, dialect, opts); ok {
+		return s, err
+	}
+	if dialect == "postgres" {
+		return IntrospectDialect(ctx, db, dialect)
+	}
+	return IntrospectWith(ctx, db, opts)
+}
+
+// IntrospectRegistered reads db with the reader registered for dialect, with opts; ok
+// is false when none is registered.
+func IntrospectRegistered(ctx context.Context, db *sql.DB, dialect string, opts Options) (s *Schema, ok bool, err error) {
+	f := introspectors[dialect]
+	if f == nil {
+		return nil, false, nil
+	}
+	s, err = f(ctx, db, opts)
+	return s, true, err
 }

@@ -175,7 +175,16 @@ func quoteIdent(name string) string {
 // identQuoter returns how the schema's dialect spells a name: PostgreSQL keeps a name with
 // an upper-case letter ("Orders") only when it is quoted, so there every such name is.
 func identQuoter(dialect string) func(string) string {
-	if dialect != "postgres" {
+	switch dialect {
+	case "bigquery": // backticks, as the bigquery dialect writes names
+		return func(n string) string {
+			if plainIdent.MatchString(n) && !reserved[strings.ToUpper(n)] {
+				return n
+			}
+			return "`" + strings.ReplaceAll(n, "`", "\\`") + "`"
+		}
+	case "postgres":
+	default:
 		return quoteIdent
 	}
 	return func(n string) string {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sqlforge/sqlforge/internal/database"
+	"github.com/sqlforge/sqlforge/internal/sampledb"
 	_ "modernc.org/sqlite"
 )
 
@@ -20,14 +20,21 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // northwind introspects the embedded Northwind database.
 func northwind(t *testing.T) *Schema {
 	t.Helper()
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	db, err := database.Open(context.Background(), "northwind")
+	// The embedded file itself (package database imports this one, through bqdb).
+	b, err := sampledb.Bytes("northwind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "northwind.db")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s, err := Introspect(context.Background(), db.DB)
+	s, err := Introspect(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

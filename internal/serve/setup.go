@@ -234,11 +234,12 @@ func openOntology(ctx context.Context, o SetupOptions, db *database.DB, sch *sch
 	return ont, nil
 }
 
-// executor is the read-only executor of db: SQLite over its connections, or a PostgreSQL
-// pool of its own for a postgres:// reference.
+// executor is the read-only executor of db: SQLite over its connections, or an executor
+// of its own for a server (a PostgreSQL pool for postgres://, a BigQuery client for
+// bigquery://).
 func executor(ctx context.Context, ref string, db *database.DB) (sqlexec.Executor, error) {
-	if db.Dialect() == "postgres" {
-		return sqlexec.OpenPostgres(ctx, ref)
+	if db.Dialect() != "sqlite" {
+		return sqlexec.Open(ctx, ref)
 	}
 	return sqlexec.NewSQLite(db.DB), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sqlforge/sqlforge/internal/sqlparse"
 )
 
 // Error classes returned by ErrorClass.
@@ -76,7 +78,7 @@ func classify(ctx context.Context, err error) string {
 	if errors.Is(err, context.Canceled) {
 		return ClassCanceled
 	}
-	if errors.Is(err, ErrRefused) {
+	if errors.Is(err, ErrRefused) || errors.Is(err, sqlparse.ErrNotReadOnly) { // the latter: bqdb's own guard
 		return ClassRefused
 	}
 	if errors.Is(err, ErrTooBig) {
@@ -101,9 +103,12 @@ func classify(ctx context.Context, err error) string {
 	case strings.Contains(msg, "syntax error"), strings.Contains(msg, "incomplete input"),
 		strings.Contains(msg, "unrecognized token"):
 		return ClassSyntax
-	case strings.Contains(msg, "no such table"):
+	case strings.Contains(msg, "no such table"),
+		// BigQuery: "Not found: Table p:d.x was not found"; the emulator: "Table not found: x".
+		strings.Contains(msg, "not found: table"), strings.Contains(msg, "table not found"):
 		return ClassUnknownTable
-	case strings.Contains(msg, "no such column"):
+	case strings.Contains(msg, "no such column"),
+		strings.Contains(msg, "unrecognized name"): // BigQuery and the emulator (ZetaSQL)
 		return ClassUnknownColumn
 	case strings.Contains(msg, "interrupted"):
 		return ClassTimeout

@@ -23,6 +23,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/sqlforge/sqlforge/internal/bqdb"
 )
 
 // Dialect names returned by Executor.Dialect.
@@ -39,7 +41,8 @@ type Executor interface {
 	// Check prepares sql without running it: it reports syntax errors and
 	// unknown tables or columns, classified like Query's errors.
 	Check(ctx context.Context, sql string) error
-	// Dialect names the SQL dialect: DialectSQLite or DialectPostgres.
+	// Dialect names the SQL dialect: DialectSQLite, DialectPostgres or
+	// DialectBigQuery.
 	Dialect() string
 	// Close releases the executor's connections (not those of a borrowed
 	// *sql.DB or pool).
@@ -81,9 +84,12 @@ type Result struct {
 }
 
 // Open opens an executor for target: a postgres:// or postgresql:// URL opens
-// PostgreSQL; anything else is the path of a SQLite file, opened read-only.
+// PostgreSQL, a bigquery:// URL a BigQuery dataset; anything else is the path of a
+// SQLite file, opened read-only.
 func Open(ctx context.Context, target string) (Executor, error) {
 	switch {
+	case bqdb.IsURL(target):
+		return OpenBigQuery(ctx, target)
 	case strings.HasPrefix(target, "postgres://"), strings.HasPrefix(target, "postgresql://"):
 		return OpenPostgres(ctx, target)
 	default:

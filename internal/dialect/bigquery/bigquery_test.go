@@ -12,7 +12,7 @@ func TestMethods(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{d.Name(), "bigquery"},
 		{d.Year("o.OrderDate"), "EXTRACT(YEAR FROM CAST(o.OrderDate AS DATE))"},
-		{d.Quarter("x"), "EXTRACT(QUARTER FROM CAST(x AS DATE))"},
+		{d.Quarter("x"), "DIV(EXTRACT(MONTH FROM CAST(x AS DATE)) + 2, 3)"},
 		{d.Month("x"), "EXTRACT(MONTH FROM CAST(x AS DATE))"},
 		{d.YearMonth("x"), "FORMAT_DATE('%Y-%m', CAST(x AS DATE))"},
 		{d.DateLiteral("2023-01-01"), "DATE '2023-01-01'"},

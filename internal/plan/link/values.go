@@ -96,8 +96,12 @@ func readValues(ctx context.Context, db *sql.DB, ont *ontology.Ontology, d ontol
 		expr = strings.Join(parts, " || ' ' || ")
 	}
 	isText := "typeof(%s) = 'text'"
-	if ont.Dialect == "postgres" {
+	switch ont.Dialect {
+	case "postgres":
 		isText = "pg_typeof(%s) IN ('text'::regtype, 'character varying'::regtype)"
+	case "bigquery":
+		// No typeof: FORMAT's %T writes a value as a literal of its type, quoted for STRING.
+		isText = "STARTS_WITH(FORMAT('%%T', %s), '\"')"
 	}
 	q, err := ont.Statement(fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE "+isText+" LIMIT %d", expr, ontology.QuoteIdent(t), d.Column, maxValues))
 	if err != nil {
