@@ -63,24 +63,11 @@ Views are not copied. The load runs in one transaction. See docs/postgres.md.`,
 			if a.jsonOut {
 				return a.dbPrintJSON(res)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TABLE\tROWS")
-			var total int64
-			for _, t := range res.Tables {
-				fmt.Fprintf(tw, "%s.%s\t%d\n", res.Schema, t.Name, t.Rows)
-				total += t.Rows
+			rows := make([]loadedTable, len(res.Tables))
+			for i, t := range res.Tables {
+				rows[i] = loadedTable{t.Name, t.Rows}
 			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if !a.quiet {
-				fmt.Fprintf(a.stderr, "copied %d tables, %d rows from %s into schema %s", len(res.Tables), total, src.Name, res.Schema)
-				if len(res.SkippedViews) > 0 {
-					fmt.Fprintf(a.stderr, " (views not copied: %v)", res.SkippedViews)
-				}
-				fmt.Fprintln(a.stderr)
-			}
-			return nil
+			return a.printLoad(rows, res.Schema, src.Name, "schema "+res.Schema, res.SkippedViews)
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "", "PostgreSQL connection URL, e.g. postgres://user@host:5432/db")
@@ -88,4 +75,33 @@ Views are not copied. The load runs in one transaction. See docs/postgres.md.`,
 	cmd.Flags().StringVar(&ref, "db", "", dbRefUsage)
 	cmd.Flags().BoolVar(&replace, "replace", false, "drop tables of the same names in the schema first")
 	return cmd
+}
+
+// loadedTable is one table a db load command copied.
+type loadedTable struct {
+	name string
+	rows int64
+}
+
+// printLoad prints the tables a load copied (as prefix.TABLE) and, unless quiet, a summary
+// of what went where.
+func (a *app) printLoad(tables []loadedTable, prefix, from, into string, skippedViews []string) error {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TABLE\tROWS")
+	var total int64
+	for _, t := range tables {
+		fmt.Fprintf(tw, "%s.%s\t%d\n", prefix, t.name, t.rows)
+		total += t.rows
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, "copied %d tables, %d rows from %s into %s", len(tables), total, from, into)
+		if len(skippedViews) > 0 {
+			fmt.Fprintf(a.stderr, " (views not copied: %v)", skippedViews)
+		}
+		fmt.Fprintln(a.stderr)
+	}
+	return nil
 }

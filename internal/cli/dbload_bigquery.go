@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -66,24 +65,11 @@ the Google client library finds in the environment). See docs/bigquery.md.`,
 			if a.jsonOut {
 				return a.dbPrintJSON(res)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TABLE\tROWS")
-			var total int64
-			for _, t := range res.Tables {
-				fmt.Fprintf(tw, "%s.%s\t%d\n", res.Dataset, t.Name, t.Rows)
-				total += t.Rows
+			rows := make([]loadedTable, len(res.Tables))
+			for i, t := range res.Tables {
+				rows[i] = loadedTable{t.Name, t.Rows}
 			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if !a.quiet {
-				fmt.Fprintf(a.stderr, "copied %d tables, %d rows from %s into %s", len(res.Tables), total, src.Name, r)
-				if len(res.SkippedViews) > 0 {
-					fmt.Fprintf(a.stderr, " (views not copied: %v)", res.SkippedViews)
-				}
-				fmt.Fprintln(a.stderr)
-			}
-			return nil
+			return a.printLoad(rows, res.Dataset, src.Name, fmt.Sprint(r), res.SkippedViews)
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "", "BigQuery dataset, bigquery://HOST:PORT/PROJECT/DATASET (or bigquery:///PROJECT/DATASET for the service)")
