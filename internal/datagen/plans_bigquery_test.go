@@ -10,10 +10,8 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/sqlforge/sqlforge/internal/bqload/bqtest"
-	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	bqdialect "github.com/sqlforge/sqlforge/internal/dialect/bigquery"
-	"github.com/sqlforge/sqlforge/internal/ontology"
 )
 
 // TestGeneratePlansBigQuery loads the embedded Northwind into goccy/bigquery-emulator,
@@ -25,25 +23,7 @@ func TestGeneratePlansBigQuery(t *testing.T) {
 	d := bqtest.Loaded(t, "northwind", "datagen_northwind")
 	bqtest.Slow(t)
 	ctx := context.Background()
-	db, err := database.Open(ctx, d.Ref.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if db.Dialect() != "bigquery" {
-		t.Fatalf("dialect %s", db.Dialect())
-	}
-	loaded, err := ontology.LoadRef("northwind")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ont, err := loaded.For(db.Dialect())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := ontology.Problems(ontology.Validate(ctx, db.DB, ont)).Errors(); len(errs) > 0 {
-		t.Fatalf("the ontology does not validate on BigQuery:\n%v", errs)
-	}
+	db, ont := serverNorthwind(t, d.Ref.String(), "bigquery")
 	recs, st, err := datagen.GeneratePlans(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: 200, Dialect: bqdialect.New(), DB: db.Name})
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/datagen"
 	"github.com/sqlforge/sqlforge/internal/dialect/postgres"
-	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/pgload"
 	"github.com/sqlforge/sqlforge/internal/sqlexec/sqlexectest"
 	"github.com/sqlforge/sqlforge/internal/sqlparse"
@@ -33,25 +32,7 @@ func TestGeneratePlansPostgres(t *testing.T) {
 	ctx := context.Background()
 	scoped := loadNorthwindPG(t, base)
 
-	db, err := database.Open(ctx, scoped)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if db.Dialect() != "postgres" {
-		t.Fatalf("dialect %s", db.Dialect())
-	}
-	loaded, err := ontology.LoadRef("northwind")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ont, err := loaded.For(db.Dialect())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := ontology.Problems(ontology.Validate(ctx, db.DB, ont)).Errors(); len(errs) > 0 {
-		t.Fatalf("the ontology does not validate on PostgreSQL:\n%v", errs)
-	}
+	db, ont := serverNorthwind(t, scoped, "postgres")
 	recs, st, err := datagen.GeneratePlans(ctx, db.DB, ont, datagen.Options{Seed: 42, Size: 200, Dialect: postgres.New(), DB: db.Name})
 	if err != nil {
 		t.Fatal(err)
