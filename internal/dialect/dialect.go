@@ -71,6 +71,21 @@ type Dialect interface {
 	PeriodBefore(expr, unit string) string
 }
 
+// AliasGrouper is implemented by a dialect whose engine may not match a computed grouping
+// expression (a date part, a label expression) with the same expression in the SELECT list or
+// a window, so that SQL must group by the key's output position and compute windows over such
+// keys in an outer query (BigQuery: ZetaSQL as the emulator builds it refuses
+// "SELECT FORMAT_DATE('%Y-%m', d) AS m ... GROUP BY FORMAT_DATE('%Y-%m', d)").
+type AliasGrouper interface {
+	GroupByAlias() bool
+}
+
+// GroupsByAlias reports whether d asks for computed grouping keys by position (AliasGrouper).
+func GroupsByAlias(d Dialect) bool {
+	g, ok := d.(AliasGrouper)
+	return ok && g.GroupByAlias()
+}
+
 // StringLiteral quotes s as a standard SQL string literal, doubling single quotes: portable
 // SQL's form. SQLite and PostgreSQL read it as it is; BigQuery's dialect rewrites it in Render
 // (a StringRenderer).

@@ -121,6 +121,10 @@ func (Dialect) Round(expr string, digits int) string {
 func (Dialect) Div(num, den string) string { return fmt.Sprintf("SAFE_DIVIDE(%s, %s)", num, den) }
 
 // Limit is "LIMIT n".
+// GroupByAlias: computed keys are grouped by position and windowed in an outer query
+// (dialect.AliasGrouper); the service reads either form, the emulator only this one.
+func (Dialect) GroupByAlias() bool { return true }
+
 func (Dialect) Limit(n int) string { return fmt.Sprintf("LIMIT %d", n) }
 
 // Ident leaves names as the schema spells them and maps SQLite type names BigQuery lacks:

@@ -5,16 +5,23 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sqlforge/sqlforge/internal/dialect"
 	"github.com/sqlforge/sqlforge/internal/ontology"
 	"github.com/sqlforge/sqlforge/internal/plan"
 )
 
 // col is one grouping column: its expression, an alias unique in the query, and whether the
-// result shows it (an id column may be grouped by without being shown).
+// result shows it (an id column may be grouped by without being shown). byPos marks a computed
+// key of a dialect.AliasGrouper: grouped by its position in the SELECT list, ordered by its
+// alias, and windowed over in an outer query.
 type col struct {
 	expr, alias string
-	out         bool
+	out, byPos  bool
 }
+
+// posRef is a GROUP BY entry that String replaces by the position of the SELECT item aliased
+// alias.
+func posRef(alias string) string { return "\x00" + alias }
 
 // item renders col in a SELECT list, naming it only when its alias differs from its column.
 func (k col) item() string {
@@ -46,7 +53,7 @@ func (q selectQ) String() string {
 		b.WriteString(" WHERE " + strings.Join(q.where, " AND "))
 	}
 	if len(q.groupBy) > 0 {
-		b.WriteString(" GROUP BY " + strings.Join(q.groupBy, ", "))
+		b.WriteString(" GROUP BY " + strings.Join(q.groupRefs(), ", "))
 	}
 	if q.having != "" {
 		b.WriteString(" HAVING " + q.having)
@@ -60,13 +67,34 @@ func (q selectQ) String() string {
 	return b.String()
 }
 
+// groupRefs is the GROUP BY list with each posRef written as its item's position.
+func (q selectQ) groupRefs() []string {
+	out := make([]string, len(q.groupBy))
+	for i, g := range q.groupBy {
+		out[i] = g
+		alias, ok := strings.CutPrefix(g, "\x00")
+		if !ok {
+			continue
+		}
+		out[i] = alias // not in the list: the alias itself (never the case for compiled plans)
+		for j, it := range q.items {
+			if strings.HasSuffix(it, " AS "+alias) {
+				out[i] = strconv.Itoa(j + 1)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // groupCols returns the grouping columns of the plan's breakdown (per first, then by).
 func (c *Compiler) groupCols(r *resolved) []col {
 	used := map[string]bool{}
 	var out []col
 	add := func(d *ontology.Dimension, show string) {
 		if d.Grain != "" || d.Expression != "" {
-			out = append(out, col{expr: c.dimExpr(d), alias: uniq(used, d.Name, d.Name), out: true})
+			out = append(out, col{expr: c.dimExpr(d), alias: uniq(used, d.Name, d.Name), out: true,
+				byPos: dialect.GroupsByAlias(c.Dialect)})
 			return
 		}
 		if d.ID != "" {
@@ -124,6 +152,10 @@ func (c *Compiler) base(r *resolved, keys []col, extra []string) (selectQ, error
 	}
 	q := selectQ{from: from, where: append(append([]string(nil), r.baseCond...), extra...)}
 	for _, k := range keys {
+		if k.byPos {
+			q.groupBy = append(q.groupBy, posRef(k.alias))
+			continue
+		}
 		q.groupBy = append(q.groupBy, k.expr)
 	}
 	if h := r.p.Having; h != nil {
@@ -165,7 +197,10 @@ func orderRefs(keys []col, prefix string) []string {
 	}
 	var out []string
 	for _, k := range keys {
-		if k.out {
+		switch {
+		case k.byPos:
+			out = append(out, k.alias)
+		case k.out:
 			out = append(out, k.expr)
 		}
 	}
@@ -233,13 +268,18 @@ func (c *Compiler) simple(r *resolved) (string, error) {
 		}
 	}
 	f0 := r.metrics[0].Formula
-	if r.p.Running {
+	// A running total over a key grouped by position is summed in an outer query.
+	runOuter := r.p.Running && keys[0].byPos && r.p.Share == nil && !r.p.Ties
+	if r.p.Running && !runOuter {
 		q.items = append(q.items, fmt.Sprintf("SUM(%s) OVER (ORDER BY %s) AS running_%s", f0, keys[0].expr, r.p.Measures[0]))
 	}
 	if r.p.Rank {
 		q.items = append(q.items, fmt.Sprintf("RANK() OVER (ORDER BY %s DESC) AS rank", f0))
 	}
 	q.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, direct)
+	if runOuter {
+		return c.runningOuter(r, keys, q, alias), nil
+	}
 	if len(q.orderBy) == 0 || !r.p.Ties {
 		q.limit = r.p.Limit
 		return q.String(), nil
@@ -267,6 +307,25 @@ func (c *Compiler) simple(r *resolved) (string, error) {
 	outer.items = append(outAliases(keys, ""), measureOuts(r, alias)...)
 	outer.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, "")
 	return outer.String(), nil
+}
+
+// runningOuter wraps the grouped query q (no running total) in one that adds it, ordered by
+// the first key's alias, in the columns, order and limit the one-level query would have.
+func (c *Compiler) runningOuter(r *resolved, keys []col, q selectQ, alias map[string]string) string {
+	inner := q
+	inner.orderBy, inner.limit = nil, 0
+	outer := selectQ{from: "(" + inner.String() + ") AS t", items: outAliases(keys, "")}
+	for _, id := range r.p.Measures {
+		outer.items = append(outer.items, alias[id])
+	}
+	m0 := r.p.Measures[0]
+	outer.items = append(outer.items, fmt.Sprintf("SUM(%s) OVER (ORDER BY %s) AS running_%s", alias[m0], keys[0].alias, m0))
+	if r.p.Rank {
+		outer.items = append(outer.items, "rank")
+	}
+	outer.orderBy = orderTerms(r, keys, func(id string) string { return alias[id] }, "")
+	outer.limit = r.p.Limit
+	return outer.String()
 }
 
 func measureOuts(r *resolved, alias map[string]string) []string {

@@ -157,11 +157,30 @@ func (c *Compiler) perGroup(r *resolved) (string, error) {
 		fn = "RANK()"
 	}
 	var part []string
+	windowOuter := false
 	for _, k := range perKeys {
 		part = append(part, k.expr)
+		windowOuter = windowOuter || k.byPos
 	}
-	inner.items = append(inner.items, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s %s) AS rn", fn, strings.Join(part, ", "), by, dir))
-	outer := selectQ{from: "(" + inner.String() + ") AS t", where: []string{fmt.Sprintf("rn <= %d", r.p.Limit)}}
+	from := ""
+	if windowOuter {
+		// A key grouped by position is partitioned over in a query around the grouped one,
+		// by its alias; the per keys not shown and the ordering value become columns there.
+		part = part[:0]
+		for _, k := range perKeys {
+			if !k.out {
+				inner.items = append(inner.items, k.expr+" AS "+k.alias)
+			}
+			part = append(part, k.alias)
+		}
+		inner.items = append(inner.items, by+" AS rank_value")
+		from = fmt.Sprintf("(SELECT g.*, %s OVER (PARTITION BY %s ORDER BY rank_value %s) AS rn FROM (%s) AS g) AS t",
+			fn, strings.Join(part, ", "), dir, inner.String())
+	} else {
+		inner.items = append(inner.items, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s %s) AS rn", fn, strings.Join(part, ", "), by, dir))
+		from = "(" + inner.String() + ") AS t"
+	}
+	outer := selectQ{from: from, where: []string{fmt.Sprintf("rn <= %d", r.p.Limit)}}
 	outer.items = append(outAliases(keys, ""), r.p.Measures...)
 	for _, a := range outAliases(perKeys, "") {
 		outer.orderBy = append(outer.orderBy, a)
