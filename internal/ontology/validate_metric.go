@@ -10,7 +10,7 @@ import (
 //
 //	[WITH <cte>] SELECT <dim>, ..., <formula> FROM <tables joined> [GROUP BY <dim>, ...]
 //
-// It is what validation prepares and what generators build on.
+// (GROUP BY 1, ... on BigQuery.) It is what validation prepares and what generators build on.
 func (o *Ontology) MetricQuery(m *Metric, dimensions ...string) (string, error) {
 	tables := append([]string(nil), m.Tables...)
 	var exprs []string
@@ -35,7 +35,16 @@ func (o *Ontology) MetricQuery(m *Metric, dimensions ...string) (string, error) 
 		b.WriteString(e + ", ")
 	}
 	b.WriteString(m.Formula + " FROM " + from)
-	if len(exprs) > 0 {
+	if len(exprs) > 0 && o.Dialect == "bigquery" {
+		// BigQuery's analyzer, as the emulator builds it, does not match a computed grouping
+		// expression with the same one in the SELECT list: group by position there (see
+		// dialect.AliasGrouper).
+		pos := make([]string, len(exprs))
+		for i := range exprs {
+			pos[i] = fmt.Sprint(i + 1)
+		}
+		b.WriteString(" GROUP BY " + strings.Join(pos, ", "))
+	} else if len(exprs) > 0 {
 		b.WriteString(" GROUP BY " + strings.Join(exprs, ", "))
 	}
 	return b.String(), nil

@@ -158,3 +158,28 @@ func TestBrokenSeedCopies(t *testing.T) {
 		})
 	}
 }
+
+// TestMetricQueryGroupBy: the validation query groups by the dimension expressions, and by
+// position on BigQuery, whose analyzer (as the emulator builds it) does not match them.
+func TestMetricQueryGroupBy(t *testing.T) {
+	o, err := LoadRef("northwind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ dialect, want string }{
+		{"sqlite", " GROUP BY strftime('%Y-%m', Orders.OrderDate), Customers.Country"},
+		{"bigquery", " GROUP BY 1, 2"},
+	} {
+		r, err := o.For(tt.dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := r.MetricQuery(r.Metric("Total Freight"), "order_month", "customer_country")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(q, tt.want) {
+			t.Errorf("%s: %s\nwant it to end with %q", tt.dialect, q, tt.want)
+		}
+	}
+}
