@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"strings"
 	"time"
 
@@ -37,10 +38,31 @@ func OpenDataset(ctx context.Context, r Ref) (*Dataset, error) {
 	return d, nil
 }
 
-// Ping reads the dataset's metadata: it fails when the server does not answer or
-// the dataset does not exist.
+// PingTimeout bounds Ping: the client library retries an unreachable server without end.
+const PingTimeout = 30 * time.Second
+
+// Ping reads the dataset's metadata: it fails when the server does not answer (at once for a
+// server named by host and port that refuses connections, after PingTimeout otherwise) or the
+// dataset does not exist.
 func (d *Dataset) Ping(ctx context.Context) error {
+	if d.Ref.Host != "" {
+		port := d.Ref.Port
+		if port == "" {
+			port = map[bool]string{true: "80", false: "443"}[d.Ref.Loopback()]
+		}
+		addr := net.JoinHostPort(d.Ref.Host, port)
+		c, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return fmt.Errorf("bigquery server %s does not answer: %w", addr, err)
+		}
+		c.Close()
+	}
+	ctx, cancel := context.WithTimeout(ctx, PingTimeout)
+	defer cancel()
 	if _, err := d.Client.Dataset(d.Ref.Dataset).Metadata(ctx); err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("no answer in %s: %w", PingTimeout, err)
+		}
 		return fmt.Errorf("bigquery dataset %s.%s: %w", d.Ref.Project, d.Ref.Dataset, err)
 	}
 	return nil

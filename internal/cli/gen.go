@@ -31,6 +31,7 @@ func (a *app) newGenCmd() *cobra.Command {
 		reasoning, val, evidence    bool
 		lf                          genLLMFlags
 		generator                   string
+		queryTimeout                time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "gen --out DIR",
@@ -58,7 +59,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 				return err
 			}
 			sum, err := a.genData(cmd.Context(), datagen.BuildOptions{DB: dbRef, Ontology: ontRef, Generator: generator, Seed: seed,
-				Size: size, Reasoning: reasoning, Evidence: evidence, Val: val, Formats: fmts, Out: out}, lf)
+				Size: size, Reasoning: reasoning, Evidence: evidence, Val: val, Formats: fmts, Out: out, QueryTimeout: queryTimeout}, lf)
 			if err != nil {
 				return err
 			}
@@ -72,6 +73,7 @@ pairs go to rejected.jsonl with the reason. Responses are cached and finished wo
 	f.Uint64Var(&seed, "seed", 42, "seed of every random choice")
 	f.IntVar(&size, "size", 7500, "pairs to generate before dedupe, balance and split")
 	f.BoolVar(&reasoning, "reasoning", false, "also write reasoning variants")
+	f.DurationVar(&queryTimeout, "query-timeout", datagen.DefaultQueryTimeout, "longest a gold query may run when verified; a slower one is dropped, and 5 in a row stop gen (the database no longer answers)")
 	f.BoolVar(&evidence, "evidence", false, "attach the definitions of the ontology concepts each question mentions as its evidence (BIRD-style; prompts then carry them)")
 	f.StringVar(&formats, "formats", "openai,openai_reasoning,trl,alpaca,sharegpt,sql-create-context", "export formats, comma-separated")
 	f.BoolVar(&val, "val", false, "name the third split val instead of inference")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sqlforge/sqlforge/internal/database"
 	"github.com/sqlforge/sqlforge/internal/dataset"
@@ -45,6 +46,8 @@ type BuildOptions struct {
 	LLM LLMStage
 	// Progress, when set, is called as pairs are generated.
 	Progress func(done, total int)
+	// QueryTimeout bounds each verification query (Options.QueryTimeout).
+	QueryTimeout time.Duration
 }
 
 // LLMStage is a step of Build that writes extra pairs with a model (datagen/llm's Stage). Build
@@ -119,7 +122,7 @@ func Build(ctx context.Context, o BuildOptions) (BuildResult, error) {
 	if err != nil {
 		return BuildResult{}, &OptionError{err}
 	}
-	recs, st, err := generate(ctx, db.DB, ont, Options{Seed: o.Seed, Size: o.Size, Reasoning: o.Reasoning, DB: db.Name, Dialect: d, Progress: o.Progress})
+	recs, st, err := generate(ctx, db.DB, ont, Options{Seed: o.Seed, Size: o.Size, Reasoning: o.Reasoning, DB: db.Name, Dialect: d, Progress: o.Progress, QueryTimeout: o.QueryTimeout})
 	if err != nil {
 		return BuildResult{}, err
 	}

@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sqlforge/sqlforge/internal/dataset"
 	"github.com/sqlforge/sqlforge/internal/dialect"
@@ -47,6 +48,9 @@ type Options struct {
 	Phrasings int
 	// Progress, when set, is called as pairs are kept, with the target Size as total.
 	Progress func(done, total int)
+	// QueryTimeout bounds each verification query (default DefaultQueryTimeout); a query
+	// that runs longer is rejected ("timeout"), and several in a row stop the generation.
+	QueryTimeout time.Duration
 }
 
 // Stats says what Generate did.
@@ -108,7 +112,7 @@ func Generate(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts Opti
 	st := Stats{Rejected: map[string]int{}, Hardness: map[string]int{}, Shape: map[string]int{}, Skipped: w.skipped}
 	verifiers := make([]*verifier, opts.Workers)
 	for i := range verifiers {
-		v, err := newVerifier(ctx, db, w.d.Name() == "sqlite")
+		v, err := newVerifier(ctx, db, w.d.Name() == "sqlite", opts.QueryTimeout)
 		if err != nil {
 			return nil, st, err
 		}
@@ -121,6 +125,11 @@ func Generate(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts Opti
 	for len(recs) < opts.Size && stalls < 3 {
 		if err := ctx.Err(); err != nil {
 			return nil, st, err
+		}
+		for _, v := range verifiers {
+			if err := v.stopped(); err != nil {
+				return nil, st, err
+			}
 		}
 		need := (opts.Size - len(recs) + opts.Phrasings - 1) / opts.Phrasings * 5 / 4
 		batch := g.batch(max(need, 64), opts.Size, &st)

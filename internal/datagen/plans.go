@@ -42,7 +42,7 @@ func GeneratePlans(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts
 		return nil, Stats{}, fmt.Errorf("generate plans from ontology %s: %w", ont.Name, err)
 	}
 	st := Stats{Rejected: map[string]int{}, Hardness: map[string]int{}, Shape: map[string]int{}, Skipped: w.skipped}
-	v, err := newVerifier(ctx, db, opts.Dialect.Name() == "sqlite")
+	v, err := newVerifier(ctx, db, opts.Dialect.Name() == "sqlite", opts.QueryTimeout)
 	if err != nil {
 		return nil, st, err
 	}
@@ -62,6 +62,9 @@ func GeneratePlans(ctx context.Context, db *sql.DB, ont *ontology.Ontology, opts
 	misses, warm, warmRounds := 0, 0, len(planFeatures)*opts.Phrasings
 	for len(pg.recs) < opts.Size && misses < 50*len(order) {
 		if err := ctx.Err(); err != nil {
+			return nil, st, err
+		}
+		if err := v.stopped(); err != nil {
 			return nil, st, err
 		}
 		f := planFeatures[order[pg.r.IntN(len(order))]]
@@ -187,7 +190,7 @@ func (pg *planGen) tied(ctx context.Context, p *plan.Plan, rows int) bool {
 	if err != nil {
 		return true
 	}
-	all, err := query(ctx, pg.v.conn, q)
+	all, _, err := pg.v.query(ctx, pg.v.conn, q)
 	return err != nil || len(all) != rows
 }
 

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Reasons a query is rejected by verification, the keys of Stats.Rejected.
@@ -23,7 +25,14 @@ const (
 	RejectQuota        = "hardness_quota"   // its hardness level already had its share
 	RejectDuplicateSQL = "duplicate_sql"
 	RejectNoPhrasing   = "no_new_question" // every phrasing was already used by another query
+	RejectTimeout      = "timeout"         // the query ran longer than Options.QueryTimeout
 )
+
+// DefaultQueryTimeout bounds each verification query when Options.QueryTimeout is 0.
+const DefaultQueryTimeout = time.Minute
+
+// maxTimeoutStreak timeouts in a row stop the generation: the database no longer answers.
+const maxTimeoutStreak = 5
 
 // MaxRows is the most rows a verified query may return: larger results make poor targets.
 const MaxRows = 400
@@ -33,16 +42,25 @@ const MaxRows = 400
 // without ORDER BY, an unordered subquery) shows up as a difference. SQLite's sorter orders
 // ties by the remaining columns, so ties under ORDER BY ... LIMIT do not show up this way:
 // the builders end every such ORDER BY with a unique key instead (TestTieBreak checks it).
+//
+// Each query runs under timeout; a query that takes longer is rejected, and
+// maxTimeoutStreak of them in a row stop the generation (stopped).
 type verifier struct {
 	conn, reverse *sql.Conn
+	timeout       time.Duration
+	mu            sync.Mutex
+	streak        int
 }
 
-func newVerifier(ctx context.Context, db *sql.DB, checkOrder bool) (*verifier, error) {
+func newVerifier(ctx context.Context, db *sql.DB, checkOrder bool, timeout time.Duration) (*verifier, error) {
 	c, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open connection: %w", err)
 	}
-	v := &verifier{conn: c}
+	if timeout <= 0 {
+		timeout = DefaultQueryTimeout
+	}
+	v := &verifier{conn: c, timeout: timeout}
 	if checkOrder {
 		r, err := db.Conn(ctx)
 		if err != nil {
@@ -74,9 +92,42 @@ type result struct {
 	err    error
 }
 
+// query runs q on conn under the verifier's timeout; timedOut says the timeout, not ctx,
+// ended it.
+func (v *verifier) query(ctx context.Context, conn *sql.Conn, q string) (rows [][]string, timedOut bool, err error) {
+	qctx, cancel := context.WithTimeout(ctx, v.timeout)
+	defer cancel()
+	rows, err = query(qctx, conn, q)
+	timedOut = err != nil && ctx.Err() == nil && qctx.Err() != nil
+	v.mu.Lock()
+	if timedOut {
+		v.streak++
+	} else {
+		v.streak = 0
+	}
+	v.mu.Unlock()
+	if timedOut {
+		err = fmt.Errorf("no result in %s: %w", v.timeout, err)
+	}
+	return rows, timedOut, err
+}
+
+// stopped returns an error once maxTimeoutStreak queries in a row have timed out.
+func (v *verifier) stopped() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.streak >= maxTimeoutStreak {
+		return fmt.Errorf("the database stopped answering: %d queries in a row gave no result in %s", v.streak, v.timeout)
+	}
+	return nil
+}
+
 // verify runs c and decides whether it is kept.
 func (v *verifier) verify(ctx context.Context, c *candidate) result {
-	rows, err := query(ctx, v.conn, c.sql)
+	rows, timedOut, err := v.query(ctx, v.conn, c.sql)
+	if timedOut {
+		return result{reject: RejectTimeout, err: err}
+	}
 	if err != nil {
 		return result{reject: RejectError, err: err}
 	}
@@ -89,7 +140,10 @@ func (v *verifier) verify(ctx context.Context, c *candidate) result {
 		return result{reject: RejectNull}
 	}
 	if v.reverse != nil && (c.ordered || strings.Contains(c.sql, " LIMIT ")) {
-		again, err := query(ctx, v.reverse, c.sql)
+		again, timedOut, err := v.query(ctx, v.reverse, c.sql)
+		if timedOut {
+			return result{reject: RejectTimeout, err: err}
+		}
 		if err != nil {
 			return result{reject: RejectError, err: err}
 		}
@@ -180,7 +234,7 @@ var errRejected = errors.New("rejected")
 // not only NULLs when single, the same rows when the engine scans in reverse) and returns
 // the row count and result hash. ordered says the outer query has an ORDER BY.
 func Verify(ctx context.Context, db *sql.DB, sql string, ordered, single bool) (rows int, hash string, err error) {
-	v, err := newVerifier(ctx, db, true)
+	v, err := newVerifier(ctx, db, true, 0)
 	if err != nil {
 		return 0, "", err
 	}
