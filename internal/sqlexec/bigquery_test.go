@@ -89,3 +89,39 @@ func count(t *testing.T, ex sqlexec.Executor, q string) int64 {
 	}
 	return res.Rows[0][0].Int
 }
+
+// TestBigQueryWindowRanks checks what sqlforge's go-zetasqlite patch fixed in the emulator
+// (tools/bqemulator/patches), with BigQuery's semantics: RANK and DENSE_RANK over FLOAT64
+// values that share an integer part, a NULL among them (last when descending; it used to
+// crash the server), and ranks within partitions.
+func TestBigQueryWindowRanks(t *testing.T) {
+	d := bqtest.Loaded(t, "chinook", "sqlexec_chinook")
+	ex := sqlexec.NewBigQuery(d)
+	defer ex.Close()
+	const q = `WITH v AS (SELECT 'a' AS g, 12.7 AS x UNION ALL SELECT 'a', 12.2 UNION ALL SELECT 'a', 12.7
+		UNION ALL SELECT 'a', CAST(NULL AS FLOAT64) UNION ALL SELECT 'b', 3.5 UNION ALL SELECT 'b', 3.25)
+		SELECT g, x, RANK() OVER (PARTITION BY g ORDER BY x DESC) AS r, DENSE_RANK() OVER (PARTITION BY g ORDER BY x DESC) AS dr,
+		RANK() OVER (ORDER BY x) AS up FROM v ORDER BY g, r, x`
+	res, err := ex.Query(context.Background(), q, sqlexec.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]sqlexec.Value{
+		{sqlexec.TextValue("a"), sqlexec.RealValue(12.7), sqlexec.IntValue(1), sqlexec.IntValue(1), sqlexec.IntValue(5)},
+		{sqlexec.TextValue("a"), sqlexec.RealValue(12.7), sqlexec.IntValue(1), sqlexec.IntValue(1), sqlexec.IntValue(5)},
+		{sqlexec.TextValue("a"), sqlexec.RealValue(12.2), sqlexec.IntValue(3), sqlexec.IntValue(2), sqlexec.IntValue(4)},
+		{sqlexec.TextValue("a"), sqlexec.NullValue(), sqlexec.IntValue(4), sqlexec.IntValue(3), sqlexec.IntValue(1)},
+		{sqlexec.TextValue("b"), sqlexec.RealValue(3.5), sqlexec.IntValue(1), sqlexec.IntValue(1), sqlexec.IntValue(3)},
+		{sqlexec.TextValue("b"), sqlexec.RealValue(3.25), sqlexec.IntValue(2), sqlexec.IntValue(2), sqlexec.IntValue(2)},
+	}
+	if len(res.Rows) != len(want) {
+		t.Fatalf("%d rows, want %d: %v", len(res.Rows), len(want), res.Rows)
+	}
+	for i, row := range want {
+		for j, v := range row {
+			if res.Rows[i][j] != v {
+				t.Errorf("row %d %s = %#v, want %#v", i, res.Columns[j], res.Rows[i][j], v)
+			}
+		}
+	}
+}
