@@ -12,4 +12,4 @@ cd "$(dirname "$0")/.."
 eval "$(.ci/bqemulator.sh)"
 echo "bigquery-tests: emulator at ${SQLFORGE_TEST_BIGQUERY_URL}" >&2
 go test "$@" ./internal/bqdb ./internal/bqload/... ./internal/sqlexec ./internal/dialect/bigquery \
-  ./internal/pgload ./internal/datagen ./internal/cli
+  ./internal/pgload ./internal/datagen ./internal/cli ./internal/plan/compile
