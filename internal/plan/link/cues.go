@@ -141,8 +141,11 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		return
 	}
 	j, adjective := m.Start-1, false
-	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text]) {
+	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text] || ownNameWord(ls, used, m, j)) {
 		adjective = adjective || adjWords[ls.toks[j].text]
+		if ownNameWord(ls, used, m, j) {
+			used[j] = true
+		}
 		j--
 	}
 	if j < 0 {
@@ -181,6 +184,13 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	case used[j] && j+1 == m.Start && ls.Limit > 0:
 		m.By = true // "top 5 products"
 	}
+}
+
+// ownNameWord: token j, just before the mention and linked to nothing, is a word of the
+// dimension's own names ("by media format": media type's "media"), so it qualifies the
+// mention rather than standing between it and a breakdown word.
+func ownNameWord(ls *Links, used []bool, m *Mention, j int) bool {
+	return j == m.Start-1 && !used[j] && !isNumber(ls.toks[j].text) && ls.nameWords[m.ID][ls.toks[j].stem]
 }
 
 // qualifiedNext: a value follows the mention closely ("customers from Italy"): those are the
