@@ -201,6 +201,11 @@ var northwindCases = []planCase{
 	{"revenue until 2022", "revenue in 2020..2022"},
 	{"Units sold excluding discontinued products", "units_sold where active_product"},
 	{"What's our revenue split between Speedy Express, United Package and Federal Shipping?", "revenue by shipper where shipper in ('Speedy Express','United Package','Federal Shipping')"},
+	// verbs of a count metric, a ratio metric read from the amounts it divides, price words
+	{"How many people do we employ in each job title?", "headcount by employee_title"},
+	{"freight as a percentage of revenue by year", "freight_to_sales_ratio by order_year"},
+	{"shipping cost relative to sales for each carrier", "freight_to_sales_ratio by shipper"},
+	{"which category has the priciest products", "average_list_price by category top 1"},
 }
 
 var chinookCases = []planCase{
@@ -232,6 +237,11 @@ var chinookCases = []planCase{
 	{"How many albums has Led Zeppelin released?", "album_count where artist = 'Led Zeppelin'"},
 	{"Which customers from Canada bought the most tracks?", "tracks_sold by customer where customer_country = 'Canada' top 10"},
 	{"How many invoices included more than one track?", "invoice_count where multi_track_invoice"},
+	// a word of the dimension's name after "by", "the average <thing>", price superlatives
+	{"Break down revenue by media format", "revenue by media_type"},
+	{"What does the average Canadian customer spend?", "revenue_per_customer where customer_country = 'Canada'"},
+	{"Which media type has the cheapest tracks on average?", "average_track_price by media_type bottom 1"},
+	{"most expensive genres on average", "average_track_price by genre top 10"},
 }
 
 func TestPlans(t *testing.T) {
