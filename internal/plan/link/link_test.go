@@ -242,6 +242,9 @@ var chinookCases = []planCase{
 	{"What does the average Canadian customer spend?", "revenue_per_customer where customer_country = 'Canada'"},
 	{"Which media type has the cheapest tracks on average?", "average_track_price by media_type bottom 1"},
 	{"most expensive genres on average", "average_track_price by genre top 10"},
+	// tracks counted on playlists
+	{"How many tracks are on each playlist?", "track_count by playlist"},
+	{"Which playlist has the most tracks?", "track_count by playlist top 1"},
 }
 
 func TestPlans(t *testing.T) {
