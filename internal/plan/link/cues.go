@@ -92,7 +92,7 @@ var (
 	agentVerbs = setOf(`placed made bought ordered handled shipped sold generated purchased spent processed served delivered booked earned brought paid carried`)
 	countWords = setOf(`most fewest least more fewer`)
 	skipWords  = setOf(`the our all of its their different various individual me us`)
-	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
+	adjWords   = setOf(`selling performing grossing earning popular ordered valuable profitable`)
 )
 
 // findCues reads breakdowns, superlatives, sorting, share, running-total, rank and tie words.

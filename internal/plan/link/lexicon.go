@@ -73,7 +73,7 @@ func (lx *lexicon) add(phrase string, e entry) {
 // metricExtras are common ways of naming metrics that ontologies often leave out; each applies
 // only where the ontology has a metric of that id.
 var metricExtras = map[string][]string{
-	"revenue":              {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent", "money", "dollars", "takings"},
+	"revenue":              {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent", "money", "dollars", "takings", "earnings", "earning"},
 	"order_count":          {"order count", "orders placed", "order volume", "number of orders", "shipments", "number of shipments"},
 	"units_sold":           {"units", "quantity", "units sold", "quantity sold", "unit sales", "number of units", "volume sold", "sales volume", "volume of sales", "unit volume"},
 	"average_order_value":  {"aov", "average order value", "avg order value", "average order size", "revenue per order", "sales per order", "average revenue per order", "average sales per order", "average order amount"},

@@ -206,6 +206,7 @@ var northwindCases = []planCase{
 	{"freight as a percentage of revenue by year", "freight_to_sales_ratio by order_year"},
 	{"shipping cost relative to sales for each carrier", "freight_to_sales_ratio by shipper"},
 	{"which category has the priciest products", "average_list_price by category top 1"},
+	{"Top earning product each year", "revenue by product per order_year top 1"},
 }
 
 var chinookCases = []planCase{
