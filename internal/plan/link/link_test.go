@@ -243,6 +243,10 @@ var chinookCases = []planCase{
 	{"What does the average Canadian customer spend?", "revenue_per_customer where customer_country = 'Canada'"},
 	{"Which media type has the cheapest tracks on average?", "average_track_price by media_type bottom 1"},
 	{"most expensive genres on average", "average_track_price by genre top 10"},
+	{"Which artist's tracks are the longest on average?", "average_track_length by artist top 1"},
+	{"Which genre has the shortest songs?", "average_track_length by genre bottom 1"},
+	// a threshold on the things bought after "how many <things>"
+	{"How many customers bought more than 30 tracks?", "tracks_sold by customer having tracks_sold > 30 count"},
 	// tracks counted on playlists
 	{"How many tracks are on each playlist?", "track_count by playlist"},
 	{"Which playlist has the most tracks?", "track_count by playlist top 1"},

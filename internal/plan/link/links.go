@@ -125,7 +125,7 @@ func (l *Linker) Links(question string) *Links {
 	l.findSpeed(ls, used)
 	findCues(ls, used)
 	l.soldThings(ls)
-	l.priceWords(ls, used)
+	l.adjectiveWords(ls, used)
 	l.perThing(ls, used)
 	attachThreshold(ls)
 	l.timesThreshold(ls)

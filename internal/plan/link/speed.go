@@ -74,11 +74,19 @@ func (l *Linker) durationMetric(ls *Links) string {
 // purchaseWords are the customer's side of a sale.
 var purchaseWords = setOf(`bought buy buys buying purchased purchase purchasing`)
 
+// countedBeforeThreshold: the only metric is the count "how many <things>" named, and a
+// threshold follows ("how many customers bought more than 30 tracks"): the things after the
+// threshold may still be the ones sold.
+func countedBeforeThreshold(ls *Links) bool {
+	return ls.Having != nil && ls.howManyMetric >= 0 && len(ls.Metrics()) == 1 &&
+		ls.Mentions[ls.howManyMetric].End <= ls.thr.from
+}
+
 // soldThings: "which customers bought the most tracks" counts tracks sold. Where no metric is
 // named and a selling or buying verb is, a thing not broken down by whose "<things> sold" is a
 // metric of the ontology is that metric.
 func (l *Linker) soldThings(ls *Links) {
-	if len(ls.Metrics()) > 0 {
+	if len(ls.Metrics()) > 0 && !countedBeforeThreshold(ls) {
 		return
 	}
 	verb := selling(ls.toks)
@@ -90,7 +98,7 @@ func (l *Linker) soldThings(ls *Links) {
 	}
 	for k := range ls.Mentions {
 		m := &ls.Mentions[k]
-		if m.Kind != KindDimension || m.By {
+		if m.Kind != KindDimension || m.By || len(ls.Metrics()) > 0 && (ls.Having == nil || m.Start != ls.thr.to) {
 			continue
 		}
 		probe := append(append([]token(nil), ls.toks[m.Start:m.End]...), newToken("sold", 0))
