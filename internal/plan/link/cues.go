@@ -111,7 +111,7 @@ func findCues(ls *Links, used []bool) {
 			if !ls.Direction {
 				ls.Desc, ls.Direction = descWords[t.text], true
 			}
-		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" ||
+		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" || t.text == "contribution" ||
 			(t.text == "percent" || t.text == "%") && (i == 0 || !isNumber(toks[i-1].text)):
 			ls.Share, ls.ShareAt = true, i
 			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction"

@@ -108,6 +108,7 @@ var segmentExtras = map[string][]string{
 	"discontinued_product": {"discontinued"},
 	"late_shipment":        {"late", "shipped late", "delivered late", "delayed", "late deliveries", "late delivery"},
 	"out_of_stock":         {"out of stock"},
+	"corporate_customer":   {"corporate", "corporates"},
 	"unshipped":            {"not yet shipped", "not shipped yet"},
 	"multi_item_order":     {"multi-item", "multi item", "multiple items", "several items", "multiple products", "several products"},
 }

@@ -247,6 +247,11 @@ var chinookCases = []planCase{
 	{"Which genre has the shortest songs?", "average_track_length by genre bottom 1"},
 	// a threshold on the things bought after "how many <things>"
 	{"How many customers bought more than 30 tracks?", "tracks_sold by customer having tracks_sold > 30 count"},
+	// the store's words for its reps, business customers, songs per purchase; contribution as a share
+	{"how much revenue did each sales agent bring in last year", "revenue by support_rep in 2025"},
+	{"What percentage of customers are corporate?", "customer_count share of corporate_customer"},
+	{"What's the average number of songs per invoice in Germany?", "tracks_per_invoice where billing_country = 'Germany'"},
+	{"What is the revenue contribution of each media type in percent?", "revenue by media_type share"},
 	// tracks counted on playlists
 	{"How many tracks are on each playlist?", "track_count by playlist"},
 	{"Which playlist has the most tracks?", "track_count by playlist top 1"},
