@@ -141,7 +141,7 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		return
 	}
 	j, adjective := m.Start-1, false
-	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text] || ownNameWord(ls, used, m, j)) {
+	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text] || ownNameWord(ls, used, m, j) || speedSelling(ls, j)) {
 		adjective = adjective || adjWords[ls.toks[j].text]
 		if ownNameWord(ls, used, m, j) {
 			used[j] = true
@@ -184,6 +184,12 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	case used[j] && j+1 == m.Start && ls.Limit > 0:
 		m.By = true // "top 5 products"
 	}
+}
+
+// speedSelling: token j is a speed word before a selling word ("10 slowest selling products").
+func speedSelling(ls *Links, j int) bool {
+	t := ls.toks[j].text
+	return (slowWords[t] || fastWords[t]) && sellingAfter(ls.toks, j)
 }
 
 // ownNameWord: token j, just before the mention and linked to nothing, is a word of the

@@ -207,6 +207,8 @@ var northwindCases = []planCase{
 	{"shipping cost relative to sales for each carrier", "freight_to_sales_ratio by shipper"},
 	{"which category has the priciest products", "average_list_price by category top 1"},
 	{"Top earning product each year", "revenue by product per order_year top 1"},
+	{"Give me the 10 slowest-selling products", "units_sold by product bottom 10"},
+	{"How many units of each product are in stock?", "units_in_stock by product"},
 }
 
 var chinookCases = []planCase{

@@ -122,6 +122,7 @@ func (l *Linker) Links(question string) *Links {
 	findThreshold(ls, used)
 	findTopK(ls, used)
 	l.findPhrases(ls, used)
+	l.joinSplitMetrics(ls)
 	l.findSpeed(ls, used)
 	findCues(ls, used)
 	l.soldThings(ls)

@@ -21,6 +21,13 @@ func (l *Linker) findSpeed(ls *Links, used []bool) {
 		if used[i] || !slowWords[t.text] && !fastWords[t.text] {
 			continue
 		}
+		if sellingAfter(ls.toks, i) {
+			used[i] = true // "the slowest-selling products": the fewest sold
+			if !ls.Direction {
+				ls.Desc, ls.Direction = fastWords[t.text], true
+			}
+			continue
+		}
 		id := l.durationMetric(ls)
 		if id == "" {
 			return
@@ -44,6 +51,11 @@ func (l *Linker) findSpeed(ls *Links, used []bool) {
 		ls.Mentions = slices.Insert(ls.Mentions, at, Mention{Kind: KindMetric, ID: id, Start: i, End: i + 1, Text: t.orig})
 		return
 	}
+}
+
+// sellingAfter: a selling word follows token i ("fastest selling", "slowest sellers").
+func sellingAfter(toks []token, i int) bool {
+	return i+1 < len(toks) && sellWords[toks[i+1].text]
 }
 
 // durationMetric is the one metric measured in days that allows every dimension the question
