@@ -208,6 +208,11 @@ var northwindCases = []planCase{
 	{"which category has the priciest products", "average_list_price by category top 1"},
 	{"Top earning product each year", "revenue by product per order_year top 1"},
 	{"Give me the 10 slowest-selling products", "units_sold by product bottom 10"},
+	// the first or last months of a year, the last days or weeks of the data
+	{"sales in the first 6 months of 2024", "revenue in 2024-01..2024-06"},
+	{"revenue in the last two quarters of 2023 by category", "revenue by category in 2023-Q3..2023-Q4"},
+	{"orders in the last 90 days", "order_count in 2024-10-03..2024-12-31"},
+	{"revenue in fiscal 2023", "revenue in 2023"},
 	{"How many units of each product are in stock?", "units_in_stock by product"},
 }
 
