@@ -111,10 +111,10 @@ func findCues(ls *Links, used []bool) {
 			if !ls.Direction {
 				ls.Desc, ls.Direction = descWords[t.text], true
 			}
-		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" || t.text == "contribution" ||
+		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" || t.text == "contribution" || t.text == "ratio" ||
 			(t.text == "percent" || t.text == "%") && (i == 0 || !isNumber(toks[i-1].text)):
 			ls.Share, ls.ShareAt = true, i
-			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction"
+			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction" || t.text == "ratio"
 		case t.text == "cumulative" || t.text == "cumulatively" || t.text == "accumulate" || t.text == "accumulated" ||
 			t.text == "running" && i+1 < len(toks) && (toks[i+1].text == "total" || toks[i+1].text == "sum"):
 			ls.Running = true

@@ -32,7 +32,8 @@ type Linker struct {
 	people     map[string]bool            // dimensions of persons and organisations
 	nameWords  map[string]map[string]bool // dimension id → stems of its names' words
 	dims       map[string]*ontology.Dimension
-	metricIDs  map[string]bool // the ontology's metric ids
+	metricIDs  map[string]bool      // the ontology's metric ids
+	perOf      map[[2]string]string // (metric, dimension) → the metric per that thing
 }
 
 // Candidate is one reading of a question: its plan, the plan's SQL, how much of the question
@@ -66,6 +67,7 @@ func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Com
 		l.metricIDs[ontology.MetricID(m.Name)] = true
 	}
 	l.lex.addOntology(ont)
+	l.perOf = perMetrics(ont, l.lex)
 	if err := l.lex.addValues(ctx, db, ont); err != nil {
 		return nil, err
 	}

@@ -208,6 +208,9 @@ var northwindCases = []planCase{
 	{"which category has the priciest products", "average_list_price by category top 1"},
 	{"Top earning product each year", "revenue by product per order_year top 1"},
 	{"Give me the 10 slowest-selling products", "units_sold by product bottom 10"},
+	{"How many orders does the typical customer in Germany place?", "orders_per_customer where customer_country = 'Germany'"},
+	{"Which shipper is the most reliable?", "on_time_delivery_rate by shipper top 1"},
+	{"Give me the ratio of late orders per shipper", "order_count by shipper share ratio of late_shipment"},
 	// the first or last months of a year, the last days or weeks of the data
 	{"sales in the first 6 months of 2024", "revenue in 2024-01..2024-06"},
 	{"revenue in the last two quarters of 2023 by category", "revenue by category in 2023-Q3..2023-Q4"},

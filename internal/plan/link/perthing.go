@@ -1,5 +1,11 @@
 package link
 
+import (
+	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/ontology"
+)
+
 // averageWords introduce "the average <thing>" ("what does the average customer spend").
 var averageWords = setOf(`average avg typical mean`)
 
@@ -22,7 +28,7 @@ func (l *Linker) perThing(ls *Links, used []bool) {
 			if m.Kind != KindMetric {
 				continue
 			}
-			if id := m.ID + "_per_" + dm.ID; l.metricIDs[id] {
+			if id := l.perMetric(m.ID, dm.ID); id != "" {
 				m.ID = id
 				used[at] = true
 				ls.Mentions = append(ls.Mentions[:d], ls.Mentions[d+1:]...)
@@ -56,4 +62,40 @@ func inValue(ls *Links, j int) bool {
 		}
 	}
 	return false
+}
+
+// perMetric is the metric of the amount per thing ("revenue" per "customer": revenue per
+// customer; "order count" per "customer": orders per customer), "" when there is none.
+func (l *Linker) perMetric(metric, dim string) string {
+	if id := metric + "_per_" + dim; l.metricIDs[id] {
+		return id
+	}
+	return l.perOf[[2]string{metric, dim}]
+}
+
+// perMetrics maps (metric, dimension) to each "A per B" metric whose A names the metric and
+// B the dimension ("Orders per Customer": order count, customer).
+func perMetrics(ont *ontology.Ontology, lx *lexicon) map[[2]string]string {
+	out := map[[2]string]string{}
+	for _, m := range ont.Metrics {
+		a, b, ok := strings.Cut(strings.ToLower(m.Name), " per ")
+		if !ok {
+			continue
+		}
+		var metric, dim string
+		for _, e := range lx.phrases[stems(a)] {
+			if e.kind == KindMetric && metric == "" {
+				metric = e.id
+			}
+		}
+		for _, e := range lx.phrases[stems(b)] {
+			if e.kind == KindDimension && dim == "" {
+				dim = e.id
+			}
+		}
+		if metric != "" && dim != "" {
+			out[[2]string{metric, dim}] = ontology.MetricID(m.Name)
+		}
+	}
+	return out
 }
