@@ -12,8 +12,8 @@ const countRE = `(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 
 var (
 	thresholdRE = regexp.MustCompile(`\b(more than|greater than|larger than|higher than|bigger than|over|above|exceeds?|exceeded|exceeding|in excess of|at least|no less than|not less than|a minimum of|minimum of|less than|lower than|smaller than|fewer than|under|below|at most|no more than|not more than|a maximum of|maximum of|up to)(?: (?:usd|eur|dollars))? (\d+(?:\.\d+)?)(k|m|bn)?(?: (thousand|million|billion))?(?: (%|percent))?(?: (?:dollars|usd|euros|eur|bucks))?`)
-	topRE       = regexp.MustCompile(`\b(top|best|bottom|worst|first|leading|highest|lowest|largest|biggest|smallest|greatest) ` + countRE + `\b`)
-	countTopRE  = regexp.MustCompile(`\b` + countRE + ` (best|top|worst|biggest|largest|highest|lowest|smallest|most|least|leading|greatest|fewest)\b`)
+	topRE       = regexp.MustCompile(`\b(top|best|bottom|worst|first|leading|highest|lowest|largest|biggest|smallest|greatest|strongest|weakest|busiest|quietest|poorest) ` + countRE + `\b`)
+	countTopRE  = regexp.MustCompile(`\b` + countRE + ` (best|top|worst|biggest|largest|highest|lowest|smallest|most|least|leading|greatest|fewest|strongest|weakest|busiest|quietest|poorest)\b`)
 )
 
 var thresholdOps = map[string]string{
@@ -84,7 +84,7 @@ func findTopK(ls *Links, used []bool) {
 
 var (
 	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest busiest`)
-	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest quietest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest quietest poorest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list

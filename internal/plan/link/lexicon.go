@@ -135,9 +135,10 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
 			names[id] = append(names[id], p)
 			lx.add(p, e)
-			if strings.Contains(strings.ToLower(p), " per ") {
-				lx.add("average "+p, e) // "average orders per customer" is orders per customer
-				lx.add("average number of "+p, e)
+			for _, q := range perVariants(ont, p) {
+				lx.add(q, e)
+				lx.add("average "+q, e) // "average orders per customer" is orders per customer
+				lx.add("average number of "+q, e)
 			}
 			if inv := ratioOf(p); inv != "" {
 				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
@@ -372,6 +373,39 @@ func ratioParts(p string) (string, string) {
 		return "", ""
 	}
 	return strings.Join(w[:k], " "), strings.Join(w[k+1:len(w)-1], " ")
+}
+
+// perVariants are the ways of writing a name "A per B" with B by the other names of the
+// entity B names ("tracks per invoice": "tracks per purchase", "tracks per order"), where no
+// dimension is keyed by that entity (then "per" other names reads as a breakdown).
+func perVariants(ont *ontology.Ontology, p string) []string {
+	a, b, ok := strings.Cut(strings.ToLower(p), " per ")
+	if !ok {
+		return nil
+	}
+	out := []string{p}
+	for _, en := range ont.Entities {
+		names := append([]string{en.Name}, en.Synonyms...)
+		if !slices.ContainsFunc(names, func(n string) bool { return stems(n) == stems(b) }) || keyedDimension(ont, en.Key) {
+			continue // "revenue per sales rep" breaks down by a thing the plans can group by
+		}
+		for _, n := range names {
+			if stems(n) != stems(b) {
+				out = append(out, a+" per "+strings.ToLower(n))
+			}
+		}
+	}
+	return out
+}
+
+// keyedDimension: a dimension has the key as its id (the entity is a thing to break down by).
+func keyedDimension(ont *ontology.Ontology, key string) bool {
+	for _, d := range ont.Dimensions {
+		if d.ID != "" && strings.EqualFold(d.ID, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // ratioOf turns "X to Y ratio" into "ratio of X to Y" ("" for other phrases).

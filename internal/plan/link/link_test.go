@@ -262,6 +262,8 @@ var chinookCases = []planCase{
 	{"What percentage of customers are corporate?", "customer_count share of corporate_customer"},
 	{"What's the average number of songs per invoice in Germany?", "tracks_per_invoice where billing_country = 'Germany'"},
 	{"What is the revenue contribution of each media type in percent?", "revenue by media_type share"},
+	{"What was the average number of tracks per order in 2024?", "tracks_per_invoice in 2024"},
+	{"What were the 3 weakest months for revenue in 2024?", "revenue by invoice_month in 2024 bottom 3"},
 	// tracks counted on playlists
 	{"How many tracks are on each playlist?", "track_count by playlist"},
 	{"Which playlist has the most tracks?", "track_count by playlist top 1"},
