@@ -94,6 +94,9 @@ func (l *Linker) choices(ls *Links) []choice {
 			sets = append(sets, metrics[:1])
 		}
 	}
+	if alt := l.soldAmount(ls, metrics); alt != "" {
+		sets = append(sets, []string{alt}) // "sold more than 100000": units or money, as the data says
+	}
 	for _, s := range sets[:len(sets):len(sets)] {
 		if alt := l.periodFit(ls, s); alt != nil {
 			sets = append(sets, alt)
@@ -416,6 +419,25 @@ func (l *Linker) verbMetric(ls *Links) string {
 		}
 	}
 	return ""
+}
+
+// soldAmount: a selling verb read as units sold whose threshold names no unit ("employees who
+// sold more than 100000") may as well mean money; it returns revenue then ("" otherwise).
+func (l *Linker) soldAmount(ls *Links, metrics []string) string {
+	if ls.Having == nil || ls.money || len(metrics) != 1 || ls.thr.to < len(ls.toks) && !stopwords[ls.toks[ls.thr.to].text] {
+		return ""
+	}
+	for _, m := range ls.Mentions {
+		if m.Kind == KindMetric {
+			return "" // a metric named, not read from the verb
+		}
+	}
+	probe := tokenize("revenue")
+	n, es := l.lex.lookup(probe, make([]bool, len(probe)), 0, false)
+	if n != 1 || topKind(es) != KindMetric || es[0].id == metrics[0] || l.verbMetric(ls) != metrics[0] {
+		return ""
+	}
+	return es[0].id
 }
 
 // dropEntityNouns removes, when several metrics are named, a count metric named only by a bare

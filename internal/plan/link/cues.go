@@ -12,8 +12,8 @@ const countRE = `(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 
 var (
 	thresholdRE = regexp.MustCompile(`\b(more than|greater than|larger than|higher than|bigger than|over|above|exceeds?|exceeded|exceeding|in excess of|at least|no less than|not less than|a minimum of|minimum of|less than|lower than|smaller than|fewer than|under|below|at most|no more than|not more than|a maximum of|maximum of|up to)(?: (?:usd|eur|dollars))? (\d+(?:\.\d+)?)(k|m|bn)?(?: (thousand|million|billion))?(?: (%|percent))?(?: (?:dollars|usd|euros|eur|bucks))?`)
-	topRE       = regexp.MustCompile(`\b(top|best|bottom|worst|first|leading|highest|lowest|largest|biggest|smallest|greatest) ` + countRE + `\b`)
-	countTopRE  = regexp.MustCompile(`\b` + countRE + ` (best|top|worst|biggest|largest|highest|lowest|smallest|most|least|leading|greatest|fewest)\b`)
+	topRE       = regexp.MustCompile(`\b(top|best|bottom|worst|first|leading|highest|lowest|largest|biggest|smallest|greatest|strongest|weakest|busiest|quietest|poorest) ` + countRE + `\b`)
+	countTopRE  = regexp.MustCompile(`\b` + countRE + ` (best|top|worst|biggest|largest|highest|lowest|smallest|most|least|leading|greatest|fewest|strongest|weakest|busiest|quietest|poorest)\b`)
 )
 
 var thresholdOps = map[string]string{
@@ -84,7 +84,7 @@ func findTopK(ls *Links, used []bool) {
 
 var (
 	descWords  = setOf(`most highest largest biggest greatest top best max maximum leading strongest longest busiest`)
-	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest quietest`)
+	ascWords   = setOf(`least lowest smallest fewest bottom worst min minimum weakest shortest quietest poorest`)
 	byWords    = setOf(`by per each every across which what among list show`)
 	eachWords  = setOf(`each every per`)
 	splitWords = setOf(`by per each every across`) // a breakdown of amounts, not a list
@@ -92,7 +92,7 @@ var (
 	agentVerbs = setOf(`placed made bought ordered handled shipped sold generated purchased spent processed served delivered booked earned brought paid carried`)
 	countWords = setOf(`most fewest least more fewer`)
 	skipWords  = setOf(`the our all of its their different various individual me us`)
-	adjWords   = setOf(`selling performing grossing popular ordered valuable profitable`)
+	adjWords   = setOf(`selling performing grossing earning popular ordered valuable profitable`)
 )
 
 // findCues reads breakdowns, superlatives, sorting, share, running-total, rank and tie words.
@@ -111,10 +111,10 @@ func findCues(ls *Links, used []bool) {
 			if !ls.Direction {
 				ls.Desc, ls.Direction = descWords[t.text], true
 			}
-		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" ||
+		case t.text == "share" || t.text == "percentage" || t.text == "proportion" || t.text == "fraction" || t.text == "portion" || t.text == "contribution" || t.text == "ratio" ||
 			(t.text == "percent" || t.text == "%") && (i == 0 || !isNumber(toks[i-1].text)):
 			ls.Share, ls.ShareAt = true, i
-			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction"
+			ls.Ratio = ls.Ratio || t.text == "proportion" || t.text == "fraction" || t.text == "ratio"
 		case t.text == "cumulative" || t.text == "cumulatively" || t.text == "accumulate" || t.text == "accumulated" ||
 			t.text == "running" && i+1 < len(toks) && (toks[i+1].text == "total" || toks[i+1].text == "sum"):
 			ls.Running = true
@@ -141,8 +141,11 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 		return
 	}
 	j, adjective := m.Start-1, false
-	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text]) {
+	for j >= 0 && (skipWords[ls.toks[j].text] || adjWords[ls.toks[j].text] || ownNameWord(ls, used, m, j) || speedSelling(ls, j)) {
 		adjective = adjective || adjWords[ls.toks[j].text]
+		if ownNameWord(ls, used, m, j) {
+			used[j] = true
+		}
 		j--
 	}
 	if j < 0 {
@@ -181,6 +184,19 @@ func markBreakdown(ls *Links, used []bool, m *Mention) {
 	case used[j] && j+1 == m.Start && ls.Limit > 0:
 		m.By = true // "top 5 products"
 	}
+}
+
+// speedSelling: token j is a speed word before a selling word ("10 slowest selling products").
+func speedSelling(ls *Links, j int) bool {
+	t := ls.toks[j].text
+	return (slowWords[t] || fastWords[t]) && sellingAfter(ls.toks, j)
+}
+
+// ownNameWord: token j, just before the mention and linked to nothing, is a word of the
+// dimension's own names ("by media format": media type's "media"), so it qualifies the
+// mention rather than standing between it and a breakdown word.
+func ownNameWord(ls *Links, used []bool, m *Mention, j int) bool {
+	return j == m.Start-1 && !used[j] && !isNumber(ls.toks[j].text) && ls.nameWords[m.ID][ls.toks[j].stem]
 }
 
 // qualifiedNext: a value follows the mention closely ("customers from Italy"): those are the

@@ -20,7 +20,7 @@ func (l *Linker) Fill(sk *plan.Plan, ls *Links) *plan.Plan {
 	if defaulted {
 		metrics = slices.Clone(sk.Measures)
 	}
-	q, _, _ := l.build(ls, choice{metrics: metrics, dimOf: map[int]int{}, inner: inner})
+	q := l.fillReading(ls, choice{metrics: metrics, dimOf: map[int]int{}, inner: inner})
 	p := &plan.Plan{Measures: q.Measures, Filters: q.Filters, Segments: q.Segments, Time: q.Time,
 		Count: sk.Count, Running: sk.Running, Rank: sk.Rank}
 	if !l.fillGroups(sk, ls, q, p) || !fillShare(sk, q, p) || !fillHaving(sk, ls, p) || !fillCompare(sk, q, p) {
@@ -31,6 +31,28 @@ func (l *Linker) Fill(sk *plan.Plan, ls *Links) *plan.Plan {
 		return nil
 	}
 	return p
+}
+
+// fillReading builds the question's own reading for a skeleton to take its parts from. A count
+// of one table filtered to one member of that table ("albums by Iron Maiden" as album = 'Iron
+// Maiden') counts one thing, so a value that may belong to another dimension is read there,
+// as the linker's own readings rank it.
+func (l *Linker) fillReading(ls *Links, ch choice) *plan.Plan {
+	q, _, _ := l.build(ls, ch)
+	if !l.selfFiltered(q) {
+		return q
+	}
+	for k, m := range ls.Mentions {
+		if m.Kind != KindValue || len(m.Dims) < 2 {
+			continue
+		}
+		alt := ch
+		alt.dimOf = map[int]int{k: 1}
+		if r, _, _ := l.build(ls, alt); !l.selfFiltered(r) {
+			return r
+		}
+	}
+	return q
 }
 
 // fillGroups takes as many breakdowns as the skeleton has (its Per last), from the question's

@@ -73,7 +73,7 @@ func (lx *lexicon) add(phrase string, e entry) {
 // metricExtras are common ways of naming metrics that ontologies often leave out; each applies
 // only where the ontology has a metric of that id.
 var metricExtras = map[string][]string{
-	"revenue":              {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent", "money", "dollars", "takings"},
+	"revenue":              {"revenue", "sales", "net sales", "turnover", "income", "sales revenue", "revenues", "sales amount", "sales value", "spent", "spend", "spending", "money spent", "amount spent", "money", "dollars", "takings", "earnings", "earning"},
 	"order_count":          {"order count", "orders placed", "order volume", "number of orders", "shipments", "number of shipments"},
 	"units_sold":           {"units", "quantity", "units sold", "quantity sold", "unit sales", "number of units", "volume sold", "sales volume", "volume of sales", "unit volume"},
 	"average_order_value":  {"aov", "average order value", "avg order value", "average order size", "revenue per order", "sales per order", "average revenue per order", "average sales per order", "average order amount"},
@@ -89,7 +89,7 @@ var metricExtras = map[string][]string{
 	"late_shipment_rate":   {"late shipment rate", "late rate", "late delivery rate", "share of late shipments"},
 	"track_count":          {"number of tracks", "track count", "number of songs"},
 	"album_count":          {"number of albums"},
-	"headcount":            {"number of employees", "employee count", "headcount", "staff count"},
+	"headcount":            {"number of employees", "employee count", "headcount", "staff count", "employ", "employed", "employs", "on staff", "on the payroll", "number of staff"},
 }
 
 // dimensionExtras are common names of dimensions that ontologies often leave out; each applies
@@ -108,6 +108,7 @@ var segmentExtras = map[string][]string{
 	"discontinued_product": {"discontinued"},
 	"late_shipment":        {"late", "shipped late", "delivered late", "delayed", "late deliveries", "late delivery"},
 	"out_of_stock":         {"out of stock"},
+	"corporate_customer":   {"corporate", "corporates"},
 	"unshipped":            {"not yet shipped", "not shipped yet"},
 	"multi_item_order":     {"multi-item", "multi item", "multiple items", "several items", "multiple products", "several products"},
 }
@@ -124,6 +125,7 @@ var grainWords = map[string]string{
 
 // addOntology puts the ontology's names and synonyms in the lexicon.
 func (lx *lexicon) addOntology(ont *ontology.Ontology) {
+	names := map[string][]string{} // metric id → its names
 	for _, m := range ont.Metrics {
 		if m.Descriptive {
 			continue
@@ -131,10 +133,12 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 		id := ontology.MetricID(m.Name)
 		e := entry{kind: KindMetric, id: id}
 		for _, p := range append(append([]string{m.Name, strings.ReplaceAll(id, "_", " ")}, m.Synonyms...), metricExtras[id]...) {
+			names[id] = append(names[id], p)
 			lx.add(p, e)
-			if strings.Contains(strings.ToLower(p), " per ") {
-				lx.add("average "+p, e) // "average orders per customer" is orders per customer
-				lx.add("average number of "+p, e)
+			for _, q := range perVariants(ont, p) {
+				lx.add(q, e)
+				lx.add("average "+q, e) // "average orders per customer" is orders per customer
+				lx.add("average number of "+q, e)
 			}
 			if inv := ratioOf(p); inv != "" {
 				lx.add(inv, e) // "freight to sales ratio" is also "the ratio of freight to sales"
@@ -146,6 +150,7 @@ func (lx *lexicon) addOntology(ont *ontology.Ontology) {
 			}
 		}
 	}
+	lx.addRatios(names)
 	for _, s := range ont.Segments {
 		e := entry{kind: KindSegment, id: s.Name}
 		for _, p := range append(append([]string{strings.ReplaceAll(s.Name, "_", " ")}, s.Synonyms...), segmentExtras[s.Name]...) {
@@ -326,6 +331,82 @@ var commonWords = setOf(`there where these those their about after before again 
 	country countries customer customers product products order orders sales price prices
 	stock level items total value spent spend dollars euros share ratio phone email address
 	fax contact title names street postal region cities state states buyer buyers`)
+
+// partWords say one amount is read as a part of another ("freight as a share of sales").
+var partWords = []string{" as a share of ", " as a percentage of ", " as a percent of ", " as a proportion of ", " as a fraction of ", " as a % of ", " relative to "}
+
+// addRatios names each "X to Y Ratio" metric by the names of the metrics X and Y name:
+// "shipping cost as a share of sales", "freight relative to revenue" (freight to sales ratio).
+func (lx *lexicon) addRatios(names map[string][]string) {
+	for id, ps := range names {
+		x, y := ratioParts(ps[0])
+		if x == "" {
+			continue
+		}
+		xs, ys := names[lx.metricOf(x)], names[lx.metricOf(y)]
+		e := entry{kind: KindMetric, id: id}
+		for _, a := range xs {
+			for _, b := range ys {
+				for _, w := range partWords {
+					lx.add(a+w+b, e)
+				}
+			}
+		}
+	}
+}
+
+// metricOf is the metric a phrase names on its own ("" when none).
+func (lx *lexicon) metricOf(phrase string) string {
+	for _, e := range lx.phrases[stems(phrase)] {
+		if e.kind == KindMetric {
+			return e.id
+		}
+	}
+	return ""
+}
+
+// ratioParts splits "X to Y Ratio" into X and Y ("" for other names).
+func ratioParts(p string) (string, string) {
+	w := strings.Fields(strings.ToLower(p))
+	k := slices.Index(w, "to")
+	if len(w) < 4 || w[len(w)-1] != "ratio" || k < 1 || k > len(w)-3 {
+		return "", ""
+	}
+	return strings.Join(w[:k], " "), strings.Join(w[k+1:len(w)-1], " ")
+}
+
+// perVariants are the ways of writing a name "A per B" with B by the other names of the
+// entity B names ("tracks per invoice": "tracks per purchase", "tracks per order"), where no
+// dimension is keyed by that entity (then "per" other names reads as a breakdown).
+func perVariants(ont *ontology.Ontology, p string) []string {
+	a, b, ok := strings.Cut(strings.ToLower(p), " per ")
+	if !ok {
+		return nil
+	}
+	out := []string{p}
+	for _, en := range ont.Entities {
+		names := append([]string{en.Name}, en.Synonyms...)
+		if !slices.ContainsFunc(names, func(n string) bool { return stems(n) == stems(b) }) || keyedDimension(ont, en.Key) {
+			continue // "revenue per sales rep" breaks down by a thing the plans can group by
+		}
+		for _, n := range names {
+			if stems(n) != stems(b) {
+				out = append(out, a+" per "+strings.ToLower(n))
+			}
+		}
+	}
+	return out
+}
+
+// keyedDimension: a dimension has the key as its id (the entity is a thing to break down by).
+func keyedDimension(ont *ontology.Ontology, key string) bool {
+	for _, d := range ont.Dimensions {
+		if d.ID != "" && strings.EqualFold(d.ID, key) {
+			return true
+		}
+	}
+	return false
+}
 
 // ratioOf turns "X to Y ratio" into "ratio of X to Y" ("" for other phrases).
 func ratioOf(p string) string {

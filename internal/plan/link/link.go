@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sqlforge/sqlforge/internal/ontology"
@@ -27,9 +28,12 @@ type Linker struct {
 	dimSyn   map[string][]string // dimension id → synonyms
 	// complement maps a segment to its negation ("shipped" → "unshipped"), where there is one.
 	complement map[string]string
-	dimGrain   map[string]string // calendar dimension id → grain
-	people     map[string]bool   // dimensions of persons and organisations
+	dimGrain   map[string]string          // calendar dimension id → grain
+	people     map[string]bool            // dimensions of persons and organisations
+	nameWords  map[string]map[string]bool // dimension id → stems of its names' words
 	dims       map[string]*ontology.Dimension
+	metricIDs  map[string]bool      // the ontology's metric ids
+	perOf      map[[2]string]string // (metric, dimension) → the metric per that thing
 }
 
 // Candidate is one reading of a question: its plan, the plan's SQL, how much of the question
@@ -46,7 +50,7 @@ type Candidate struct {
 // compiles candidate plans; call c.SetLatest first so that "last year" can be resolved.
 func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Compiler) (*Linker, error) {
 	l := &Linker{ont: ont, c: c, lex: newLexicon(), latest: c.Latest, earliest: c.Earliest, dimSyn: map[string][]string{}, dims: map[string]*ontology.Dimension{},
-		complement: complements(ont), dimGrain: map[string]string{}, people: map[string]bool{}}
+		complement: complements(ont), dimGrain: map[string]string{}, people: map[string]bool{}, nameWords: map[string]map[string]bool{}, metricIDs: map[string]bool{}}
 	for i := range ont.Dimensions {
 		d := &ont.Dimensions[i]
 		l.dimSyn[d.Name] = d.Synonyms
@@ -57,8 +61,13 @@ func New(ctx context.Context, db *sql.DB, ont *ontology.Ontology, c *compile.Com
 			l.people[d.Name] = true
 		}
 		l.dims[d.Name] = d
+		l.nameWords[d.Name] = nameStems(d)
+	}
+	for _, m := range ont.Metrics {
+		l.metricIDs[ontology.MetricID(m.Name)] = true
 	}
 	l.lex.addOntology(ont)
+	l.perOf = perMetrics(ont, l.lex)
 	if err := l.lex.addValues(ctx, db, ont); err != nil {
 		return nil, err
 	}
@@ -80,6 +89,17 @@ func (l *Linker) Plans(question string, n int) []Candidate {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	if n >= 0 && len(out) > n {
 		out = out[:n]
+	}
+	return out
+}
+
+// nameStems are the stems of the words of a dimension's id and synonyms.
+func nameStems(d *ontology.Dimension) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range append([]string{strings.ReplaceAll(d.Name, "_", " ")}, d.Synonyms...) {
+		for _, w := range strings.Fields(stems(p)) {
+			out[w] = true
+		}
 	}
 	return out
 }

@@ -201,6 +201,22 @@ var northwindCases = []planCase{
 	{"revenue until 2022", "revenue in 2020..2022"},
 	{"Units sold excluding discontinued products", "units_sold where active_product"},
 	{"What's our revenue split between Speedy Express, United Package and Federal Shipping?", "revenue by shipper where shipper in ('Speedy Express','United Package','Federal Shipping')"},
+	// verbs of a count metric, a ratio metric read from the amounts it divides, price words
+	{"How many people do we employ in each job title?", "headcount by employee_title"},
+	{"freight as a percentage of revenue by year", "freight_to_sales_ratio by order_year"},
+	{"shipping cost relative to sales for each carrier", "freight_to_sales_ratio by shipper"},
+	{"which category has the priciest products", "average_list_price by category top 1"},
+	{"Top earning product each year", "revenue by product per order_year top 1"},
+	{"Give me the 10 slowest-selling products", "units_sold by product bottom 10"},
+	{"How many orders does the typical customer in Germany place?", "orders_per_customer where customer_country = 'Germany'"},
+	{"Which shipper is the most reliable?", "on_time_delivery_rate by shipper top 1"},
+	{"Give me the ratio of late orders per shipper", "order_count by shipper share ratio of late_shipment"},
+	// the first or last months of a year, the last days or weeks of the data
+	{"sales in the first 6 months of 2024", "revenue in 2024-01..2024-06"},
+	{"revenue in the last two quarters of 2023 by category", "revenue by category in 2023-Q3..2023-Q4"},
+	{"orders in the last 90 days", "order_count in 2024-10-03..2024-12-31"},
+	{"revenue in fiscal 2023", "revenue in 2023"},
+	{"How many units of each product are in stock?", "units_in_stock by product"},
 }
 
 var chinookCases = []planCase{
@@ -232,6 +248,25 @@ var chinookCases = []planCase{
 	{"How many albums has Led Zeppelin released?", "album_count where artist = 'Led Zeppelin'"},
 	{"Which customers from Canada bought the most tracks?", "tracks_sold by customer where customer_country = 'Canada' top 10"},
 	{"How many invoices included more than one track?", "invoice_count where multi_track_invoice"},
+	// a word of the dimension's name after "by", "the average <thing>", price superlatives
+	{"Break down revenue by media format", "revenue by media_type"},
+	{"What does the average Canadian customer spend?", "revenue_per_customer where customer_country = 'Canada'"},
+	{"Which media type has the cheapest tracks on average?", "average_track_price by media_type bottom 1"},
+	{"most expensive genres on average", "average_track_price by genre top 10"},
+	{"Which artist's tracks are the longest on average?", "average_track_length by artist top 1"},
+	{"Which genre has the shortest songs?", "average_track_length by genre bottom 1"},
+	// a threshold on the things bought after "how many <things>"
+	{"How many customers bought more than 30 tracks?", "tracks_sold by customer having tracks_sold > 30 count"},
+	// the store's words for its reps, business customers, songs per purchase; contribution as a share
+	{"how much revenue did each sales agent bring in last year", "revenue by support_rep in 2025"},
+	{"What percentage of customers are corporate?", "customer_count share of corporate_customer"},
+	{"What's the average number of songs per invoice in Germany?", "tracks_per_invoice where billing_country = 'Germany'"},
+	{"What is the revenue contribution of each media type in percent?", "revenue by media_type share"},
+	{"What was the average number of tracks per order in 2024?", "tracks_per_invoice in 2024"},
+	{"What were the 3 weakest months for revenue in 2024?", "revenue by invoice_month in 2024 bottom 3"},
+	// tracks counted on playlists
+	{"How many tracks are on each playlist?", "track_count by playlist"},
+	{"Which playlist has the most tracks?", "track_count by playlist top 1"},
 }
 
 func TestPlans(t *testing.T) {

@@ -78,6 +78,8 @@ type Links struct {
 	whoDim string
 	// people are the dimensions of persons and organisations (customers, employees, shippers).
 	people map[string]bool
+	// nameWords are the stems of each dimension's names and synonyms ("media" of media type).
+	nameWords map[string]map[string]bool
 	// dimGrain is each calendar dimension's grain, for comparing plans with grain words.
 	dimGrain map[string]string
 	// howManyMetric is the mention of the count metric "how many <things>" named (-1: none).
@@ -114,15 +116,18 @@ func contains(list []string, s string) bool {
 func (l *Linker) Links(question string) *Links {
 	toks := expandAbbreviations(tokenize(question))
 	l.lex.repair(toks)
-	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1, howManyAt: -1, dimGrain: l.dimGrain, people: l.people}
+	ls := &Links{Question: question, toks: toks, ShareAt: -1, orderAt: -1, howManyMetric: -1, howManyAt: -1, dimGrain: l.dimGrain, people: l.people, nameWords: l.nameWords}
 	used := make([]bool, len(toks))
 	l.findTime(ls, used)
 	findThreshold(ls, used)
 	findTopK(ls, used)
 	l.findPhrases(ls, used)
+	l.joinSplitMetrics(ls)
 	l.findSpeed(ls, used)
 	findCues(ls, used)
 	l.soldThings(ls)
+	l.adjectiveWords(ls, used)
+	l.perThing(ls, used)
 	attachThreshold(ls)
 	l.timesThreshold(ls)
 	l.countThreshold(ls)

@@ -21,6 +21,13 @@ func (l *Linker) findSpeed(ls *Links, used []bool) {
 		if used[i] || !slowWords[t.text] && !fastWords[t.text] {
 			continue
 		}
+		if sellingAfter(ls.toks, i) {
+			used[i] = true // "the slowest-selling products": the fewest sold
+			if !ls.Direction {
+				ls.Desc, ls.Direction = fastWords[t.text], true
+			}
+			continue
+		}
 		id := l.durationMetric(ls)
 		if id == "" {
 			return
@@ -44,6 +51,11 @@ func (l *Linker) findSpeed(ls *Links, used []bool) {
 		ls.Mentions = slices.Insert(ls.Mentions, at, Mention{Kind: KindMetric, ID: id, Start: i, End: i + 1, Text: t.orig})
 		return
 	}
+}
+
+// sellingAfter: a selling word follows token i ("fastest selling", "slowest sellers").
+func sellingAfter(toks []token, i int) bool {
+	return i+1 < len(toks) && sellWords[toks[i+1].text]
 }
 
 // durationMetric is the one metric measured in days that allows every dimension the question
@@ -74,11 +86,19 @@ func (l *Linker) durationMetric(ls *Links) string {
 // purchaseWords are the customer's side of a sale.
 var purchaseWords = setOf(`bought buy buys buying purchased purchase purchasing`)
 
+// countedBeforeThreshold: the only metric is the count "how many <things>" named, and a
+// threshold follows ("how many customers bought more than 30 tracks"): the things after the
+// threshold may still be the ones sold.
+func countedBeforeThreshold(ls *Links) bool {
+	return ls.Having != nil && ls.howManyMetric >= 0 && len(ls.Metrics()) == 1 &&
+		ls.Mentions[ls.howManyMetric].End <= ls.thr.from
+}
+
 // soldThings: "which customers bought the most tracks" counts tracks sold. Where no metric is
 // named and a selling or buying verb is, a thing not broken down by whose "<things> sold" is a
 // metric of the ontology is that metric.
 func (l *Linker) soldThings(ls *Links) {
-	if len(ls.Metrics()) > 0 {
+	if len(ls.Metrics()) > 0 && !countedBeforeThreshold(ls) {
 		return
 	}
 	verb := selling(ls.toks)
@@ -90,7 +110,7 @@ func (l *Linker) soldThings(ls *Links) {
 	}
 	for k := range ls.Mentions {
 		m := &ls.Mentions[k]
-		if m.Kind != KindDimension || m.By {
+		if m.Kind != KindDimension || m.By || len(ls.Metrics()) > 0 && (ls.Having == nil || m.Start != ls.thr.to) {
 			continue
 		}
 		probe := append(append([]token(nil), ls.toks[m.Start:m.End]...), newToken("sold", 0))

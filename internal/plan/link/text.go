@@ -156,7 +156,7 @@ var stopwords = setOf(`a an the of in on at to for from by per with without and 
 	did does doing done like look looking want wanted need needed
 	take takes took taken pay pays paid spend spends spent charge charged deliver delivered
 	carry carried sent send after before look looks looked breakdown split combined together altogether average mean avg go went have got keep kept belong belongs
-	currently presently now nowadays today still moment include includes included contain contains contained containing
+	currently presently now nowadays today still moment fiscal far include includes included contain contains contained containing
 	s t`)
 
 func setOf(s string) map[string]bool {

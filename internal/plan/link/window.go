@@ -22,7 +22,10 @@ var (
 func (l *Linker) findTime(ls *Links, used []bool) {
 	toks := ls.toks
 	periods := relativePeriods(toks, used, l.latest)
-	if w, sp := lastN(toks, used); w != nil {
+	periods = append(periods, partsOfYear(toks, used)...)
+	if w := lastDays(toks, used, l.latest); w != nil {
+		ls.Time = w
+	} else if w, sp := lastN(toks, used); w != nil {
 		ls.Time = w
 		eachOfLast(ls, used, sp, w.Unit)
 	}
