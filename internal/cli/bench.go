@@ -41,7 +41,7 @@ func (a *app) newBenchEvalCmd() *cobra.Command {
 		Short: "Items per second and the evaluator's overhead over raw SQLite time of the same queries",
 		Long: `bench eval evaluates --model (default gold) on --data (default: the built-in Northwind items)
 --rounds times, then runs the same gold and predicted queries straight through database/sql, reading every
-row, and reports items per second and the ratio of the two times (the target is within 2x).
+row, and reports items per second and the ratio of the two times (the target, issue 16: within 3x).
 R-VES timing is off unless --ves-repeat is given, since it reruns queries by design.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -114,7 +114,7 @@ R-VES timing is off unless --ves-repeat is given, since it reruns queries by des
 				return a.printJSON(res)
 			}
 			fmt.Fprintf(a.stdout, "%d items × %d models × %d rounds, %d workers\n", res.Items, res.Models, res.Rounds, workers)
-			fmt.Fprintf(a.stdout, "evaluator: %.3fs (%.0f items/s)\nraw SQLite: %.3fs\noverhead: %.2fx (target ≤ 2x)\n",
+			fmt.Fprintf(a.stdout, "evaluator: %.3fs (%.0f items/s)\nraw SQLite: %.3fs\noverhead: %.2fx (target ≤ 3x)\n",
 				res.EvalSeconds, res.ItemsPerSec, res.RawSeconds, res.Overhead)
 			return nil
 		},
