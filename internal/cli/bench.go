@@ -106,7 +106,7 @@ R-VES timing is off unless --ves-repeat is given, since it reruns queries by des
 			}
 			n := len(items) * len(preds) * rounds
 			res := benchResult{Items: len(items), Models: len(preds), Rounds: rounds, EvalSeconds: evalDur.Seconds(),
-				RawSeconds: rawDur.Seconds(), ItemsPerSec: float64(n) / evalDur.Seconds(), Workers: workers, TargetWithin: 2}
+				RawSeconds: rawDur.Seconds(), ItemsPerSec: float64(n) / evalDur.Seconds(), Workers: workers, TargetWithin: 3}
 			if rawDur > 0 {
 				res.Overhead = evalDur.Seconds() / rawDur.Seconds()
 			}
@@ -114,8 +114,8 @@ R-VES timing is off unless --ves-repeat is given, since it reruns queries by des
 				return a.printJSON(res)
 			}
 			fmt.Fprintf(a.stdout, "%d items × %d models × %d rounds, %d workers\n", res.Items, res.Models, res.Rounds, workers)
-			fmt.Fprintf(a.stdout, "evaluator: %.3fs (%.0f items/s)\nraw SQLite: %.3fs\noverhead: %.2fx (target ≤ 3x)\n",
-				res.EvalSeconds, res.ItemsPerSec, res.RawSeconds, res.Overhead)
+			fmt.Fprintf(a.stdout, "evaluator: %.3fs (%.0f items/s)\nraw SQLite: %.3fs\noverhead: %.2fx (target ≤ %gx)\n",
+				res.EvalSeconds, res.ItemsPerSec, res.RawSeconds, res.Overhead, res.TargetWithin)
 			return nil
 		},
 	}
