@@ -54,8 +54,8 @@ func (b *BigQuery) Close() error {
 	return b.d.Close()
 }
 
-// Check guards sql and validates it with a dry run (the emulator runs it and
-// discards the result).
+// Check guards sql and validates it with a dry run (on the emulator, which has
+// none, a query that analyzes sql without computing it: bqdb.Dataset.Check).
 func (b *BigQuery) Check(ctx context.Context, query string) error {
 	if err := Guard(query); err != nil {
 		return refusal(ctx, query, err, b.check(ctx, query))
