@@ -3,6 +3,9 @@ package ontology
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sqlforge/sqlforge/internal/dialect"
+	"github.com/sqlforge/sqlforge/internal/dialect/dialects"
 )
 
 // MetricQuery returns the statement that computes metric m over its tables, grouped by the
@@ -10,7 +13,7 @@ import (
 //
 //	[WITH <cte>] SELECT <dim>, ..., <formula> FROM <tables joined> [GROUP BY <dim>, ...]
 //
-// (GROUP BY 1, ... on BigQuery.) It is what validation prepares and what generators build on.
+// (GROUP BY 1, ... for a dialect.AliasGrouper: BigQuery.) It is what validation prepares and what generators build on.
 func (o *Ontology) MetricQuery(m *Metric, dimensions ...string) (string, error) {
 	tables := append([]string(nil), m.Tables...)
 	var exprs []string
@@ -35,10 +38,9 @@ func (o *Ontology) MetricQuery(m *Metric, dimensions ...string) (string, error) 
 		b.WriteString(e + ", ")
 	}
 	b.WriteString(m.Formula + " FROM " + from)
-	if len(exprs) > 0 && o.Dialect == "bigquery" {
-		// BigQuery's analyzer, as the emulator builds it, does not match a computed grouping
-		// expression with the same one in the SELECT list: group by position there (see
-		// dialect.AliasGrouper).
+	if len(exprs) > 0 && groupsByPosition(o.Dialect) {
+		// The engine may not match a computed grouping expression with the same one in the
+		// SELECT list (BigQuery's analyzer as the emulator builds it): group by position.
 		pos := make([]string, len(exprs))
 		for i := range exprs {
 			pos[i] = fmt.Sprint(i + 1)
@@ -48,6 +50,12 @@ func (o *Ontology) MetricQuery(m *Metric, dimensions ...string) (string, error) 
 		b.WriteString(" GROUP BY " + strings.Join(exprs, ", "))
 	}
 	return b.String(), nil
+}
+
+// groupsByPosition reports whether the named dialect is a dialect.AliasGrouper.
+func groupsByPosition(name string) bool {
+	d, err := dialects.For(name)
+	return err == nil && dialect.GroupsByAlias(d)
 }
 
 func (v *validator) metrics() {
